@@ -1,0 +1,102 @@
+//! The command line: `monban SUBCOMMAND ...`. With no subcommand the desktop binary opens the
+//! GUI (when built with the `gui` feature) and otherwise prints help.
+//!
+//! Contracts (checked from outside; extend, never rename): `code --uri URI [--at T]`,
+//! `init`, `add URI`, `list [--json]`, `code QUERY`, `remove QUERY`, `rename QUERY NAME`,
+//! `passwd`, `scan IMAGE... [--json]`, `export --format F --out PATH [--json]`,
+//! `import FILE... [--format F] [--transfer-code CODE]`, `backup verify FILE`; global
+//! `--vault PATH` (env `MONBAN_VAULT`); passcode from a terminal prompt or `MONBAN_PASSCODE`.
+//!
+//! Every failure prints one line `monban: <cause>` on stderr and exits non-zero.
+
+mod code;
+pub mod prompt;
+mod scan;
+mod transfer_cmds;
+mod vault_cmds;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Monban — an offline two-factor authenticator.
+#[derive(Debug, Parser)]
+#[command(name = "monban", version, about, long_about = None)]
+pub struct Cli {
+    /// Vault file to use (default: the per-user data directory).
+    #[arg(long, global = true, env = "MONBAN_VAULT", value_name = "PATH")]
+    pub vault: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the current code: of an `otpauth://` URI (`--uri`, no vault), or of the vault
+    /// account matching QUERY.
+    Code(code::CodeArgs),
+    /// Create a new, empty vault protected by a passcode.
+    Init(vault_cmds::InitArgs),
+    /// Add an account from an `otpauth://` URI (an `otpauth-migration://` URI adds all of its
+    /// accounts).
+    Add(vault_cmds::AddArgs),
+    /// List accounts with their current codes.
+    List(vault_cmds::ListArgs),
+    /// Remove the account matching QUERY.
+    Remove(vault_cmds::RemoveArgs),
+    /// Rename the account matching QUERY.
+    Rename(vault_cmds::RenameArgs),
+    /// Change the vault passcode.
+    Passwd(vault_cmds::PasswdArgs),
+    /// Decode every QR code in image files (no vault needed).
+    Scan(scan::ScanArgs),
+    /// Export accounts: transfer QR codes, a single-account URI, a backup file or a paper backup.
+    Export(transfer_cmds::ExportArgs),
+    /// Import accounts from files or QR images (backups, transfer QRs, other apps' exports).
+    Import(transfer_cmds::ImportArgs),
+    /// Backup file tools.
+    Backup(transfer_cmds::BackupArgs),
+}
+
+/// Runs a parsed command line. Returns `None` when there was no subcommand (the caller decides
+/// between GUI and help).
+pub fn run(cli: Cli) -> Option<ExitCode> {
+    let vault = cli.vault;
+    let result = match cli.command? {
+        Command::Code(a) => code::run(vault, a),
+        Command::Init(a) => vault_cmds::init(vault, a),
+        Command::Add(a) => vault_cmds::add(vault, a),
+        Command::List(a) => vault_cmds::list(vault, a),
+        Command::Remove(a) => vault_cmds::remove(vault, a),
+        Command::Rename(a) => vault_cmds::rename(vault, a),
+        Command::Passwd(a) => vault_cmds::passwd(vault, a),
+        Command::Scan(a) => scan::run(a),
+        Command::Export(a) => transfer_cmds::export(vault, a),
+        Command::Import(a) => transfer_cmds::import(vault, a),
+        Command::Backup(a) => transfer_cmds::backup(vault, a),
+    };
+    Some(match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("monban: {}", one_line(&e));
+            ExitCode::from(1)
+        }
+    })
+}
+
+/// The error and its causes on one line: "cannot open vault: wrong passcode".
+fn one_line(e: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in e.chain() {
+        let s = cause.to_string();
+        if !parts.iter().any(|p| p.contains(&s)) {
+            parts.push(s);
+        }
+    }
+    parts.join(": ").replace('\n', " ")
+}
+
+/// Result of a command: the exit code on success.
+pub type CmdResult = anyhow::Result<ExitCode>;

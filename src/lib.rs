@@ -1,0 +1,21 @@
+//! Monban (門番, "gatekeeper"): an offline two-factor authenticator.
+//!
+//! The library holds everything; `src/main.rs` is a thin desktop entry (GUI or command line)
+//! and the mobile entry points call into the same code. See ARCHITECTURE.md for the code map
+//! and the invariants (the core modules never import Slint, never read the clock, never touch
+//! the network).
+
+pub mod account;
+pub mod camera;
+pub mod cli;
+pub mod otp;
+pub mod platform;
+pub mod qr;
+pub mod transfer;
+pub mod uri;
+pub mod vault;
+
+#[cfg(feature = "gui")]
+pub mod app;
+
+pub use account::{Account, Algorithm, Kind, Secret};

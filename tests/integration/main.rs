@@ -1,0 +1,10 @@
+//! Monban's integration tests: one test binary, one module per area (ripgrep's layout).
+//! Fixtures are found through `env!("CARGO_MANIFEST_DIR")`, never the current directory.
+
+mod common;
+
+mod cli_code; // `monban code --uri`, oathtool comparison
+mod otp_vectors; // RFC 4226 / RFC 6238 / Steam vectors through the public API
+mod qr; // decoder on the dev photo set, synthetic frames, encode/decode round trips
+mod transfer; // transfer formats, backups, importers, export/import CLI
+mod vault; // vault format, tamper, crash safety, vault CLI
