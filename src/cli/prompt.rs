@@ -19,7 +19,8 @@ pub fn secret(env_var: &str, prompt: &str) -> anyhow::Result<Zeroizing<String>> 
     if !std::io::stdin().is_terminal() {
         bail!("no terminal to ask for it: set {env_var} ({prompt})");
     }
-    let v = rpassword::prompt_password(format!("{prompt}: ")).context("cannot read from the terminal")?;
+    let v = rpassword::prompt_password(format!("{prompt}: "))
+        .context("cannot read from the terminal")?;
     Ok(Zeroizing::new(v))
 }
 

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The test command from README.md: installs what the tests need on Debian (when run as root or
+# with sudo), then runs the whole test suite. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_pkgs=()
+for p in pkg-config:pkg-config libfontconfig1-dev:fc-list oathtool:oathtool argon2:argon2 \
+         zbar-tools:zbarimg qrencode:qrencode xvfb:Xvfb xclip:xclip; do
+  pkg=${p%%:*}; bin=${p##*:}
+  case $pkg in
+    libfontconfig1-dev) dpkg -s "$pkg" >/dev/null 2>&1 || need_pkgs+=("$pkg") ;;
+    *) command -v "$bin" >/dev/null 2>&1 || need_pkgs+=("$pkg") ;;
+  esac
+done
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need_pkgs+=(fonts-noto-cjk)
+if ((${#need_pkgs[@]})); then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "Installing test dependencies: ${need_pkgs[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}"
+fi
+
+cargo test --all-targets
