@@ -1,1 +1,46 @@
-//! (being built)
+//! The few pieces that differ per operating system.
+//!
+//! Platform-neutral, tested everywhere:
+//! - [`permission`]: the camera-permission flow the scanner view shows (asked, denied, blocked).
+//! - [`lifecycle`]: when leaving the foreground locks the vault and hides the content.
+//! - [`clipboard`]: clearing a copied code later where the OS clipboard cannot expire.
+//! - [`frames`]: phone camera images (Y plane with strides and crop) → the scanner's `Frame`.
+//!
+//! Platform glue, compiled only for its target (see `android/README.md`, `ios/README.md`):
+//! - `android` (`target_os = "android"`): the `android_main` entry, runtime CAMERA permission
+//!   through JNI, NDK Camera2 frames, `ClipboardManager` with the sensitive flag, `FLAG_SECURE`,
+//!   lock on pause.
+//! - `ios` (`target_os = "ios"`): AVFoundation frames, `UIPasteboard` with expiration,
+//!   lock on resign-active and a cover for the app switcher.
+//!
+//! Desktop needs nothing here: the camera is nokhwa (feature `camera`), the clipboard arboard.
+
+pub mod clipboard;
+pub mod frames;
+pub mod lifecycle;
+pub mod permission;
+
+#[cfg(all(target_os = "android", feature = "gui"))]
+pub mod android;
+
+#[cfg(all(target_os = "ios", feature = "gui"))]
+pub mod ios;
+
+use thiserror::Error;
+
+/// Why a platform service failed.
+#[derive(Debug, Error)]
+pub enum Error {
+    /// A call into the Java side failed (Android); the text names the call.
+    #[error("Android call failed: {0}")]
+    Java(String),
+    /// A call into the Objective-C side failed (iOS).
+    #[error("iOS call failed: {0}")]
+    Apple(String),
+    #[error("no camera is available on this device")]
+    NoCamera,
+    #[error("camera access is not allowed: {0}")]
+    CameraDenied(&'static str),
+    #[error("the camera stopped: {0}")]
+    Camera(String),
+}

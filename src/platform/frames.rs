@@ -1,0 +1,214 @@
+//! Phone camera images → the scanner's luma [`Frame`].
+//!
+//! Android's `AImageReader` (YUV_420_888) and iOS's `CVPixelBuffer`
+//! (`420YpCbCr8BiPlanarFullRange`) both hand out a Y plane with a row stride, a pixel stride
+//! and, on Android, a crop rectangle; the conversion itself is `camera::yuv`. This module adds
+//! what the phone glue needs around it: the crop, and turning the frame upright for the
+//! preview (sensors are mounted sideways; decoding does not care, the picture on screen does).
+
+use crate::camera::yuv::luma_from_planes;
+use crate::camera::{Frame, FrameError};
+
+/// One image plane as the camera API reports it.
+#[derive(Debug, Clone, Copy)]
+pub struct Plane<'a> {
+    pub data: &'a [u8],
+    /// Bytes from one row to the next.
+    pub row_stride: usize,
+    /// Bytes from one pixel to the next within a row (1 for planar luma).
+    pub pixel_stride: usize,
+}
+
+/// A rectangle inside the image, in pixels (Android `AImageCropRect` is left/top/right/bottom).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Crop {
+    pub left: usize,
+    pub top: usize,
+    pub right: usize,
+    pub bottom: usize,
+}
+
+/// The luma of a camera image: `y` is plane 0 of a `width`×`height` image, `crop` the part
+/// that holds picture (`None` = all). Errors, never panics, on any inconsistent size.
+pub fn luma_from_camera(
+    y: Plane<'_>,
+    width: usize,
+    height: usize,
+    crop: Option<Crop>,
+) -> Result<Frame, FrameError> {
+    let Some(c) = crop else {
+        return luma_from_planes(y.data, width, height, y.row_stride, y.pixel_stride);
+    };
+    // A crop that is empty, inverted or outside the image is ignored, as Android documents
+    // for a crop rectangle that does not intersect the image.
+    let valid = c.left < c.right && c.top < c.bottom && c.right <= width && c.bottom <= height;
+    if !valid || (c.left == 0 && c.top == 0 && c.right == width && c.bottom == height) {
+        return luma_from_planes(y.data, width, height, y.row_stride, y.pixel_stride);
+    }
+    let offset = c
+        .top
+        .checked_mul(y.row_stride)
+        .and_then(|o| o.checked_add(c.left.checked_mul(y.pixel_stride.max(1))?))
+        .ok_or(FrameError::TooShort {
+            width,
+            height,
+            stride: y.row_stride,
+            needed: usize::MAX,
+            got: y.data.len(),
+        })?;
+    let data = y.data.get(offset..).unwrap_or(&[]);
+    luma_from_planes(
+        data,
+        c.right - c.left,
+        c.bottom - c.top,
+        y.row_stride,
+        y.pixel_stride,
+    )
+}
+
+/// Clockwise rotation that makes a sensor image upright on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rotation {
+    None,
+    Cw90,
+    Cw180,
+    Cw270,
+}
+
+impl Rotation {
+    /// From Android's `ACAMERA_SENSOR_ORIENTATION` (or any angle in degrees); rounds to the
+    /// nearest quarter turn.
+    pub fn from_degrees(degrees: i32) -> Rotation {
+        match (degrees.rem_euclid(360) + 45) / 90 % 4 {
+            0 => Rotation::None,
+            1 => Rotation::Cw90,
+            2 => Rotation::Cw180,
+            _ => Rotation::Cw270,
+        }
+    }
+}
+
+/// The frame turned clockwise by `rotation` (a packed copy; the input may have row padding).
+pub fn rotate(frame: &Frame, rotation: Rotation) -> Frame {
+    let (w, h) = (frame.width(), frame.height());
+    let (ow, oh) = match rotation {
+        Rotation::None | Rotation::Cw180 => (w, h),
+        Rotation::Cw90 | Rotation::Cw270 => (h, w),
+    };
+    let mut out = vec![0u8; w * h];
+    for y in 0..h {
+        let row = frame.row(y);
+        for (x, &v) in row.iter().enumerate() {
+            let (nx, ny) = match rotation {
+                Rotation::None => (x, y),
+                Rotation::Cw90 => (h - 1 - y, x),
+                Rotation::Cw180 => (w - 1 - x, h - 1 - y),
+                Rotation::Cw270 => (y, w - 1 - x),
+            };
+            out[ny * ow + nx] = v;
+        }
+    }
+    Frame::packed(ow, oh, out).expect("rotation keeps the pixel count")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plane(data: &[u8], row_stride: usize, pixel_stride: usize) -> Plane<'_> {
+        Plane {
+            data,
+            row_stride,
+            pixel_stride,
+        }
+    }
+
+    #[test]
+    fn crop_selects_the_window() {
+        // 4×3, stride 6: values = 10*y + x
+        let mut d = Vec::new();
+        for y in 0..3u8 {
+            d.extend((0..4u8).map(|x| 10 * y + x));
+            d.extend([0xEE, 0xEE]);
+        }
+        let crop = Crop {
+            left: 1,
+            top: 1,
+            right: 3,
+            bottom: 3,
+        };
+        let f = luma_from_camera(plane(&d, 6, 1), 4, 3, Some(crop)).unwrap();
+        assert_eq!((f.width(), f.height()), (2, 2));
+        assert_eq!(f.to_packed().data(), &[11, 12, 21, 22]);
+    }
+
+    #[test]
+    fn invalid_or_full_crop_is_ignored() {
+        let d = [1, 2, 3, 4];
+        for crop in [
+            Crop {
+                left: 0,
+                top: 0,
+                right: 2,
+                bottom: 2,
+            },
+            Crop {
+                left: 1,
+                top: 0,
+                right: 1,
+                bottom: 2,
+            },
+            Crop {
+                left: 0,
+                top: 0,
+                right: 3,
+                bottom: 2,
+            },
+        ] {
+            let f = luma_from_camera(plane(&d, 2, 1), 2, 2, Some(crop)).unwrap();
+            assert_eq!(f.to_packed().data(), &d);
+        }
+    }
+
+    #[test]
+    fn huge_crop_offsets_are_errors() {
+        let d = [0u8; 8];
+        let crop = Crop {
+            left: 1,
+            top: 1,
+            right: 2,
+            bottom: 2,
+        };
+        assert!(luma_from_camera(plane(&d, usize::MAX, 1), 2, 2, Some(crop)).is_err());
+    }
+
+    #[test]
+    fn rotations() {
+        // 3×2:  1 2 3 / 4 5 6
+        let f = Frame::new(3, 2, 4, vec![1, 2, 3, 0, 4, 5, 6]).unwrap();
+        assert_eq!(rotate(&f, Rotation::None).data(), &[1, 2, 3, 4, 5, 6]);
+        let r = rotate(&f, Rotation::Cw90);
+        assert_eq!((r.width(), r.height()), (2, 3));
+        assert_eq!(r.data(), &[4, 1, 5, 2, 6, 3]);
+        assert_eq!(rotate(&f, Rotation::Cw180).data(), &[6, 5, 4, 3, 2, 1]);
+        assert_eq!(rotate(&f, Rotation::Cw270).data(), &[3, 6, 2, 5, 1, 4]);
+        assert_eq!(
+            rotate(&rotate(&f, Rotation::Cw90), Rotation::Cw270),
+            f.to_packed()
+        );
+    }
+
+    #[test]
+    fn degrees_round_to_quarter_turns() {
+        assert_eq!(Rotation::from_degrees(0), Rotation::None);
+        assert_eq!(Rotation::from_degrees(90), Rotation::Cw90);
+        assert_eq!(Rotation::from_degrees(270), Rotation::Cw270);
+        assert_eq!(Rotation::from_degrees(-90), Rotation::Cw270);
+        assert_eq!(Rotation::from_degrees(180), Rotation::Cw180);
+        assert_eq!(Rotation::from_degrees(359), Rotation::None);
+        assert_eq!(
+            Rotation::from_degrees(i32::MIN),
+            Rotation::from_degrees(i32::MIN.rem_euclid(360))
+        );
+    }
+}
