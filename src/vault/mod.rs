@@ -1,1 +1,575 @@
-//! (being built)
+//! The vault: the passcode-encrypted, crash-safe file that holds every account.
+//!
+//! A random 256-bit master key encrypts the content (JSON) with XChaCha20-Poly1305 under a fresh
+//! random nonce on every save, with the whole header as associated data; the passcode, through
+//! Argon2id, wraps the master key in a "slot". KDF parameters are bounds-checked before the KDF
+//! runs. Saves replace the file atomically and keep the previous generation as `<vault>.bak`.
+//! An OS lock on `<vault>.lock` keeps a second process out. Failed attempts and the last seen
+//! generation live in `<vault>.state`. The byte layout is in `docs/vault-format.md`.
+//!
+//! Time is always passed in (`now`, Unix seconds); randomness comes from the OS.
+//!
+//! ```no_run
+//! use monban::vault::{KdfParams, Vault};
+//! # fn main() -> Result<(), monban::vault::Error> {
+//! let path = std::path::Path::new("/tmp/demo.vault");
+//! let mut v = Vault::create(path, "123456", KdfParams::DEFAULT, 1_700_000_000)?;
+//! v.lock();
+//! let v = Vault::open(path, "123456", 1_700_000_100)?;
+//! assert!(v.entries().is_empty());
+//! # Ok(()) }
+//! ```
+
+mod error;
+mod format;
+mod fsio;
+mod model;
+mod state;
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use zeroize::{Zeroize, Zeroizing};
+
+use crate::account::Account;
+
+pub use error::{Error, Result};
+pub use format::{HEADER_LEN, KdfBounds, KdfParams, MAGIC, VERSION};
+pub use fsio::{backup_path, lock_path, state_path};
+pub use model::{Entry, EntryId, EntryMeta, Icon, MAX_ICON_BYTES, MAX_NOTE_BYTES, default_colour};
+pub use state::{FIRST_WAIT_SECS, FREE_ATTEMPTS, MAX_WAIT_SECS, delay_after};
+
+use format::{Header, HeaderError, KEY_LEN, PasscodeSlot};
+use model::Payload;
+use state::State;
+
+/// Fewest characters a passcode may have: 6, the length of a phone PIN. The passcode guards a
+/// file on the user's own device; Argon2id (64 MiB, 3 passes) and the attempt backoff carry
+/// the rest. See `docs/vault-format.md`.
+pub const MIN_PASSCODE_LEN: usize = 6;
+
+/// File name of the vault in the per-user data directory.
+pub const DEFAULT_FILE_NAME: &str = "monban.vault";
+
+/// The default vault path: `<per-user data dir>/monban.vault` (Linux
+/// `~/.local/share/monban/`, macOS `~/Library/Application Support/org.monban.Monban/`,
+/// Windows `%APPDATA%\monban\Monban\data\`). `None` when the OS gives no home directory (mobile
+/// platforms pass their app-private path instead).
+pub fn default_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("org", "monban", "Monban")
+        .map(|d| d.data_dir().join(DEFAULT_FILE_NAME))
+}
+
+/// Seconds the lock screen must still wait before the next passcode try, if any.
+pub fn backoff_status(path: &Path, now: u64) -> Option<u64> {
+    State::load(path).wait_secs(now)
+}
+
+/// Wrong passcodes since the last successful unlock (for "2 tries left before a wait").
+pub fn failed_attempts(path: &Path) -> u32 {
+    State::load(path).failed_attempts
+}
+
+/// How a vault is opened or created.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpenOptions {
+    /// KDF parameters accepted; checked before the KDF runs (and on create).
+    pub kdf_bounds: KdfBounds,
+    /// Open a vault older than the last generation seen on this device instead of refusing
+    /// with [`Error::RolledBack`] (the user restored a backup on purpose).
+    pub allow_rollback: bool,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            kdf_bounds: KdfBounds::REAL,
+            allow_rollback: false,
+        }
+    }
+}
+
+impl OpenOptions {
+    /// For tests through the library: admits [`KdfParams::TEST_LIGHT`]. Never used by the app
+    /// or the command line.
+    pub fn light_for_tests() -> Self {
+        OpenOptions {
+            kdf_bounds: KdfBounds::LIGHT_FOR_TESTS,
+            allow_rollback: false,
+        }
+    }
+}
+
+/// What [`Vault::add_many`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AddReport {
+    /// Ids of the accounts added, in input order.
+    pub added: Vec<EntryId>,
+    /// Accounts skipped because the same login is already there: "Issuer (name)".
+    pub duplicates: Vec<String>,
+}
+
+/// An unlocked vault in memory. Holds the OS lock until dropped or [`Vault::lock`]ed; the master
+/// key and every secret are zeroized on drop. Every change is saved before the call returns; if
+/// the save fails, the change is undone in memory too and the file keeps the previous version.
+pub struct Vault {
+    path: PathBuf,
+    master_key: Zeroizing<[u8; KEY_LEN]>,
+    slot: PasscodeSlot,
+    generation: u64,
+    created: u64,
+    next_id: u64,
+    entries: Vec<Entry>,
+    _lock: fsio::LockGuard,
+}
+
+impl fmt::Debug for Vault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Vault")
+            .field("path", &self.path)
+            .field("generation", &self.generation)
+            .field("entries", &self.entries.len())
+            .field("kdf", &self.slot.params)
+            .finish_non_exhaustive()
+    }
+}
+
+fn check_passcode(passcode: &str) -> Result<()> {
+    if passcode.chars().count() < MIN_PASSCODE_LEN {
+        return Err(Error::PasscodeTooShort {
+            min: MIN_PASSCODE_LEN,
+        });
+    }
+    Ok(())
+}
+
+impl Vault {
+    /// Creates a new vault at `path` (refusing to overwrite one) with the real KDF bounds.
+    pub fn create(path: &Path, passcode: &str, params: KdfParams, now: u64) -> Result<Vault> {
+        Vault::create_with(path, passcode, params, now, &OpenOptions::default())
+    }
+
+    /// Creates a new vault; `params` must be inside `options.kdf_bounds`.
+    pub fn create_with(
+        path: &Path,
+        passcode: &str,
+        params: KdfParams,
+        now: u64,
+        options: &OpenOptions,
+    ) -> Result<Vault> {
+        check_passcode(passcode)?;
+        options.kdf_bounds.check(params)?;
+        if path.exists() {
+            return Err(Error::AlreadyExists {
+                path: path.to_path_buf(),
+            });
+        }
+        fsio::create_dir_for(path)?;
+        let lock = fsio::lock(path)?;
+        if path.exists() {
+            return Err(Error::AlreadyExists {
+                path: path.to_path_buf(),
+            });
+        }
+        let master_key = Zeroizing::new(format::random::<KEY_LEN>()?);
+        let slot = PasscodeSlot::wrap(passcode, params, &master_key)?;
+        let mut v = Vault {
+            path: path.to_path_buf(),
+            master_key,
+            slot,
+            generation: 0,
+            created: now,
+            next_id: 1,
+            entries: Vec::new(),
+            _lock: lock,
+        };
+        v.save()?;
+        Ok(v)
+    }
+
+    /// Opens the vault at `path` with the real KDF bounds.
+    pub fn open(path: &Path, passcode: &str, now: u64) -> Result<Vault> {
+        Vault::open_with(path, passcode, now, &OpenOptions::default())
+    }
+
+    /// Opens a vault. Never writes the vault file; only `<vault>.state` changes (failed
+    /// attempts, last seen generation) and `<vault>.lock` is created if missing.
+    pub fn open_with(
+        path: &Path,
+        passcode: &str,
+        now: u64,
+        options: &OpenOptions,
+    ) -> Result<Vault> {
+        if !path.exists() {
+            return Err(Error::Missing {
+                path: path.to_path_buf(),
+            });
+        }
+        let lock = fsio::lock(path)?;
+        let mut state = State::load(path);
+        if let Some(wait_secs) = state.wait_secs(now) {
+            return Err(Error::Backoff { wait_secs });
+        }
+        let mut file = Zeroizing::new(fsio::read_vault(path)?);
+        let damaged = |reason| Error::Damaged {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let header = match Header::decode(&file) {
+            Ok(h) => h,
+            Err(HeaderError::NotVault) => return Err(damaged("it is not a Monban vault")),
+            Err(HeaderError::Truncated) => return Err(damaged("the file is cut short")),
+            Err(HeaderError::TooNew(version)) => return Err(Error::TooNew { version }),
+            Err(HeaderError::Malformed(reason)) => return Err(damaged(reason)),
+        };
+        options.kdf_bounds.check(header.slot.params)?;
+        let Some(master_key) = header.slot.unwrap(passcode)? else {
+            state.failed_attempts = state.failed_attempts.saturating_add(1);
+            state.last_failure = now;
+            state.store(path)?;
+            return Err(Error::WrongPasscode);
+        };
+        let (aad, content) = file.split_at_mut(HEADER_LEN);
+        let plaintext =
+            format::open(&master_key, &header.content_nonce, aad, content).ok_or_else(|| {
+                damaged("the content does not match its header (edited or corrupted)")
+            })?;
+        let payload: Payload = serde_json::from_slice(plaintext)
+            .map_err(|_| damaged("the decrypted content is not valid"))?;
+        plaintext.zeroize();
+        check_payload(&payload).map_err(damaged)?;
+
+        let expected = state.last_generation;
+        let before = state.clone();
+        state.failed_attempts = 0;
+        state.last_failure = 0;
+        if header.generation < expected && !options.allow_rollback {
+            if state != before {
+                state.store(path)?;
+            }
+            return Err(Error::RolledBack {
+                path: path.to_path_buf(),
+                found: header.generation,
+                expected,
+            });
+        }
+        state.last_generation = header.generation;
+        if state != before {
+            state.store(path)?;
+        }
+        Ok(Vault {
+            path: path.to_path_buf(),
+            master_key,
+            slot: header.slot,
+            generation: header.generation,
+            created: payload.created,
+            next_id: payload.next_id,
+            entries: payload.entries,
+            _lock: lock,
+        })
+    }
+
+    /// The vault file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The generation of the file as last saved or opened.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The KDF parameters of the passcode slot.
+    pub fn kdf_params(&self) -> KdfParams {
+        self.slot.params
+    }
+
+    /// Unix time the vault was created.
+    pub fn created(&self) -> u64 {
+        self.created
+    }
+
+    /// Entries in display order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The entry with `id`.
+    pub fn entry(&self, id: EntryId) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+
+    fn index(&self, id: EntryId) -> Result<usize> {
+        self.entries
+            .iter()
+            .position(|e| e.id == id)
+            .ok_or(Error::NotFound)
+    }
+
+    /// Adds an account at the end of the list and saves. [`Error::Duplicate`] when the same
+    /// login (secret, issuer, name) is already stored.
+    pub fn add(&mut self, account: Account, now: u64) -> Result<EntryId> {
+        let meta = EntryMeta::new_for(&account, now);
+        self.add_with_meta(account, meta)
+    }
+
+    /// Adds an account with chosen metadata (its `order` is set to the end) and saves.
+    pub fn add_with_meta(&mut self, account: Account, mut meta: EntryMeta) -> Result<EntryId> {
+        model::validate(&account, &meta).map_err(Error::InvalidEntry)?;
+        if self.entries.iter().any(|e| e.account.same_login(&account)) {
+            return Err(Error::Duplicate);
+        }
+        let id = EntryId(self.next_id);
+        meta.order = self.entries.len() as u32;
+        self.entries.push(Entry { id, account, meta });
+        self.next_id += 1;
+        if let Err(e) = self.save() {
+            self.entries.pop();
+            self.next_id -= 1;
+            return Err(e);
+        }
+        Ok(id)
+    }
+
+    /// Adds every account that is not already there (one save). Accounts that cannot make codes
+    /// are refused with [`Error::InvalidEntry`] before anything is added.
+    pub fn add_many(&mut self, accounts: Vec<Account>, now: u64) -> Result<AddReport> {
+        for a in &accounts {
+            crate::otp::validate(a)
+                .map_err(|e| Error::InvalidEntry(format!("{}: {e}", a.display_name())))?;
+        }
+        let (old_len, old_next) = (self.entries.len(), self.next_id);
+        let mut report = AddReport::default();
+        for account in accounts {
+            if self.entries.iter().any(|e| e.account.same_login(&account)) {
+                report.duplicates.push(account.display_name());
+                continue;
+            }
+            let id = EntryId(self.next_id);
+            let mut meta = EntryMeta::new_for(&account, now);
+            meta.order = self.entries.len() as u32;
+            self.entries.push(Entry { id, account, meta });
+            self.next_id += 1;
+            report.added.push(id);
+        }
+        if report.added.is_empty() {
+            return Ok(report);
+        }
+        if let Err(e) = self.save() {
+            self.entries.truncate(old_len);
+            self.next_id = old_next;
+            return Err(e);
+        }
+        Ok(report)
+    }
+
+    /// Replaces an entry's account and metadata (its position is kept: `meta.order` is
+    /// ignored; use [`Vault::reorder`]) and saves.
+    pub fn update(&mut self, id: EntryId, account: Account, mut meta: EntryMeta) -> Result<()> {
+        let i = self.index(id)?;
+        model::validate(&account, &meta).map_err(Error::InvalidEntry)?;
+        if self
+            .entries
+            .iter()
+            .any(|e| e.id != id && e.account.same_login(&account))
+        {
+            return Err(Error::Duplicate);
+        }
+        meta.order = i as u32;
+        let new = Entry { id, account, meta };
+        let old = std::mem::replace(&mut self.entries[i], new);
+        self.save_or(|v| v.entries[i] = old)
+    }
+
+    /// Removes an entry and saves; returns it.
+    pub fn remove(&mut self, id: EntryId) -> Result<Entry> {
+        let i = self.index(id)?;
+        let removed = self.entries.remove(i);
+        self.renumber();
+        if let Err(e) = self.save() {
+            self.entries.insert(i, removed);
+            self.renumber();
+            return Err(e);
+        }
+        Ok(removed)
+    }
+
+    /// Moves an entry to position `new_index` (clamped to the list) and saves.
+    pub fn reorder(&mut self, id: EntryId, new_index: usize) -> Result<()> {
+        let i = self.index(id)?;
+        let to = new_index.min(self.entries.len() - 1);
+        if i == to {
+            return Ok(());
+        }
+        let e = self.entries.remove(i);
+        self.entries.insert(to, e);
+        self.renumber();
+        self.save_or(|v| {
+            let e = v.entries.remove(to);
+            v.entries.insert(i, e);
+            v.renumber();
+        })
+    }
+
+    /// Marks or unmarks an entry as a favourite and saves.
+    pub fn set_favourite(&mut self, id: EntryId, favourite: bool) -> Result<()> {
+        let i = self.index(id)?;
+        let old = std::mem::replace(&mut self.entries[i].meta.favourite, favourite);
+        if old == favourite {
+            return Ok(());
+        }
+        self.save_or(|v| v.entries[i].meta.favourite = old)
+    }
+
+    /// Records that a code of the entry was used (copied) at `now` and saves.
+    pub fn mark_used(&mut self, id: EntryId, now: u64) -> Result<()> {
+        let i = self.index(id)?;
+        let old = self.entries[i].meta.last_used.replace(now);
+        self.save_or(|v| v.entries[i].meta.last_used = old)
+    }
+
+    /// The next HOTP code of an entry: computes it for the stored counter, advances the counter
+    /// and saves before returning the code (a code is never shown whose use is not recorded).
+    /// For TOTP/Steam entries, the current code at `now` (nothing is advanced).
+    pub fn next_hotp_code(&mut self, id: EntryId, now: u64) -> Result<String> {
+        let i = self.index(id)?;
+        let entry = &mut self.entries[i];
+        let code = crate::otp::code_at(&entry.account, now)
+            .map_err(|e| Error::InvalidEntry(e.to_string()))?;
+        if entry.account.kind != crate::account::Kind::Hotp {
+            return Ok(code);
+        }
+        let (old_counter, old_used) = (entry.account.counter, entry.meta.last_used);
+        entry.account.counter = old_counter.saturating_add(1);
+        entry.meta.last_used = Some(now);
+        self.save_or(|v| {
+            v.entries[i].account.counter = old_counter;
+            v.entries[i].meta.last_used = old_used;
+        })?;
+        Ok(code)
+    }
+
+    /// Changes the passcode: a new salt and key-wrap under the same KDF parameters; the
+    /// content and its master key stay as they are. Saves.
+    pub fn change_passcode(&mut self, new_passcode: &str) -> Result<()> {
+        check_passcode(new_passcode)?;
+        let slot = PasscodeSlot::wrap(new_passcode, self.slot.params, &self.master_key)?;
+        let old = std::mem::replace(&mut self.slot, slot);
+        self.save_or(|v| v.slot = old)
+    }
+
+    /// Locks the vault: drops the entries and the key (zeroized) and releases the OS lock.
+    pub fn lock(self) {
+        drop(self);
+    }
+
+    fn renumber(&mut self) {
+        for (i, e) in self.entries.iter_mut().enumerate() {
+            e.meta.order = i as u32;
+        }
+    }
+
+    fn save_or(&mut self, undo: impl FnOnce(&mut Vault)) -> Result<()> {
+        let r = self.save();
+        if r.is_err() {
+            undo(self);
+        }
+        r
+    }
+
+    /// Writes the vault: generation + 1, fresh content nonce, atomic replace, previous file
+    /// kept as `<vault>.bak`. On failure the file on disk is unchanged.
+    pub fn save(&mut self) -> Result<()> {
+        let generation = self.generation + 1;
+        let payload = PayloadRef {
+            created: self.created,
+            next_id: self.next_id,
+            entries: &self.entries,
+        };
+        let mut buf = ZeroizingWriter::with_capacity(HEADER_LEN + 4096 + 512 * self.entries.len());
+        serde_json::to_writer(&mut buf, &payload).expect("the vault payload always serializes");
+        let mut plaintext = buf.0;
+        let header = Header {
+            generation,
+            slot: self.slot.clone(),
+            content_nonce: format::random()?,
+            content_len: u32::try_from(plaintext.len() + format::TAG_LEN)
+                .map_err(|_| Error::InvalidEntry("the vault would exceed 4 GiB".into()))?,
+        };
+        let aad = header.encode();
+        plaintext.reserve_exact(format::TAG_LEN);
+        format::seal(
+            &self.master_key,
+            &header.content_nonce,
+            &aad,
+            &mut plaintext,
+        );
+        let mut file = Vec::with_capacity(HEADER_LEN + plaintext.len());
+        file.extend_from_slice(&aad);
+        file.extend_from_slice(&plaintext);
+        fsio::remove_stale_temps(&self.path);
+        fsio::write_atomic(&self.path, &file, true)?;
+        self.generation = generation;
+        // Record the generation outside the file for rollback detection. The vault is already
+        // safely saved; if this fails, the next open records it instead.
+        let mut state = State::load(&self.path);
+        if state.last_generation < generation {
+            state.last_generation = generation;
+            let _ = state.store(&self.path);
+        }
+        Ok(())
+    }
+}
+
+/// The payload serialized straight from the vault's entries (no copy of the secrets).
+#[derive(serde::Serialize)]
+struct PayloadRef<'a> {
+    created: u64,
+    next_id: u64,
+    entries: &'a [Entry],
+}
+
+fn check_payload(p: &Payload) -> std::result::Result<(), &'static str> {
+    let mut ids: Vec<u64> = p.entries.iter().map(|e| e.id.0).collect();
+    ids.sort_unstable();
+    if ids.windows(2).any(|w| w[0] == w[1]) {
+        return Err("two accounts share an id");
+    }
+    if ids.last().is_some_and(|&max| max >= p.next_id) {
+        return Err("an account id is out of range");
+    }
+    Ok(())
+}
+
+/// A `Vec` writer that zeroizes the old buffer whenever it has to grow, so no copy of the
+/// plaintext is left behind in freed memory. The final buffer is zeroized by its owner (it is
+/// encrypted in place).
+struct ZeroizingWriter(Zeroizing<Vec<u8>>);
+
+impl ZeroizingWriter {
+    fn with_capacity(n: usize) -> Self {
+        ZeroizingWriter(Zeroizing::new(Vec::with_capacity(n)))
+    }
+}
+
+impl Write for ZeroizingWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        // Keep room for the tag so that sealing in place never reallocates either.
+        let needed = self.0.len() + data.len() + format::TAG_LEN;
+        if needed > self.0.capacity() {
+            let mut bigger = Vec::with_capacity(needed.max(2 * self.0.capacity()));
+            bigger.extend_from_slice(&self.0);
+            let mut old = std::mem::replace(&mut *self.0, bigger);
+            old.zeroize(); // zeroizes the whole old allocation
+        }
+        self.0.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

@@ -1,0 +1,383 @@
+//! The vault file's bytes: header layout, key derivation, key wrapping and content sealing.
+//! `docs/vault-format.md` is the prose version of this file; keep them in step.
+//!
+//! ```text
+//! off  len  field (integers little-endian)
+//!   0    8  magic "MONBANVT"
+//!   8    2  format version (1)
+//!  10    8  generation (1 for a new vault, +1 on every save)
+//!  18    1  number of key slots (1)
+//!  19    1  slot type (1 = passcode, Argon2id v0x13)
+//!  20    2  slot body length (100)
+//!  22    4  Argon2 memory, KiB
+//!  26    4  Argon2 passes
+//!  30    4  Argon2 lanes
+//!  34   16  Argon2 salt
+//!  50   24  key-wrap nonce (XChaCha20-Poly1305)
+//!  74   48  wrapped master key: 32 bytes ciphertext + 16 bytes tag
+//! 122   24  content nonce (XChaCha20-Poly1305)
+//! 146    4  content length n (ciphertext + tag)
+//! 150    n  content: XChaCha20-Poly1305(master key, content nonce, JSON, aad = bytes 0..150)
+//! ```
+
+use argon2::{Argon2, Params};
+use chacha20poly1305::aead::AeadInOut;
+use chacha20poly1305::{KeyInit, Tag, XChaCha20Poly1305, XNonce};
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+/// File magic.
+pub const MAGIC: [u8; 8] = *b"MONBANVT";
+/// The format version this code writes and the newest it reads.
+pub const VERSION: u16 = 1;
+/// Length of the version-1 header (the associated data of the content).
+pub const HEADER_LEN: usize = 150;
+/// Length of the Poly1305 tag.
+pub const TAG_LEN: usize = 16;
+/// Slot type of the passcode slot.
+pub const SLOT_PASSCODE: u8 = 1;
+/// Length of the passcode slot's body.
+pub const PASSCODE_SLOT_LEN: u16 = 100;
+/// Length of the Argon2 salt.
+pub const SALT_LEN: usize = 16;
+/// Length of an XChaCha20 nonce.
+pub const NONCE_LEN: usize = 24;
+/// Length of the master key and of the key-encryption key.
+pub const KEY_LEN: usize = 32;
+/// Length of the associated data of the key wrap.
+pub const WRAP_AAD_LEN: usize = 8 + 2 + 1 + 2 + 12 + SALT_LEN;
+
+/// Argon2id cost parameters (version 0x13, 32-byte output).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct KdfParams {
+    /// Memory in KiB.
+    pub m_kib: u32,
+    /// Passes over memory.
+    pub t: u32,
+    /// Lanes (parallelism).
+    pub p: u32,
+}
+
+impl KdfParams {
+    /// RFC 9106 §4 second recommendation: 64 MiB, 3 passes, 4 lanes. The app and CLI use this.
+    pub const DEFAULT: KdfParams = KdfParams {
+        m_kib: 64 * 1024,
+        t: 3,
+        p: 4,
+    };
+    /// Tiny parameters for tests only: a vault made with them opens only with
+    /// [`KdfBounds::LIGHT_FOR_TESTS`].
+    pub const TEST_LIGHT: KdfParams = KdfParams {
+        m_kib: 64,
+        t: 1,
+        p: 1,
+    };
+}
+
+/// The range of KDF parameters a vault may ask for; checked before the KDF runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KdfBounds {
+    pub min_m_kib: u32,
+    pub max_m_kib: u32,
+    pub min_t: u32,
+    pub max_t: u32,
+    pub min_p: u32,
+    pub max_p: u32,
+}
+
+impl KdfBounds {
+    /// What the app and CLI accept: at least OWASP's floor (19 MiB, 2 passes), at most 1 GiB,
+    /// 10 passes and 16 lanes (Bitwarden's ceiling for passes and lanes).
+    pub const REAL: KdfBounds = KdfBounds {
+        min_m_kib: 19 * 1024,
+        max_m_kib: 1024 * 1024,
+        min_t: 2,
+        max_t: 10,
+        min_p: 1,
+        max_p: 16,
+    };
+    /// For tests through the library only: admits [`KdfParams::TEST_LIGHT`].
+    pub const LIGHT_FOR_TESTS: KdfBounds = KdfBounds {
+        min_m_kib: 8,
+        max_m_kib: 1024 * 1024,
+        min_t: 1,
+        max_t: 10,
+        min_p: 1,
+        max_p: 16,
+    };
+
+    /// True when `p` is inside the bounds (and Argon2 itself accepts it: m ≥ 8·p).
+    pub fn admits(&self, p: KdfParams) -> bool {
+        (self.min_m_kib..=self.max_m_kib).contains(&p.m_kib)
+            && (self.min_t..=self.max_t).contains(&p.t)
+            && (self.min_p..=self.max_p).contains(&p.p)
+            && u64::from(p.m_kib) >= 8 * u64::from(p.p)
+    }
+
+    /// `Ok` when admitted, else the error naming both the request and the bounds.
+    pub(crate) fn check(&self, p: KdfParams) -> super::Result<()> {
+        if self.admits(p) {
+            return Ok(());
+        }
+        Err(super::Error::KdfParams {
+            m_kib: p.m_kib,
+            t: p.t,
+            p: p.p,
+            min_m_kib: self.min_m_kib,
+            max_m_kib: self.max_m_kib,
+            min_t: self.min_t,
+            max_t: self.max_t,
+            min_p: self.min_p,
+            max_p: self.max_p,
+        })
+    }
+}
+
+/// The passcode key slot: how to turn the passcode into the key that unwraps the master key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct PasscodeSlot {
+    pub params: KdfParams,
+    pub salt: [u8; SALT_LEN],
+    pub wrap_nonce: [u8; NONCE_LEN],
+    pub wrapped_key: [u8; KEY_LEN + TAG_LEN],
+}
+
+/// The parsed header of a version-1 file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Header {
+    pub generation: u64,
+    pub slot: PasscodeSlot,
+    pub content_nonce: [u8; NONCE_LEN],
+    pub content_len: u32,
+}
+
+/// Why bytes are not a readable version-1 vault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum HeaderError {
+    NotVault,
+    Truncated,
+    TooNew(u16),
+    Malformed(&'static str),
+}
+
+fn u16_at(b: &[u8], at: usize) -> u16 {
+    u16::from_le_bytes([b[at], b[at + 1]])
+}
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+}
+fn u64_at(b: &[u8], at: usize) -> u64 {
+    let mut a = [0u8; 8];
+    a.copy_from_slice(&b[at..at + 8]);
+    u64::from_le_bytes(a)
+}
+fn arr<const N: usize>(b: &[u8], at: usize) -> [u8; N] {
+    let mut a = [0u8; N];
+    a.copy_from_slice(&b[at..at + N]);
+    a
+}
+
+impl Header {
+    /// The 150 header bytes.
+    pub fn encode(&self) -> [u8; HEADER_LEN] {
+        let mut h = [0u8; HEADER_LEN];
+        h[0..8].copy_from_slice(&MAGIC);
+        h[8..10].copy_from_slice(&VERSION.to_le_bytes());
+        h[10..18].copy_from_slice(&self.generation.to_le_bytes());
+        h[18] = 1;
+        h[19] = SLOT_PASSCODE;
+        h[20..22].copy_from_slice(&PASSCODE_SLOT_LEN.to_le_bytes());
+        h[22..26].copy_from_slice(&self.slot.params.m_kib.to_le_bytes());
+        h[26..30].copy_from_slice(&self.slot.params.t.to_le_bytes());
+        h[30..34].copy_from_slice(&self.slot.params.p.to_le_bytes());
+        h[34..50].copy_from_slice(&self.slot.salt);
+        h[50..74].copy_from_slice(&self.slot.wrap_nonce);
+        h[74..122].copy_from_slice(&self.slot.wrapped_key);
+        h[122..146].copy_from_slice(&self.content_nonce);
+        h[146..150].copy_from_slice(&self.content_len.to_le_bytes());
+        h
+    }
+
+    /// Parses and checks the header of a whole file (`file` includes the content, whose length
+    /// must match the header exactly).
+    pub fn decode(file: &[u8]) -> Result<Header, HeaderError> {
+        if file.len() < MAGIC.len() {
+            return Err(if MAGIC.starts_with(file) && !file.is_empty() {
+                HeaderError::Truncated
+            } else {
+                HeaderError::NotVault
+            });
+        }
+        if file[..8] != MAGIC {
+            return Err(HeaderError::NotVault);
+        }
+        if file.len() < 10 {
+            return Err(HeaderError::Truncated);
+        }
+        let version = u16_at(file, 8);
+        if version == 0 {
+            return Err(HeaderError::Malformed("format version 0 does not exist"));
+        }
+        if version > VERSION {
+            return Err(HeaderError::TooNew(version));
+        }
+        if file.len() < HEADER_LEN {
+            return Err(HeaderError::Truncated);
+        }
+        if file[18] != 1 {
+            return Err(HeaderError::Malformed("unexpected number of key slots"));
+        }
+        if file[19] != SLOT_PASSCODE {
+            return Err(HeaderError::Malformed("unknown key slot type"));
+        }
+        if u16_at(file, 20) != PASSCODE_SLOT_LEN {
+            return Err(HeaderError::Malformed("wrong key slot length"));
+        }
+        let content_len = u32_at(file, 146);
+        let expected = HEADER_LEN as u64 + u64::from(content_len);
+        if (file.len() as u64) < expected {
+            return Err(HeaderError::Truncated);
+        }
+        if (file.len() as u64) > expected {
+            return Err(HeaderError::Malformed("unexpected bytes after the content"));
+        }
+        if (content_len as usize) < TAG_LEN {
+            return Err(HeaderError::Malformed("content too short"));
+        }
+        Ok(Header {
+            generation: u64_at(file, 10),
+            slot: PasscodeSlot {
+                params: KdfParams {
+                    m_kib: u32_at(file, 22),
+                    t: u32_at(file, 26),
+                    p: u32_at(file, 30),
+                },
+                salt: arr(file, 34),
+                wrap_nonce: arr(file, 50),
+                wrapped_key: arr(file, 74),
+            },
+            content_nonce: arr(file, 122),
+            content_len,
+        })
+    }
+}
+
+impl PasscodeSlot {
+    /// Associated data of the key wrap: magic, version, slot type and length, KDF parameters
+    /// and salt (header bytes 0..10 followed by 19..50).
+    pub fn wrap_aad(&self) -> [u8; WRAP_AAD_LEN] {
+        let mut a = [0u8; WRAP_AAD_LEN];
+        a[0..8].copy_from_slice(&MAGIC);
+        a[8..10].copy_from_slice(&VERSION.to_le_bytes());
+        a[10] = SLOT_PASSCODE;
+        a[11..13].copy_from_slice(&PASSCODE_SLOT_LEN.to_le_bytes());
+        a[13..17].copy_from_slice(&self.params.m_kib.to_le_bytes());
+        a[17..21].copy_from_slice(&self.params.t.to_le_bytes());
+        a[21..25].copy_from_slice(&self.params.p.to_le_bytes());
+        a[25..41].copy_from_slice(&self.salt);
+        a
+    }
+
+    /// Makes a slot that wraps `master` under `passcode` with a fresh salt and nonce.
+    pub fn wrap(
+        passcode: &str,
+        params: KdfParams,
+        master: &[u8; KEY_LEN],
+    ) -> super::Result<PasscodeSlot> {
+        let mut slot = PasscodeSlot {
+            params,
+            salt: random()?,
+            wrap_nonce: random()?,
+            wrapped_key: [0u8; KEY_LEN + TAG_LEN],
+        };
+        let kek = derive_kek(passcode, params, &slot.salt)?;
+        let cipher = cipher(&kek);
+        let mut buf = Zeroizing::new(*master);
+        let tag = cipher
+            .encrypt_inout_detached(
+                &XNonce::from(slot.wrap_nonce),
+                &slot.wrap_aad(),
+                buf.as_mut_slice().into(),
+            )
+            .map_err(|_| super::Error::Random)?;
+        slot.wrapped_key[..KEY_LEN].copy_from_slice(&buf[..]);
+        slot.wrapped_key[KEY_LEN..].copy_from_slice(tag.as_slice());
+        Ok(slot)
+    }
+
+    /// Runs the KDF and unwraps the master key; `Ok(None)` when the passcode is wrong (or the
+    /// slot was altered).
+    pub fn unwrap(&self, passcode: &str) -> super::Result<Option<Zeroizing<[u8; KEY_LEN]>>> {
+        let kek = derive_kek(passcode, self.params, &self.salt)?;
+        let cipher = cipher(&kek);
+        let mut key = Zeroizing::new([0u8; KEY_LEN]);
+        key.copy_from_slice(&self.wrapped_key[..KEY_LEN]);
+        let tag = Tag::try_from(&self.wrapped_key[KEY_LEN..]).expect("16-byte tag");
+        match cipher.decrypt_inout_detached(
+            &XNonce::from(self.wrap_nonce),
+            &self.wrap_aad(),
+            key.as_mut_slice().into(),
+            &tag,
+        ) {
+            Ok(()) => Ok(Some(key)),
+            Err(_) => Ok(None),
+        }
+    }
+}
+
+/// Argon2id v0x13 (passcode as UTF-8 bytes, 16-byte salt, no secret, no associated data) → 32
+/// bytes.
+pub(crate) fn derive_kek(
+    passcode: &str,
+    params: KdfParams,
+    salt: &[u8],
+) -> super::Result<Zeroizing<[u8; KEY_LEN]>> {
+    let failed = |_| super::Error::KdfFailed {
+        m_kib: params.m_kib,
+    };
+    let p = Params::new(params.m_kib, params.t, params.p, Some(KEY_LEN)).map_err(failed)?;
+    let argon = Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, p);
+    let mut out = Zeroizing::new([0u8; KEY_LEN]);
+    argon
+        .hash_password_into(passcode.as_bytes(), salt, out.as_mut_slice())
+        .map_err(failed)?;
+    Ok(out)
+}
+
+fn cipher(key: &[u8; KEY_LEN]) -> XChaCha20Poly1305 {
+    XChaCha20Poly1305::new_from_slice(key).expect("32-byte key")
+}
+
+/// Encrypts `plaintext` in place under `key` with `aad`, appending the tag.
+pub(crate) fn seal(key: &[u8; KEY_LEN], nonce: &[u8; NONCE_LEN], aad: &[u8], buf: &mut Vec<u8>) {
+    let cipher = cipher(key);
+    let tag = cipher
+        .encrypt_inout_detached(&XNonce::from(*nonce), aad, buf.as_mut_slice().into())
+        .expect("a vault payload is far below XChaCha20's 256 GiB limit");
+    buf.extend_from_slice(tag.as_slice());
+}
+
+/// Decrypts `content` (ciphertext followed by tag) in place; returns the plaintext slice, or
+/// `None` when authentication fails.
+pub(crate) fn open<'a>(
+    key: &[u8; KEY_LEN],
+    nonce: &[u8; NONCE_LEN],
+    aad: &[u8],
+    content: &'a mut [u8],
+) -> Option<&'a mut [u8]> {
+    let split = content.len().checked_sub(TAG_LEN)?;
+    let (ct, tag) = content.split_at_mut(split);
+    let tag = Tag::try_from(&*tag).ok()?;
+    let cipher = cipher(key);
+    cipher
+        .decrypt_inout_detached(&XNonce::from(*nonce), aad, ct.into(), &tag)
+        .ok()?;
+    Some(ct)
+}
+
+/// `N` bytes from the operating system's random generator.
+pub(crate) fn random<const N: usize>() -> super::Result<[u8; N]> {
+    let mut b = [0u8; N];
+    getrandom::fill(&mut b).map_err(|_| super::Error::Random)?;
+    Ok(b)
+}

@@ -1,0 +1,68 @@
+//! The small unencrypted side file `<vault>.state`: failed passcode attempts (for the backoff)
+//! and the last generation seen on this device (for rollback detection). It holds no secret.
+//! A missing or unreadable state file reads as "no failures, nothing seen yet".
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::error::Result;
+use super::fsio;
+
+/// Wrong passcodes allowed before the first wait.
+pub const FREE_ATTEMPTS: u32 = 5;
+/// The first wait, after [`FREE_ATTEMPTS`] failures; it doubles with each further failure.
+pub const FIRST_WAIT_SECS: u64 = 30;
+/// The longest wait.
+pub const MAX_WAIT_SECS: u64 = 3600;
+
+/// Contents of `<vault>.state`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct State {
+    /// Wrong passcodes since the last successful unlock.
+    #[serde(default)]
+    pub failed_attempts: u32,
+    /// Unix time of the last wrong passcode.
+    #[serde(default)]
+    pub last_failure: u64,
+    /// Highest generation opened or saved on this device.
+    #[serde(default)]
+    pub last_generation: u64,
+}
+
+/// The wait imposed after `failures` consecutive wrong passcodes: none for the first
+/// [`FREE_ATTEMPTS`], then 30 s, 60 s, 120 s, ... up to an hour.
+pub fn delay_after(failures: u32) -> u64 {
+    if failures < FREE_ATTEMPTS {
+        return 0;
+    }
+    let doublings = (failures - FREE_ATTEMPTS).min(16);
+    (FIRST_WAIT_SECS << doublings).min(MAX_WAIT_SECS)
+}
+
+impl State {
+    /// Reads the state file; absent or unreadable gives the default.
+    pub fn load(vault: &Path) -> State {
+        std::fs::read(fsio::state_path(vault))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
+    }
+
+    /// Writes the state file atomically (no backup).
+    pub fn store(&self, vault: &Path) -> Result<()> {
+        let json = serde_json::to_vec_pretty(self).expect("plain struct serializes");
+        fsio::write_atomic(&fsio::state_path(vault), &json, false)
+    }
+
+    /// Seconds still to wait at `now`, if any. A clock set back never lengthens the wait
+    /// beyond the current step.
+    pub fn wait_secs(&self, now: u64) -> Option<u64> {
+        let delay = delay_after(self.failed_attempts);
+        if delay == 0 {
+            return None;
+        }
+        let until = self.last_failure.saturating_add(delay);
+        (now < until).then(|| (until - now).min(delay))
+    }
+}
