@@ -213,35 +213,17 @@ impl Vault {
         if let Some(wait_secs) = state.wait_secs(now) {
             return Err(Error::Backoff { wait_secs });
         }
-        let mut file = Zeroizing::new(fsio::read_vault(path)?);
-        let damaged = |reason| Error::Damaged {
-            path: path.to_path_buf(),
-            reason,
+        let file = Zeroizing::new(fsio::read_vault(path)?);
+        let (header, master_key, payload) = match decrypt(path, file, passcode, &options.kdf_bounds)
+        {
+            Err(Error::WrongPasscode) => {
+                state.failed_attempts = state.failed_attempts.saturating_add(1);
+                state.last_failure = now;
+                state.store(path)?;
+                return Err(Error::WrongPasscode);
+            }
+            other => other?,
         };
-        let header = match Header::decode(&file) {
-            Ok(h) => h,
-            Err(HeaderError::NotVault) => return Err(damaged("it is not a Monban vault")),
-            Err(HeaderError::Truncated) => return Err(damaged("the file is cut short")),
-            Err(HeaderError::TooNew(version)) => return Err(Error::TooNew { version }),
-            Err(HeaderError::Malformed(reason)) => return Err(damaged(reason)),
-        };
-        options.kdf_bounds.check(header.slot.params)?;
-        let Some(master_key) = header.slot.unwrap(passcode)? else {
-            state.failed_attempts = state.failed_attempts.saturating_add(1);
-            state.last_failure = now;
-            state.store(path)?;
-            return Err(Error::WrongPasscode);
-        };
-        let (aad, content) = file.split_at_mut(HEADER_LEN);
-        let plaintext =
-            format::open(&master_key, &header.content_nonce, aad, content).ok_or_else(|| {
-                damaged("the content does not match its header (edited or corrupted)")
-            })?;
-        let payload: Payload = serde_json::from_slice(plaintext)
-            .map_err(|_| damaged("the decrypted content is not valid"))?;
-        plaintext.zeroize();
-        check_payload(&payload).map_err(damaged)?;
-
         let expected = state.last_generation;
         let before = state.clone();
         state.failed_attempts = 0;
@@ -522,6 +504,58 @@ impl Vault {
         }
         Ok(())
     }
+}
+
+/// What a vault file holds, read from bytes without touching any file (see [`read_bytes`]).
+#[derive(Debug)]
+pub struct Contents {
+    pub generation: u64,
+    pub kdf: KdfParams,
+    pub created: u64,
+    pub entries: Vec<Entry>,
+}
+
+/// Reads vault file bytes: header checks, KDF bounds (before the KDF), key unwrap, content
+/// authentication and JSON. No side file is read or written, no backoff applies: for tools,
+/// tests and fuzzing. Errors are those of [`Vault::open`].
+pub fn read_bytes(bytes: &[u8], passcode: &str, bounds: &KdfBounds) -> Result<Contents> {
+    let file = Zeroizing::new(bytes.to_vec());
+    let (header, _key, payload) = decrypt(Path::new("(vault bytes)"), file, passcode, bounds)?;
+    Ok(Contents {
+        generation: header.generation,
+        kdf: header.slot.params,
+        created: payload.created,
+        entries: payload.entries,
+    })
+}
+
+/// The decryption pipeline shared by [`Vault::open_with`] and [`read_bytes`].
+fn decrypt(
+    path: &Path,
+    mut file: Zeroizing<Vec<u8>>,
+    passcode: &str,
+    bounds: &KdfBounds,
+) -> Result<(Header, Zeroizing<[u8; KEY_LEN]>, Payload)> {
+    let damaged = |reason| Error::Damaged {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let header = match Header::decode(&file) {
+        Ok(h) => h,
+        Err(HeaderError::NotVault) => return Err(damaged("it is not a Monban vault")),
+        Err(HeaderError::Truncated) => return Err(damaged("the file is cut short")),
+        Err(HeaderError::TooNew(version)) => return Err(Error::TooNew { version }),
+        Err(HeaderError::Malformed(reason)) => return Err(damaged(reason)),
+    };
+    bounds.check(header.slot.params)?;
+    let master_key = header.slot.unwrap(passcode)?.ok_or(Error::WrongPasscode)?;
+    let (aad, content) = file.split_at_mut(HEADER_LEN);
+    let plaintext = format::open(&master_key, &header.content_nonce, aad, content)
+        .ok_or_else(|| damaged("the content does not match its header (edited or corrupted)"))?;
+    let payload: Payload = serde_json::from_slice(plaintext)
+        .map_err(|_| damaged("the decrypted content is not valid"))?;
+    check_payload(&payload).map_err(damaged)?;
+    Ok((header, master_key, payload))
 }
 
 /// The payload serialized straight from the vault's entries (no copy of the secrets).
