@@ -1,1 +1,276 @@
-//! (being built)
+//! Moving accounts in and out of Monban: transfer QR codes, backups and other apps' exports.
+//!
+//! - [`google`]: Google Authenticator's `otpauth-migration://` transfer QR, both ways
+//!   (plaintext: anyone who photographs it owns the accounts).
+//! - [`sealed`]: Monban's own sealed transfer QR (`monban-transfer:`), encrypted with a
+//!   one-time transfer code (Argon2id + XChaCha20-Poly1305).
+//! - [`backup`]: the whole vault in one file encrypted with a backup password, and the
+//!   restore drill (entry count + fingerprint, nothing imported).
+//! - [`paper`]: a printable page (PNG or PDF) with each account's QR code.
+//! - Importers of other authenticators' export files, one module each, behind the small
+//!   [`Importer`] trait and the sorted [`IMPORTERS`] registry: [`uri_list`], [`aegis`],
+//!   [`twofas`], [`andotp`], [`bitwarden`], [`freeotp`], [`ente`].
+//!
+//! Every import yields [`Parsed`]: the accounts read plus the entries **refused with why**.
+//! One bad entry never sinks an import. Merging into a set of accounts ([`merge`]) skips
+//! duplicates (same secret, issuer and name) and counts them.
+//!
+//! Nothing here touches the vault file, the clock or the network: callers pass in accounts,
+//! bytes, passwords and times.
+
+mod crypto;
+pub mod google;
+mod parts;
+pub mod proto;
+pub mod uri_list;
+
+use std::fmt;
+
+use thiserror::Error;
+use zeroize::Zeroizing;
+
+use crate::account::Account;
+
+pub use parts::{Assembler, PartError, Progress};
+
+/// Why an import or export failed as a whole. Per-entry problems are [`Refused`] instead.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum Error {
+    #[error("the file is encrypted: a password is needed")]
+    PasswordNeeded,
+    #[error("wrong password, or the file was changed after it was written")]
+    WrongPassword,
+    #[error("not a {format} file: {why}")]
+    Malformed { format: &'static str, why: String },
+    #[error("unsupported {format} file: {why}")]
+    Unsupported { format: &'static str, why: String },
+    #[error("the file asks for key-derivation settings Monban refuses: {0}")]
+    KdfRefused(String),
+    #[error("cannot tell what kind of file this is; name it with --format ({0})")]
+    UnknownFormat(String),
+    #[error("unknown format \"{0}\"")]
+    UnknownFormatName(String),
+    #[error("nothing to export: the vault has no accounts")]
+    NothingToExport,
+    #[error("cannot make a QR code: {0}")]
+    Qr(String),
+    #[error("no random numbers available from the system: {0}")]
+    Random(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// One entry an import or export left out, and why. Never holds a secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    /// How a person recognises the entry ("GitHub (alice)", "entry 3").
+    pub what: String,
+    /// Why it was left out, in words the user can act on.
+    pub why: String,
+}
+
+impl Refused {
+    pub fn new(what: impl Into<String>, why: impl Into<String>) -> Self {
+        Refused {
+            what: what.into(),
+            why: why.into(),
+        }
+    }
+}
+
+impl fmt::Display for Refused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.what, self.why)
+    }
+}
+
+/// What a reader got out of a file or QR code: the accounts and the refused entries.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Parsed {
+    pub accounts: Vec<Account>,
+    pub refused: Vec<Refused>,
+}
+
+impl Parsed {
+    /// Appends another result.
+    pub fn extend(&mut self, other: Parsed) {
+        self.accounts.extend(other.accounts);
+        self.refused.extend(other.refused);
+    }
+
+    /// Checks an account read from a foreign file ([`crate::otp::validate`]) and files it as
+    /// an account or a refusal.
+    pub fn push_checked(&mut self, account: Account) {
+        match crate::otp::validate(&account) {
+            Ok(()) => self.accounts.push(account),
+            Err(e) => self
+                .refused
+                .push(Refused::new(label(&account), e.to_string())),
+        }
+    }
+}
+
+/// The summary of an import: added, skipped as duplicates, refused with why.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub added: usize,
+    pub duplicates: usize,
+    pub refused: Vec<Refused>,
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "added {}, duplicates {}, refused {}",
+            self.added,
+            self.duplicates,
+            self.refused.len()
+        )?;
+        for r in &self.refused {
+            write!(f, "\n  refused {r}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Merges `incoming` into `existing` (in order), skipping duplicates — accounts that are the
+/// same login ([`Account::same_login`]) as one already there or earlier in `incoming`.
+/// Returns the accounts to add and the number skipped. (The vault applies the same rule in
+/// `add_many`; this is the library-level form used by tests and the restore drill.)
+pub fn merge(existing: &[Account], incoming: Vec<Account>) -> (Vec<Account>, usize) {
+    let mut added: Vec<Account> = Vec::new();
+    let mut duplicates = 0;
+    for a in incoming {
+        if existing
+            .iter()
+            .chain(added.iter())
+            .any(|e| e.same_login(&a))
+        {
+            duplicates += 1;
+        } else {
+            added.push(a);
+        }
+    }
+    (added, duplicates)
+}
+
+/// "Issuer (name)" or a placeholder: how refusals name an entry.
+pub fn label(a: &Account) -> String {
+    let s = a.display_name();
+    if s.is_empty() {
+        "(unnamed account)".to_string()
+    } else {
+        s
+    }
+}
+
+/// A label from loose issuer/name strings (for entries that could not become accounts).
+pub(crate) fn loose_label(issuer: &str, name: &str, index: usize) -> String {
+    match (issuer.trim().is_empty(), name.trim().is_empty()) {
+        (false, false) => format!("{} ({})", issuer.trim(), name.trim()),
+        (false, true) => issuer.trim().to_string(),
+        (true, false) => name.trim().to_string(),
+        (true, true) => format!("entry {}", index + 1),
+    }
+}
+
+/// An importer of one foreign export format.
+pub trait Importer: Sync {
+    /// Short id used with `--format` (`aegis`, `2fas`, ...).
+    fn id(&self) -> &'static str;
+    /// Human name ("Aegis JSON").
+    fn name(&self) -> &'static str;
+    /// True when `data` looks like this format (cheap, no decryption).
+    fn detect(&self, data: &[u8]) -> bool;
+    /// True when `data` (already detected as this format) needs a password.
+    fn encrypted(&self, data: &[u8]) -> bool;
+    /// Reads the accounts. `password` is used only for encrypted files; a missing one gives
+    /// [`Error::PasswordNeeded`].
+    fn read(&self, data: &[u8], password: Option<&str>) -> Result<Parsed>;
+}
+
+/// Every importer, sorted by id. Detection tries them in the order of [`DETECT_ORDER`].
+pub static IMPORTERS: &[&dyn Importer] = &[&uri_list::UriList];
+
+/// Ids in detection order: the most specific layouts first, the URI list last (it accepts
+/// any text with an `otpauth://` line).
+const DETECT_ORDER: &[&str] = &["uri-list"];
+
+/// The importer named `id` (case-insensitive; a few aliases accepted).
+pub fn importer(id: &str) -> Result<&'static dyn Importer> {
+    let want = id.trim().to_ascii_lowercase();
+    let want = match want.as_str() {
+        "twofas" | "2fas" => "2fas",
+        "freeotp" | "freeotp+" | "freeotpplus" | "freeotp-plus" => "freeotp-plus",
+        "uri" | "uris" | "otpauth" | "txt" | "uri-list" => "uri-list",
+        "ente" | "ente-auth" => "ente",
+        other => other,
+    };
+    IMPORTERS
+        .binary_search_by(|i| i.id().cmp(want))
+        .map(|i| IMPORTERS[i])
+        .map_err(|_| Error::UnknownFormatName(id.to_string()))
+}
+
+/// The importer whose layout `data` matches.
+pub fn detect(data: &[u8]) -> Result<&'static dyn Importer> {
+    for id in DETECT_ORDER {
+        let imp = importer(id)?;
+        if imp.detect(data) {
+            return Ok(imp);
+        }
+    }
+    let known: Vec<&str> = IMPORTERS.iter().map(|i| i.id()).collect();
+    Err(Error::UnknownFormat(format!("known: {}", known.join(", "))))
+}
+
+/// Fills `buf` from the system's random source.
+pub(crate) fn random(buf: &mut [u8]) -> Result<()> {
+    getrandom::fill(buf).map_err(|e| Error::Random(e.to_string()))
+}
+
+/// Reads text that may carry a UTF-8 byte order mark.
+pub(crate) fn text(data: &[u8], format: &'static str) -> Result<Zeroizing<String>> {
+    let data = data.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(data);
+    std::str::from_utf8(data)
+        .map(|s| Zeroizing::new(s.to_string()))
+        .map_err(|_| Error::Malformed {
+            format,
+            why: "it is not UTF-8 text".into(),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_is_sorted_and_complete() {
+        let ids: Vec<&str> = IMPORTERS.iter().map(|i| i.id()).collect();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        assert_eq!(ids, sorted, "IMPORTERS must stay sorted for binary search");
+        for id in DETECT_ORDER {
+            assert!(importer(id).is_ok(), "{id}");
+        }
+        assert_eq!(DETECT_ORDER.len(), IMPORTERS.len());
+        assert!(importer("nope").is_err());
+        assert_eq!(importer("URI").unwrap().id(), "uri-list");
+    }
+
+    #[test]
+    fn merge_skips_and_counts_duplicates() {
+        let s = |b: u8| crate::Secret::new(vec![b; 10]);
+        let existing = vec![Account::totp("A", "a", s(1))];
+        let incoming = vec![
+            Account::totp("A", "a", s(1)),
+            Account::totp("B", "b", s(2)),
+            Account::totp("B", "b", s(2)),
+        ];
+        let (added, dups) = merge(&existing, incoming);
+        assert_eq!(added.len(), 1);
+        assert_eq!(dups, 2);
+        assert_eq!(added[0].issuer, "B");
+    }
+}
