@@ -1,0 +1,313 @@
+//! The account list: rows built from the vault (favourites first, filtered by the search),
+//! the once-a-second tick that moves the countdowns and swaps codes at period boundaries,
+//! tap to copy, HOTP next code, favourites, reorder and delete.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
+
+use super::core::Core;
+use super::glyphs;
+use super::rows::{self, CodeView};
+use super::{AccountRow, AppWindow, ListAdapter, Msg, Screen};
+use crate::account::Kind;
+use crate::vault::{Entry, EntryId, Icon};
+
+/// Deadline of rows that never expire (HOTP).
+const NEVER: i32 = i32::MAX;
+
+pub(crate) struct ListState {
+    model: Rc<VecModel<AccountRow>>,
+    /// Entry id of each displayed row.
+    shown: RefCell<Vec<EntryId>>,
+    /// HOTP codes generated this session (shown until locked).
+    hotp: RefCell<HashMap<EntryId, String>>,
+    search: RefCell<String>,
+}
+
+impl Default for ListState {
+    fn default() -> Self {
+        ListState {
+            model: Rc::new(VecModel::default()),
+            shown: RefCell::default(),
+            hotp: RefCell::default(),
+            search: RefCell::default(),
+        }
+    }
+}
+
+pub(super) fn connect(ui: &AppWindow, core: &Rc<Core>) {
+    let a = ui.global::<ListAdapter>();
+    a.set_accounts(ModelRc::from(core.list.model.clone()));
+    a.set_vault_empty(true);
+    let on = |f: fn(&Rc<Core>, SharedString)| {
+        let weak = Rc::downgrade(core);
+        move |s: SharedString| {
+            if let Some(core) = weak.upgrade() {
+                core.activity();
+                f(&core, s);
+            }
+        }
+    };
+    a.on_search_changed(on(|core, text| {
+        *core.list.search.borrow_mut() = text.to_string();
+        refresh(core);
+    }));
+    a.on_copy(on(copy));
+    a.on_next_hotp(on(next_hotp));
+    a.on_toggle_favourite(on(toggle_favourite));
+    a.on_edit(on(|core, id| {
+        if let Some(id) = parse_id(&id) {
+            super::edit::open_existing(core, id);
+        }
+    }));
+    a.on_delete(on(|core, id| {
+        if let Some(id) = parse_id(&id) {
+            delete(core, id);
+        }
+    }));
+    let weak = Rc::downgrade(core);
+    a.on_move(move |id, delta| {
+        if let (Some(core), Some(id)) = (weak.upgrade(), parse_id(&id)) {
+            core.activity();
+            move_entry(&core, id, delta);
+        }
+    });
+    let weak = Rc::downgrade(core);
+    a.on_add(move || {
+        if let Some(core) = weak.upgrade() {
+            core.activity();
+            super::scan::open(&core);
+        }
+    });
+    let weak = Rc::downgrade(core);
+    a.on_open_settings(move || {
+        if let Some(core) = weak.upgrade() {
+            core.activity();
+            core.show(Screen::Settings);
+        }
+    });
+}
+
+pub(crate) fn row_id(id: EntryId) -> SharedString {
+    id.0.to_string().into()
+}
+
+fn parse_id(s: &str) -> Option<EntryId> {
+    s.parse().ok().map(EntryId)
+}
+
+fn row_for(core: &Core, entry: &Entry, now: u64, hotp: &HashMap<EntryId, String>) -> AccountRow {
+    let a = &entry.account;
+    let label = if a.issuer.is_empty() { &a.name } else { &a.issuer };
+    let glyph = match &entry.meta.icon {
+        Icon::Builtin(name) => glyphs::glyph_index(name).map(|i| i as i32).unwrap_or(-1),
+        _ => -1,
+    };
+    let rgb = glyphs::COLOURS[glyphs::colour_index(entry.meta.colour)];
+    let mut row = AccountRow {
+        id: row_id(entry.id),
+        issuer: a.issuer.as_str().into(),
+        name: a.name.as_str().into(),
+        glyph,
+        letter: glyphs::letter(label).into(),
+        colour: slint::Color::from_rgb_u8((rgb >> 16) as u8, (rgb >> 8) as u8, rgb as u8),
+        hotp: a.kind == Kind::Hotp,
+        period: crate::otp::effective_period(a).min(i32::MAX as u64) as i32,
+        favourite: entry.meta.favourite,
+        ..Default::default()
+    };
+    if a.kind == Kind::Hotp {
+        // A HOTP code is shown only once generated (generating advances the stored counter).
+        match hotp.get(&entry.id) {
+            Some(code) => {
+                row.code = crate::otp::group(code).into();
+                row.spoken = rows::spoken(code).into();
+            }
+            None => row.code = hidden_code(a.digits).into(),
+        }
+        row.deadline = NEVER;
+    } else {
+        set_code(core, &mut row, &rows::code_view(a, now));
+    }
+    row
+}
+
+/// "••• •••": a HOTP code not generated yet.
+fn hidden_code(digits: u32) -> String {
+    let dots: String = "•".repeat(digits.clamp(1, 10) as usize);
+    crate::otp::group(&dots)
+}
+
+fn set_code(core: &Core, row: &mut AccountRow, view: &CodeView) {
+    row.code = view.code.as_str().into();
+    row.next_code = view.next.as_str().into();
+    row.spoken = view.spoken.as_str().into();
+    row.deadline = view.expires.map(|e| core.clock_value(e)).unwrap_or(NEVER);
+}
+
+/// Rebuilds every row from the vault (after unlock, a change, or a new search).
+pub(crate) fn refresh(core: &Rc<Core>) {
+    let now = core.now();
+    let Some(ui) = core.ui() else { return };
+    let adapter = ui.global::<ListAdapter>();
+    adapter.set_clock(core.clock_value(now));
+    adapter.set_show_next_code(core.settings.borrow().show_next_code);
+    let vault = core.vault.borrow();
+    let Some(vault) = vault.as_ref() else {
+        drop(vault);
+        clear(core);
+        return;
+    };
+    let entries = vault.entries();
+    adapter.set_vault_empty(entries.is_empty());
+    let query = core.list.search.borrow().clone();
+    let keys: Vec<(bool, u32)> = entries.iter().map(|e| (e.meta.favourite, e.meta.order)).collect();
+    let hotp = core.list.hotp.borrow();
+    let mut shown = Vec::new();
+    let mut new_rows = Vec::new();
+    for i in rows::display_order(&keys) {
+        let e = &entries[i];
+        if !rows::matches(&query, &e.account.issuer, &e.account.name) {
+            continue;
+        }
+        shown.push(e.id);
+        new_rows.push(row_for(core, e, now, &hotp));
+    }
+    *core.list.shown.borrow_mut() = shown;
+    core.list.model.set_vec(new_rows);
+}
+
+/// Once a second: move the clock and recompute the rows whose code expired.
+pub(crate) fn tick(core: &Rc<Core>) {
+    let now = core.now();
+    let clock = core.clock_value(now);
+    let Some(ui) = core.ui() else { return };
+    ui.global::<ListAdapter>().set_clock(clock);
+    let vault = core.vault.borrow();
+    let Some(vault) = vault.as_ref() else { return };
+    let shown = core.list.shown.borrow();
+    let model = &core.list.model;
+    for (i, id) in shown.iter().enumerate() {
+        let Some(mut row) = model.row_data(i) else { continue };
+        if row.deadline > clock {
+            continue;
+        }
+        if let Some(e) = vault.entry(*id) {
+            set_code(core, &mut row, &rows::code_view(&e.account, now));
+            model.set_row_data(i, row);
+        }
+    }
+}
+
+/// Drops every row (on lock).
+pub(crate) fn clear(core: &Core) {
+    core.list.model.set_vec(Vec::new());
+    core.list.shown.borrow_mut().clear();
+    core.list.hotp.borrow_mut().clear();
+    core.list.search.borrow_mut().clear();
+    if let Some(ui) = core.ui() {
+        let a = ui.global::<ListAdapter>();
+        a.set_search(SharedString::new());
+        a.set_vault_empty(true);
+    }
+}
+
+fn copy(core: &Rc<Core>, id: SharedString) {
+    let Some(id) = parse_id(&id) else { return };
+    let now = core.now();
+    let kind = core.with_vault(|v| v.entry(id).map(|e| e.account.kind)).flatten();
+    let code = match kind {
+        None => return,
+        Some(Kind::Hotp) => {
+            let existing = core.list.hotp.borrow().get(&id).cloned();
+            match existing {
+                Some(c) => c,
+                None => match generate_hotp(core, id) {
+                    Some(c) => c,
+                    None => return,
+                },
+            }
+        }
+        Some(_) => {
+            let code = core.with_vault(|v| v.entry(id).and_then(|e| crate::otp::code_at(&e.account, now).ok())).flatten();
+            match code {
+                Some(c) => c,
+                None => return,
+            }
+        }
+    };
+    let clear_after = core.settings.borrow().clipboard_clear();
+    if let Some(clipboard) = &core.clipboard {
+        clipboard.set_code(&rows::clipboard_text(&code), clear_after);
+    }
+    if clear_after.is_zero() {
+        core.toast(Msg::CopiedKept, "");
+    } else {
+        core.toast(Msg::Copied, clear_after.as_secs().to_string());
+    }
+}
+
+/// Generates the next HOTP code (the vault advances and saves the counter first).
+fn generate_hotp(core: &Rc<Core>, id: EntryId) -> Option<String> {
+    let now = core.now();
+    match core.with_vault(|v| v.next_hotp_code(id, now))? {
+        Ok(code) => {
+            core.list.hotp.borrow_mut().insert(id, code.clone());
+            refresh(core);
+            Some(code)
+        }
+        Err(e) => {
+            core.toast(Msg::Detail, e.to_string());
+            None
+        }
+    }
+}
+
+fn next_hotp(core: &Rc<Core>, id: SharedString) {
+    if let Some(id) = parse_id(&id) {
+        generate_hotp(core, id);
+    }
+}
+
+fn toggle_favourite(core: &Rc<Core>, id: SharedString) {
+    let Some(id) = parse_id(&id) else { return };
+    let result = core.with_vault(|v| {
+        let fav = v.entry(id).map(|e| e.meta.favourite).unwrap_or(false);
+        v.set_favourite(id, !fav)
+    });
+    if let Some(Err(e)) = result {
+        core.toast(Msg::Detail, e.to_string());
+    }
+    refresh(core);
+}
+
+fn move_entry(core: &Rc<Core>, id: EntryId, delta: i32) {
+    let result = core.with_vault(|v| {
+        let entries = v.entries();
+        let keys: Vec<(bool, u32)> = entries.iter().map(|e| (e.meta.favourite, e.meta.order)).collect();
+        let favs: Vec<bool> = entries.iter().map(|e| e.meta.favourite).collect();
+        let displayed = rows::display_order(&keys);
+        let from = entries.iter().position(|e| e.id == id)?;
+        let to = rows::move_target(&displayed, &favs, from, delta)?;
+        Some(v.reorder(id, to))
+    });
+    if let Some(Some(Err(e))) = result {
+        core.toast(Msg::Detail, e.to_string());
+    }
+    refresh(core);
+}
+
+pub(crate) fn delete(core: &Rc<Core>, id: EntryId) {
+    match core.with_vault(|v| v.remove(id)) {
+        Some(Ok(entry)) => {
+            core.list.hotp.borrow_mut().remove(&id);
+            refresh(core);
+            core.toast(Msg::Deleted, entry.account.display_name());
+        }
+        Some(Err(e)) => core.toast(Msg::Detail, e.to_string()),
+        None => {}
+    }
+}

@@ -1,0 +1,70 @@
+//! The settings screen: auto-lock time, clipboard clearing, next code, theme. Changes apply
+//! at once and are saved beside the vault.
+
+use std::rc::Rc;
+
+use slint::ComponentHandle;
+
+use super::core::Core;
+use super::settings::ThemeChoice;
+use super::{AppWindow, ListAdapter, SettingsAdapter, Theme, ThemeMode, UnlockAdapter};
+
+pub(super) fn connect(ui: &AppWindow, core: &Rc<Core>) {
+    let s = ui.global::<SettingsAdapter>();
+    s.set_version(env!("CARGO_PKG_VERSION").into());
+    s.set_vault_path(core.vault_path.display().to_string().into());
+    let weak = Rc::downgrade(core);
+    s.on_changed(move || {
+        if let Some(core) = weak.upgrade() {
+            core.activity();
+            changed(&core);
+        }
+    });
+}
+
+fn theme_mode(t: ThemeChoice) -> ThemeMode {
+    match t {
+        ThemeChoice::System => ThemeMode::System,
+        ThemeChoice::Light => ThemeMode::Light,
+        ThemeChoice::Dark => ThemeMode::Dark,
+    }
+}
+
+/// Shows the stored settings in the UI (at start).
+pub(crate) fn apply(core: &Rc<Core>) {
+    let Some(ui) = core.ui() else { return };
+    let st = core.settings.borrow();
+    let s = ui.global::<SettingsAdapter>();
+    s.set_auto_lock_index(st.auto_lock_index() as i32);
+    s.set_clipboard_index(st.clipboard_index() as i32);
+    s.set_show_next_code(st.show_next_code);
+    s.set_theme(theme_mode(st.theme));
+    ui.global::<Theme>().set_mode(theme_mode(st.theme));
+    ui.global::<ListAdapter>().set_show_next_code(st.show_next_code);
+    ui.invoke_apply_theme();
+}
+
+/// Reads the settings screen back, applies and saves.
+fn changed(core: &Rc<Core>) {
+    let Some(ui) = core.ui() else { return };
+    let s = ui.global::<SettingsAdapter>();
+    {
+        let mut st = core.settings.borrow_mut();
+        st.set_auto_lock_index(s.get_auto_lock_index());
+        st.set_clipboard_index(s.get_clipboard_index());
+        st.show_next_code = s.get_show_next_code();
+        st.theme = match s.get_theme() {
+            ThemeMode::Light => ThemeChoice::Light,
+            ThemeMode::Dark => ThemeChoice::Dark,
+            _ => ThemeChoice::System,
+        };
+        st.keypad = ui.global::<UnlockAdapter>().get_keypad();
+    }
+    apply(core);
+    // A new auto-lock time counts from now.
+    core.activity();
+    let st = core.settings.borrow().clone();
+    if let Err(e) = st.save(&core.settings_path) {
+        core.toast(super::Msg::Detail, e.to_string());
+    }
+}
