@@ -1,6 +1,55 @@
 //! Where frames come from: the camera (nokhwa, `camera` feature), image files, the clipboard,
-//! folders of recorded frames. Every source produces a [`Frame`] for the scanner.
+//! folders of recorded frames. Every source produces a [`Frame`] for the [`scanner::Scanner`].
 
 pub mod frame;
+pub mod scanner;
+pub mod sources;
+mod still;
+pub mod yuv;
 
-pub use frame::Frame;
+#[cfg(feature = "camera")]
+pub mod device;
+
+pub use frame::{Frame, FrameError};
+pub use still::{
+    MAX_PIXELS, frame_from_bgra, frame_from_rgb, frame_from_rgba, frame_from_rgba_on_white,
+    load_image, load_image_bytes,
+};
+
+use thiserror::Error;
+
+/// Why a frame could not be obtained.
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("not an image (PNG, JPEG, WebP, GIF, BMP or TIFF expected)")]
+    UnknownFormat,
+    #[error("unsupported image: {0}")]
+    Unsupported(String),
+    #[error("damaged image: {0}")]
+    Corrupt(String),
+    #[error("image too large ({width}×{height} pixels)")]
+    TooLarge { width: u32, height: u32 },
+    #[error(transparent)]
+    Frame(#[from] FrameError),
+    #[error("folder {path} has no images")]
+    NoImages { path: String },
+    #[error("camera: {0}")]
+    Camera(String),
+}
+
+impl Error {
+    fn from_image(e: image::ImageError) -> Self {
+        use image::ImageError as E;
+        match e {
+            E::Unsupported(u) => Error::Unsupported(u.to_string()),
+            E::Limits(l) => Error::Unsupported(format!("too large to decode ({l})")),
+            other => Error::Corrupt(other.to_string()),
+        }
+    }
+}

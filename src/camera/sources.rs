@@ -1,0 +1,120 @@
+//! Frame sources without a camera: one image file, and a folder of frames replayed at a frame
+//! rate (demos, tests, recorded camera sessions). Both push into a [`FrameSink`].
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use super::Error;
+use super::scanner::FrameSink;
+
+/// File extensions treated as frames in a folder.
+const IMAGE_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff", "pgm", "ppm",
+];
+
+/// The image files of a folder in name order (frame_0001.png, frame_0002.png, ...).
+pub fn list_frames(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let read_err = |e| Error::Read {
+        path: dir.display().to_string(),
+        source: e,
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(read_err)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.is_file()
+                && p.extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        })
+        .collect();
+    if files.is_empty() {
+        return Err(Error::NoImages {
+            path: dir.display().to_string(),
+        });
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Loads one image file and submits it, then ends the source.
+pub fn feed_image_file(path: &Path, sink: &FrameSink) -> Result<(), Error> {
+    let frame = super::load_image(path)?;
+    sink.submit(frame);
+    sink.end();
+    Ok(())
+}
+
+/// A running folder replay; dropping it (or [`Replay::stop`]) stops the thread.
+pub struct Replay {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Replay {
+    /// Replays the images of `dir` into `sink` at `fps` frames per second (0 = as fast as
+    /// they load), once or in a loop. Unreadable files are reported as source errors and
+    /// skipped; the end of a one-shot replay is reported as `SourceEnded`.
+    pub fn start(dir: &Path, fps: f64, looping: bool, sink: FrameSink) -> Result<Replay, Error> {
+        let files = list_frames(dir)?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let interval = if fps > 0.0 {
+            Duration::from_secs_f64(1.0 / fps)
+        } else {
+            Duration::ZERO
+        };
+        let thread = std::thread::Builder::new()
+            .name("monban-replay".into())
+            .spawn(move || {
+                let mut next = Instant::now();
+                'outer: loop {
+                    for f in &files {
+                        if flag.load(Ordering::Relaxed) || sink.is_closed() {
+                            break 'outer;
+                        }
+                        match super::load_image(f) {
+                            Ok(frame) => sink.submit(frame),
+                            Err(e) => sink.error(format!("{}: {e}", f.display())),
+                        }
+                        next += interval;
+                        let now = Instant::now();
+                        if next > now {
+                            std::thread::sleep(next - now);
+                        } else {
+                            next = now;
+                        }
+                    }
+                    if !looping {
+                        sink.end();
+                        break;
+                    }
+                }
+            })
+            .map_err(|e| Error::Camera(format!("cannot start the replay thread: {e}")))?;
+        Ok(Replay {
+            stop,
+            thread: Some(thread),
+        })
+    }
+
+    pub fn stop(mut self) {
+        self.halt();
+    }
+
+    fn halt(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for Replay {
+    fn drop(&mut self) {
+        self.halt();
+    }
+}
