@@ -55,9 +55,13 @@ impl ClearSchedule {
     }
 
     /// A code was copied at `now`; it should be gone after `clear_after`. Replaces any earlier
-    /// pending clear (the newer copy overwrote the clipboard anyway). A delay too large to
-    /// represent means "never clear".
+    /// pending clear (the newer copy overwrote the clipboard anyway). `Duration::ZERO` means
+    /// "never clear" (the `app::Clipboard` contract), and so does a delay too large to represent.
     pub fn copied(&mut self, code: &str, now: Instant, clear_after: Duration) {
+        if clear_after.is_zero() {
+            self.pending = None;
+            return;
+        }
         self.pending = now
             .checked_add(clear_after)
             .map(|due| (Zeroizing::new(code.to_owned()), due));
@@ -170,6 +174,8 @@ mod tests {
         let t = Instant::now();
         let mut s = ClearSchedule::new();
         s.copied("1", t, Duration::MAX);
+        assert!(!s.is_pending());
+        s.copied("1", t, Duration::ZERO);
         assert!(!s.is_pending());
         assert_eq!(s.check(t, Clip::Text("1")), ClearDecision::Wait);
     }

@@ -111,6 +111,22 @@ pub fn rotate(frame: &Frame, rotation: Rotation) -> Frame {
     Frame::packed(ow, oh, out).expect("rotation keeps the pixel count")
 }
 
+/// Chooses the capture size from what the camera offers: the largest with at most
+/// `max_pixels` pixels (enough for small QR codes, cheap enough to decode every frame), or the
+/// smallest offered when all are larger. `None` when nothing usable is offered.
+pub fn pick_size(offered: &[(usize, usize)], max_pixels: usize) -> Option<(usize, usize)> {
+    let usable = offered.iter().copied().filter(|&(w, h)| w > 0 && h > 0);
+    let pixels = |&(w, h): &(usize, usize)| w.saturating_mul(h);
+    usable
+        .clone()
+        .filter(|s| pixels(s) <= max_pixels)
+        .max_by_key(|s| (pixels(s), s.0))
+        .or_else(|| usable.min_by_key(|s| (pixels(s), s.0)))
+}
+
+/// The default pixel budget for [`pick_size`]: 1280×720.
+pub const CAPTURE_PIXELS: usize = 1280 * 720;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +225,30 @@ mod tests {
         assert_eq!(
             Rotation::from_degrees(i32::MIN),
             Rotation::from_degrees(i32::MIN.rem_euclid(360))
+        );
+    }
+
+    #[test]
+    fn picks_the_largest_size_within_budget() {
+        let offered = [
+            (4032, 3024),
+            (1920, 1080),
+            (1280, 720),
+            (640, 480),
+            (0, 0),
+            (176, 144),
+        ];
+        assert_eq!(pick_size(&offered, CAPTURE_PIXELS), Some((1280, 720)));
+        assert_eq!(pick_size(&offered, 640 * 480), Some((640, 480)));
+        assert_eq!(
+            pick_size(&[(4032, 3024), (1920, 1080)], CAPTURE_PIXELS),
+            Some((1920, 1080))
+        );
+        assert_eq!(pick_size(&[], CAPTURE_PIXELS), None);
+        assert_eq!(pick_size(&[(0, 720)], CAPTURE_PIXELS), None);
+        assert_eq!(
+            pick_size(&[(usize::MAX, usize::MAX)], CAPTURE_PIXELS),
+            Some((usize::MAX, usize::MAX))
         );
     }
 }

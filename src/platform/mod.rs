@@ -26,21 +26,16 @@ pub mod android;
 #[cfg(all(target_os = "ios", feature = "gui"))]
 pub mod ios;
 
-use thiserror::Error;
+mod error;
+pub use error::Error;
 
-/// Why a platform service failed.
-#[derive(Debug, Error)]
-pub enum Error {
-    /// A call into the Java side failed (Android); the text names the call.
-    #[error("Android call failed: {0}")]
-    Java(String),
-    /// A call into the Objective-C side failed (iOS).
-    #[error("iOS call failed: {0}")]
-    Apple(String),
-    #[error("no camera is available on this device")]
-    NoCamera,
-    #[error("camera access is not allowed: {0}")]
-    CameraDenied(&'static str),
-    #[error("the camera stopped: {0}")]
-    Camera(String),
+/// Opens Monban's page in the system settings, where a blocked camera permission is turned
+/// back on (the scanner view's action for [`permission::CameraAccess::Blocked`]).
+pub fn open_app_settings() -> Result<(), Error> {
+    #[cfg(all(target_os = "android", feature = "gui"))]
+    return android::open_app_settings();
+    #[cfg(all(target_os = "ios", feature = "gui"))]
+    return ios::open_app_settings();
+    #[allow(unreachable_code)]
+    Err(Error::Unsupported)
 }

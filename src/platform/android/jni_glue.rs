@@ -1,0 +1,383 @@
+//! The Java calls Monban needs on Android, through the `jni` crate (0.22, the version
+//! Slint's Android backend uses). Only framework classes are used (no Java code of our own),
+//! so `FindClass` from the native thread finds them through the system class loader.
+//!
+//! Every function takes the raw `JavaVM` and `Activity` pointers that android-activity hands
+//! out (`AndroidApp::vm_as_ptr()`, `activity_as_ptr()`; the activity is a global reference
+//! valid for the life of the app) and clears any Java exception it caused, so a failed call is
+//! an [`Error`] and never a crash on the next JNI call.
+
+use std::ffi::c_void;
+
+use jni::objects::{JObject, JString};
+use jni::{Env, JValue, JavaVM, jni_sig, jni_str};
+
+use crate::platform::Error;
+use crate::platform::clipboard::Clip;
+use crate::platform::permission::OsStatus;
+
+const CAMERA: &str = "android.permission.CAMERA";
+/// `ClipDescription.EXTRA_IS_SENSITIVE` (API 33; older versions ignore the extra, and some
+/// keyboards and clipboard managers honour the key before that).
+const EXTRA_IS_SENSITIVE: &str = "android.content.extra.IS_SENSITIVE";
+/// Request code for `requestPermissions` (the result is read by re-checking on resume).
+const CAMERA_REQUEST: i32 = 7001;
+const PERMISSION_GRANTED: i32 = 0;
+const FLAG_ACTIVITY_NEW_TASK: i32 = 0x1000_0000;
+
+/// The two pointers every call needs.
+#[derive(Clone, Copy)]
+pub struct Java {
+    vm: *mut c_void,
+    activity: *mut c_void,
+}
+
+impl Java {
+    /// # Safety
+    /// `vm` and `activity` must be `AndroidApp::vm_as_ptr()` and `AndroidApp::activity_as_ptr()`
+    /// of the running app.
+    pub unsafe fn new(vm: *mut c_void, activity: *mut c_void) -> Self {
+        Java { vm, activity }
+    }
+
+    /// Runs `f` with an attached JNI environment and the activity; clears a pending Java
+    /// exception on failure.
+    fn with<R>(
+        &self,
+        what: &'static str,
+        f: impl FnOnce(&mut Env, &JObject) -> jni::errors::Result<R>,
+    ) -> Result<R, Error> {
+        if self.vm.is_null() || self.activity.is_null() {
+            return Err(Error::Java(format!("{what}: no activity")));
+        }
+        // Safety: as documented by android-activity, `vm_as_ptr` is the process's JavaVM.
+        let vm =
+            JavaVM::singleton().unwrap_or_else(|_| unsafe { JavaVM::from_raw(self.vm.cast()) });
+        let activity_raw = self.activity as jni::sys::jobject;
+        vm.attach_current_thread(|env| -> jni::errors::Result<Result<R, Error>> {
+            // Safety: `activity_as_ptr` is a global reference that outlives this call; the
+            // `JObject` wrapper never deletes it.
+            let activity = unsafe { JObject::from_raw(env, activity_raw) };
+            let result = env.with_local_frame(16, |env| f(env, &activity));
+            if env.exception_check() {
+                env.exception_describe();
+                env.exception_clear();
+            }
+            let _ = activity.into_raw(); // not ours to delete
+            Ok(result.map_err(|e| Error::Java(format!("{what}: {e}"))))
+        })
+        .map_err(|e| Error::Java(format!("{what}: cannot attach to the JVM: {e}")))?
+    }
+
+    /// `Build.VERSION.SDK_INT`.
+    pub fn sdk_int(&self) -> Result<i32, Error> {
+        self.with("Build.VERSION.SDK_INT", |env, _| {
+            env.get_static_field(
+                jni_str!("android/os/Build$VERSION"),
+                jni_str!("SDK_INT"),
+                jni_sig!("I"),
+            )?
+            .i()
+        })
+    }
+
+    /// What the OS says about the camera permission right now.
+    pub fn camera_status(&self) -> Result<OsStatus, Error> {
+        self.with("camera permission", |env, activity| {
+            let pm = env
+                .call_method(
+                    activity,
+                    jni_str!("getPackageManager"),
+                    jni_sig!("()Landroid/content/pm/PackageManager;"),
+                    &[],
+                )?
+                .l()?;
+            let feature = env.new_string("android.hardware.camera.any")?;
+            let has_camera = env
+                .call_method(
+                    &pm,
+                    jni_str!("hasSystemFeature"),
+                    jni_sig!("(Ljava/lang/String;)Z"),
+                    &[JValue::Object(&feature)],
+                )?
+                .z()?;
+            if !has_camera {
+                return Ok(OsStatus::NoCamera);
+            }
+            let permission = env.new_string(CAMERA)?;
+            let granted = env
+                .call_method(
+                    activity,
+                    jni_str!("checkSelfPermission"),
+                    jni_sig!("(Ljava/lang/String;)I"),
+                    &[JValue::Object(&permission)],
+                )?
+                .i()?;
+            if granted == PERMISSION_GRANTED {
+                return Ok(OsStatus::Granted);
+            }
+            let disabled = camera_disabled_by_policy(env, activity);
+            if disabled.is_err() && env.exception_check() {
+                // Not worth failing the whole check for: clear it and go on.
+                env.exception_clear();
+            }
+            if disabled.unwrap_or(false) {
+                return Ok(OsStatus::Restricted);
+            }
+            let rationale = env
+                .call_method(
+                    activity,
+                    jni_str!("shouldShowRequestPermissionRationale"),
+                    jni_sig!("(Ljava/lang/String;)Z"),
+                    &[JValue::Object(&permission)],
+                )?
+                .z()?;
+            Ok(if rationale {
+                OsStatus::Denied {
+                    can_ask_again: true,
+                }
+            } else {
+                OsStatus::Undetermined
+            })
+        })
+    }
+
+    /// Shows the system's camera permission dialog (`Activity.requestPermissions`). The answer
+    /// is read with [`Java::camera_status`] when the activity resumes.
+    pub fn request_camera_permission(&self) -> Result<(), Error> {
+        self.with("requestPermissions", |env, activity| {
+            let permission = env.new_string(CAMERA)?;
+            let array = env.new_object_array(1, jni_str!("java/lang/String"), &permission)?;
+            env.call_method(
+                activity,
+                jni_str!("requestPermissions"),
+                jni_sig!("([Ljava/lang/String;I)V"),
+                &[JValue::Object(&array), JValue::Int(CAMERA_REQUEST)],
+            )?
+            .v()
+        })
+    }
+
+    /// Opens Monban's page in the system settings (to turn the camera permission back on).
+    pub fn open_app_settings(&self) -> Result<(), Error> {
+        self.with("open settings", |env, activity| {
+            let package = env
+                .call_method(
+                    activity,
+                    jni_str!("getPackageName"),
+                    jni_sig!("()Ljava/lang/String;"),
+                    &[],
+                )?
+                .l()?;
+            let scheme = env.new_string("package")?;
+            let uri = env
+                .call_static_method(
+                    jni_str!("android/net/Uri"),
+                    jni_str!("fromParts"),
+                    jni_sig!(
+                        "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;)Landroid/net/Uri;"
+                    ),
+                    &[
+                        JValue::Object(&scheme),
+                        JValue::Object(&package),
+                        JValue::Object(&JObject::null()),
+                    ],
+                )?
+                .l()?;
+            let action = env.new_string("android.settings.APPLICATION_DETAILS_SETTINGS")?;
+            let intent = env.new_object(
+                jni_str!("android/content/Intent"),
+                jni_sig!("(Ljava/lang/String;Landroid/net/Uri;)V"),
+                &[JValue::Object(&action), JValue::Object(&uri)],
+            )?;
+            env.call_method(
+                &intent,
+                jni_str!("addFlags"),
+                jni_sig!("(I)Landroid/content/Intent;"),
+                &[JValue::Int(FLAG_ACTIVITY_NEW_TASK)],
+            )?;
+            env.call_method(
+                activity,
+                jni_str!("startActivity"),
+                jni_sig!("(Landroid/content/Intent;)V"),
+                &[JValue::Object(&intent)],
+            )?
+            .v()
+        })
+    }
+
+    /// Puts `text` on the clipboard as a plain-text clip marked sensitive (keyboards and the
+    /// Android 13+ clipboard preview then hide it).
+    pub fn set_sensitive_clip(&self, text: &str) -> Result<(), Error> {
+        self.with("ClipboardManager.setPrimaryClip", |env, activity| {
+            let manager = clipboard_manager(env, activity)?;
+            let label = env.new_string("Monban")?;
+            let value = env.new_string(text)?;
+            let clip = env
+                .call_static_method(
+                    jni_str!("android/content/ClipData"),
+                    jni_str!("newPlainText"),
+                    jni_sig!("(Ljava/lang/CharSequence;Ljava/lang/CharSequence;)Landroid/content/ClipData;"),
+                    &[JValue::Object(&label), JValue::Object(&value)],
+                )?
+                .l()?;
+            let description = env
+                .call_method(
+                    &clip,
+                    jni_str!("getDescription"),
+                    jni_sig!("()Landroid/content/ClipDescription;"),
+                    &[],
+                )?
+                .l()?;
+            let extras = env.new_object(jni_str!("android/os/PersistableBundle"), jni_sig!("()V"), &[])?;
+            let key = env.new_string(EXTRA_IS_SENSITIVE)?;
+            env.call_method(
+                &extras,
+                jni_str!("putBoolean"),
+                jni_sig!("(Ljava/lang/String;Z)V"),
+                &[JValue::Object(&key), JValue::Bool(true)],
+            )?;
+            env.call_method(
+                &description,
+                jni_str!("setExtras"),
+                jni_sig!("(Landroid/os/PersistableBundle;)V"),
+                &[JValue::Object(&extras)],
+            )?;
+            env.call_method(
+                &manager,
+                jni_str!("setPrimaryClip"),
+                jni_sig!("(Landroid/content/ClipData;)V"),
+                &[JValue::Object(&clip)],
+            )?
+            .v()
+        })
+    }
+
+    /// The clipboard's text. `focused` says whether the app has input focus: without it,
+    /// Android 10+ answers `null` whatever the clipboard holds, which is [`Clip::Unreadable`].
+    /// Calls `f` with the text so it is compared without being copied around.
+    pub fn with_clip<R>(&self, focused: bool, f: impl FnOnce(Clip<'_>) -> R) -> Result<R, Error> {
+        let text = self.with("ClipboardManager.getPrimaryClip", |env, activity| {
+            let manager = clipboard_manager(env, activity)?;
+            let clip = env
+                .call_method(
+                    &manager,
+                    jni_str!("getPrimaryClip"),
+                    jni_sig!("()Landroid/content/ClipData;"),
+                    &[],
+                )?
+                .l()?;
+            if clip.is_null() {
+                return Ok(None);
+            }
+            let count = env
+                .call_method(&clip, jni_str!("getItemCount"), jni_sig!("()I"), &[])?
+                .i()?;
+            if count < 1 {
+                return Ok(Some(String::new()));
+            }
+            let item = env
+                .call_method(
+                    &clip,
+                    jni_str!("getItemAt"),
+                    jni_sig!("(I)Landroid/content/ClipData$Item;"),
+                    &[JValue::Int(0)],
+                )?
+                .l()?;
+            let chars = env
+                .call_method(
+                    &item,
+                    jni_str!("getText"),
+                    jni_sig!("()Ljava/lang/CharSequence;"),
+                    &[],
+                )?
+                .l()?;
+            if chars.is_null() {
+                return Ok(Some(String::new()));
+            }
+            let string = env
+                .call_method(
+                    &chars,
+                    jni_str!("toString"),
+                    jni_sig!("()Ljava/lang/String;"),
+                    &[],
+                )?
+                .l()?;
+            let string = env.cast_local::<JString>(string)?;
+            Ok(Some(string.try_to_string(env)?))
+        })?;
+        let text = text.map(zeroize::Zeroizing::new);
+        Ok(match &text {
+            None if !focused => f(Clip::Unreadable),
+            None => f(Clip::Empty),
+            Some(t) if t.is_empty() => f(Clip::Empty),
+            Some(t) => f(Clip::Text(t)),
+        })
+    }
+
+    /// Empties the clipboard (`clearPrimaryClip` on API 28+, an empty clip before).
+    pub fn clear_clip(&self, sdk_int: i32) -> Result<(), Error> {
+        self.with("ClipboardManager.clearPrimaryClip", |env, activity| {
+            let manager = clipboard_manager(env, activity)?;
+            if sdk_int >= 28 {
+                return env
+                    .call_method(&manager, jni_str!("clearPrimaryClip"), jni_sig!("()V"), &[])?
+                    .v();
+            }
+            let empty = env.new_string("")?;
+            let clip = env
+                .call_static_method(
+                    jni_str!("android/content/ClipData"),
+                    jni_str!("newPlainText"),
+                    jni_sig!("(Ljava/lang/CharSequence;Ljava/lang/CharSequence;)Landroid/content/ClipData;"),
+                    &[JValue::Object(&empty), JValue::Object(&empty)],
+                )?
+                .l()?;
+            env.call_method(
+                &manager,
+                jni_str!("setPrimaryClip"),
+                jni_sig!("(Landroid/content/ClipData;)V"),
+                &[JValue::Object(&clip)],
+            )?
+            .v()
+        })
+    }
+}
+
+/// `activity.getSystemService(Context.CLIPBOARD_SERVICE)`.
+fn clipboard_manager<'local>(
+    env: &mut Env<'local>,
+    activity: &JObject,
+) -> jni::errors::Result<JObject<'local>> {
+    let name = env.new_string("clipboard")?;
+    env.call_method(
+        activity,
+        jni_str!("getSystemService"),
+        jni_sig!("(Ljava/lang/String;)Ljava/lang/Object;"),
+        &[JValue::Object(&name)],
+    )?
+    .l()
+}
+
+/// `DevicePolicyManager.getCameraDisabled(null)`: a device administrator turned cameras off.
+fn camera_disabled_by_policy(env: &mut Env, activity: &JObject) -> jni::errors::Result<bool> {
+    let name = env.new_string("device_policy")?;
+    let dpm = env
+        .call_method(
+            activity,
+            jni_str!("getSystemService"),
+            jni_sig!("(Ljava/lang/String;)Ljava/lang/Object;"),
+            &[JValue::Object(&name)],
+        )?
+        .l()?;
+    if dpm.is_null() {
+        return Ok(false);
+    }
+    env.call_method(
+        &dpm,
+        jni_str!("getCameraDisabled"),
+        jni_sig!("(Landroid/content/ComponentName;)Z"),
+        &[JValue::Object(&JObject::null())],
+    )?
+    .z()
+}
