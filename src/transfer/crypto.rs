@@ -8,7 +8,6 @@ use chacha20::cipher::{KeyIvInit, StreamCipher, StreamCipherSeek};
 use chacha20poly1305::XChaCha20Poly1305;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use poly1305::Poly1305;
-use poly1305::universal_hash::KeyInit as _;
 use zeroize::{Zeroize, Zeroizing};
 
 /// A 256-bit key.
@@ -101,11 +100,10 @@ pub fn aes_gcm_seal(key: &[u8; 32], nonce: &[u8; 12], plaintext: &[u8]) -> Vec<u
         .unwrap()
 }
 
-/// libsodium `crypto_secretstream_xchacha20poly1305`: header size.
-pub const SECRETSTREAM_HEADER: usize = 24;
 /// Bytes added per message (1 tag byte + 16-byte MAC).
 pub const SECRETSTREAM_ABYTES: usize = 17;
 /// The `TAG_FINAL` message tag.
+#[cfg(test)]
 pub const SECRETSTREAM_TAG_FINAL: u8 = 3;
 
 /// One secretstream message state: subkey and 12-byte nonce (counter ‖ inonce).
@@ -181,6 +179,7 @@ pub fn secretstream_open(
 
 /// Encrypts one message as the first message of a secretstream (what Ente's export does
 /// with `TAG_FINAL`). Returns the sealed message (1 + mlen + 16 bytes).
+#[cfg(test)]
 pub fn secretstream_seal(key: &[u8; 32], header: &[u8; 24], plaintext: &[u8], tag: u8) -> Vec<u8> {
     let st = StreamState::init(key, header);
     let mut block = [0u8; 64];

@@ -18,10 +18,16 @@
 //! Nothing here touches the vault file, the clock or the network: callers pass in accounts,
 //! bytes, passwords and times.
 
+pub mod aegis;
+pub mod andotp;
+pub mod bitwarden;
 mod crypto;
+pub mod ente;
+pub mod freeotp;
 pub mod google;
 mod parts;
 pub mod proto;
+pub mod twofas;
 pub mod uri_list;
 
 use std::fmt;
@@ -175,6 +181,119 @@ pub(crate) fn loose_label(issuer: &str, name: &str, index: usize) -> String {
     }
 }
 
+/// Loose account fields as foreign JSON files hold them, turned into an [`Account`] by
+/// [`Fields::build`] (which names the problem instead of failing the whole file).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Fields<'a> {
+    pub issuer: &'a str,
+    pub name: &'a str,
+    /// Base32 secret (lenient: case, padding, spaces).
+    pub secret: &'a str,
+    /// `totp`, `hotp`, `steam` (any case); empty means TOTP.
+    pub kind: &'a str,
+    /// `SHA1`, `SHA-256`, `sha512`...; empty means SHA1.
+    pub algorithm: &'a str,
+    pub digits: Option<u64>,
+    pub period: Option<u64>,
+    pub counter: Option<u64>,
+}
+
+impl Fields<'_> {
+    /// Builds and validates the account; `Err` is the reason to refuse it.
+    pub fn build(&self) -> std::result::Result<Account, String> {
+        use crate::account::{Algorithm, DEFAULT_DIGITS, DEFAULT_PERIOD, Kind, STEAM_DIGITS};
+        let kind = match self.kind.trim().to_ascii_lowercase().as_str() {
+            "" | "totp" => Kind::Totp,
+            "hotp" => Kind::Hotp,
+            "steam" => Kind::Steam,
+            other => return Err(format!("unsupported code type \"{other}\"")),
+        };
+        let algorithm = match self
+            .algorithm
+            .trim()
+            .to_ascii_uppercase()
+            .replace(['-', '_'], "")
+            .as_str()
+        {
+            "" | "SHA1" | "HMACSHA1" => Algorithm::Sha1,
+            "SHA256" | "HMACSHA256" => Algorithm::Sha256,
+            "SHA512" | "HMACSHA512" => Algorithm::Sha512,
+            other => return Err(format!("unsupported algorithm \"{other}\"")),
+        };
+        let secret = crate::uri::parse_secret(self.secret).map_err(|e| e.to_string())?;
+        let digits = match kind {
+            Kind::Steam => STEAM_DIGITS,
+            _ => u32::try_from(self.digits.unwrap_or(u64::from(DEFAULT_DIGITS)))
+                .map_err(|_| "the digit count is out of range".to_string())?,
+        };
+        let account = Account {
+            issuer: self.issuer.trim().to_string(),
+            name: self.name.trim().to_string(),
+            secret,
+            kind,
+            algorithm: if kind == Kind::Steam {
+                Algorithm::Sha1
+            } else {
+                algorithm
+            },
+            digits,
+            period: match kind {
+                Kind::Hotp => DEFAULT_PERIOD,
+                _ => self.period.filter(|p| *p > 0).unwrap_or(DEFAULT_PERIOD),
+            },
+            counter: if kind == Kind::Hotp {
+                self.counter.unwrap_or(0)
+            } else {
+                0
+            },
+        };
+        crate::otp::validate(&account).map_err(|e| e.to_string())?;
+        Ok(account)
+    }
+
+    /// Builds the account into `out`, or files a refusal naming entry `index`.
+    pub fn push_into(&self, out: &mut Parsed, index: usize) {
+        match self.build() {
+            Ok(a) => out.accounts.push(a),
+            Err(why) => out.refused.push(Refused::new(
+                loose_label(self.issuer, self.name, index),
+                why,
+            )),
+        }
+    }
+}
+
+/// JSON helpers for the importers: lenient field access on `serde_json::Value`.
+pub(crate) mod json {
+    use serde_json::Value;
+
+    pub fn str<'a>(v: &'a Value, key: &str) -> &'a str {
+        v.get(key).and_then(Value::as_str).unwrap_or("")
+    }
+
+    /// A number that may also be written as a string ("30").
+    pub fn num(v: &Value, key: &str) -> Option<u64> {
+        match v.get(key)? {
+            Value::Number(n) => n.as_u64().or_else(|| {
+                n.as_f64()
+                    .filter(|f| *f >= 0.0 && f.fract() == 0.0)
+                    .map(|f| f as u64)
+            }),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+}
+
+/// Parses JSON, naming the format in the error.
+pub(crate) fn parse_json(data: &[u8], format: &'static str) -> Result<serde_json::Value> {
+    let text = text(data, format)?;
+    serde_json::from_str(&text).map_err(|e| Error::Malformed {
+        format,
+        why: format!("invalid JSON ({e})"),
+    })
+}
+
 /// An importer of one foreign export format.
 pub trait Importer: Sync {
     /// Short id used with `--format` (`aegis`, `2fas`, ...).
@@ -191,11 +310,27 @@ pub trait Importer: Sync {
 }
 
 /// Every importer, sorted by id. Detection tries them in the order of [`DETECT_ORDER`].
-pub static IMPORTERS: &[&dyn Importer] = &[&uri_list::UriList];
+pub static IMPORTERS: &[&dyn Importer] = &[
+    &twofas::TwoFas,
+    &aegis::Aegis,
+    &andotp::AndOtp,
+    &bitwarden::Bitwarden,
+    &ente::Ente,
+    &freeotp::FreeOtpPlus,
+    &uri_list::UriList,
+];
 
 /// Ids in detection order: the most specific layouts first, the URI list last (it accepts
 /// any text with an `otpauth://` line).
-const DETECT_ORDER: &[&str] = &["uri-list"];
+const DETECT_ORDER: &[&str] = &[
+    "aegis",
+    "2fas",
+    "bitwarden",
+    "ente",
+    "freeotp-plus",
+    "andotp",
+    "uri-list",
+];
 
 /// The importer named `id` (case-insensitive; a few aliases accepted).
 pub fn importer(id: &str) -> Result<&'static dyn Importer> {
@@ -257,6 +392,7 @@ mod tests {
         assert_eq!(DETECT_ORDER.len(), IMPORTERS.len());
         assert!(importer("nope").is_err());
         assert_eq!(importer("URI").unwrap().id(), "uri-list");
+        assert_eq!(importer("FreeOTP+").unwrap().id(), "freeotp-plus");
     }
 
     #[test]

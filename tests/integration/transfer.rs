@@ -1,1 +1,7 @@
-//! (being built)
+//! Transfer formats, backups, importers and the export/import CLI.
+//!
+//! Fixtures: `tests/fixtures/transfer/` (written by `make_fixtures.py` from the one shared
+//! list `expected.json`).
+
+#[path = "transfer/importers.rs"]
+mod importers;
