@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = monban::cli::Cli::parse();
@@ -12,12 +12,18 @@ fn main() -> ExitCode {
     }
     #[cfg(feature = "gui")]
     {
-        let _ = vault;
-        monban::cli::Cli::command().print_help().ok();
-        ExitCode::SUCCESS
+        let options = monban::app::AppOptions { vault_path: vault, ..Default::default() };
+        match monban::app::run(options) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("monban: cannot open the window: {e} (use a subcommand for the command line; see --help)");
+                ExitCode::from(1)
+            }
+        }
     }
     #[cfg(not(feature = "gui"))]
     {
+        use clap::CommandFactory;
         let _ = vault;
         monban::cli::Cli::command().print_help().ok();
         ExitCode::SUCCESS

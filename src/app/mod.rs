@@ -25,6 +25,7 @@ slint::include_modules!();
 pub mod clipboard;
 pub mod clock;
 mod core;
+pub mod demo;
 mod edit;
 pub mod glyphs;
 pub mod lifecycle;

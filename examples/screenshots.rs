@@ -1,0 +1,195 @@
+//! Renders every screen of the app with Slint's software renderer (no display needed) into
+//! `docs/screenshots/*.png`. Regenerate with `scripts/screenshots.sh`.
+//!
+//! Uses a throw-away vault with light KDF parameters (through the library, as tests do), a
+//! fixed clock and the sample accounts from `monban::app::demo`.
+
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Duration;
+
+use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
+use monban::app::clipboard::RecordingClipboard;
+use monban::app::{
+    App, AppOptions, AppState, CameraState, EditAdapter, ListAdapter, ManualClock, Msg, ScanAdapter, Screen,
+    Theme, ThemeMode, UnlockAdapter,
+};
+use monban::vault::{KdfParams, OpenOptions, Vault};
+use slint::ComponentHandle;
+
+/// 2026-03-14 10:00:18 UTC: 12 s left in the 30 s period.
+const T0_MS: u64 = 1_773_482_418_000;
+const PASSCODE: &str = "correct horse";
+/// Pixels per logical pixel in the pictures (a phone's density).
+const SCALE: f32 = 1.0;
+
+struct Shot {
+    out: PathBuf,
+    scale: f32,
+}
+
+impl Shot {
+    fn take(&self, app: &App, name: &str) {
+        app.pump();
+        i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(1));
+        let snap = app.window().window().take_snapshot().expect("snapshot");
+        let (w, h) = (snap.width(), snap.height());
+        let bytes: Vec<u8> = snap.as_bytes().to_vec();
+        let img = image::RgbaImage::from_raw(w, h, bytes).expect("rgba");
+        let path = self.out.join(format!("{name}.png"));
+        img.save(&path).expect("write png");
+        println!("{} ({}×{} @{}x)", path.display(), w, h, self.scale);
+    }
+}
+
+fn new_app(vault: &Path, clock: Arc<ManualClock>, dark: bool, size: (f32, f32)) -> App {
+    let options = AppOptions {
+        vault_path: Some(vault.to_owned()),
+        settings_path: Some(vault.with_extension("settings.json")),
+        clock,
+        clipboard: Some(Rc::new(RecordingClipboard::new())),
+        camera: None,
+        open_options: OpenOptions::light_for_tests(),
+    };
+    let app = App::new(options).expect("app");
+    let ui = app.window();
+    ui.global::<Theme>().set_mode(if dark { ThemeMode::Dark } else { ThemeMode::Light });
+    ui.invoke_apply_theme();
+    ui.window().dispatch_event(slint::platform::WindowEvent::ScaleFactorChanged { scale_factor: SCALE });
+    ui.window().set_size(slint::LogicalSize::new(size.0, size.1));
+    ui.show().expect("show");
+    app
+}
+
+fn unlock(app: &App) {
+    app.window().global::<UnlockAdapter>().invoke_unlock(PASSCODE.into());
+    assert!(app.pump_until(Duration::from_secs(20), |a| a.core().is_unlocked()), "unlock");
+}
+
+fn main() {
+    let out = std::env::args().nth(1).map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots")
+    });
+    std::fs::create_dir_all(&out).expect("output folder");
+    let scale = SCALE;
+    slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
+        mock_time: true,
+        threading: false,
+        renderer_name: Some("software".into()),
+    })))
+    .expect("platform");
+    let shot = Shot { out, scale };
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let vault_path = dir.path().join("demo.vault");
+    {
+        let mut v = Vault::create_with(&vault_path, PASSCODE, KdfParams::TEST_LIGHT, T0_MS / 1000, &OpenOptions::light_for_tests())
+            .expect("vault");
+        monban::app::demo::fill_sample(&mut v, T0_MS / 1000).expect("accounts");
+        v.lock();
+    }
+    let phone = (360.0, 640.0);
+
+    for dark in [false, true] {
+        let suffix = if dark { "-dark" } else { "" };
+        let clock = Arc::new(ManualClock::at_ms(T0_MS));
+
+        // First start.
+        let app = new_app(&dir.path().join(format!("new{suffix}.vault")), clock.clone(), dark, phone);
+        shot.take(&app, &format!("01-setup{suffix}"));
+        drop(app);
+
+        let app = new_app(&vault_path, clock.clone(), dark, phone);
+        shot.take(&app, &format!("02-unlock{suffix}"));
+        app.window().global::<UnlockAdapter>().set_keypad(true);
+        shot.take(&app, &format!("03-unlock-keypad{suffix}"));
+        app.window().global::<UnlockAdapter>().set_keypad(false);
+        unlock(&app);
+        shot.take(&app, &format!("04-list{suffix}"));
+
+        // Last seconds: warning colour and the next code.
+        clock.advance_ms(9_000);
+        app.core().tick();
+        shot.take(&app, &format!("05-list-last-seconds{suffix}"));
+        clock.advance_ms(3_000);
+        app.core().tick();
+
+        if !dark {
+            let ui = app.window();
+            // Copied toast.
+            let first = ui.global::<ListAdapter>().get_accounts();
+            use slint::Model;
+            let id = first.row_data(0).map(|r| r.id).unwrap_or_default();
+            ui.global::<ListAdapter>().invoke_copy(id);
+            shot.take(&app, "06-copied");
+            i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(1600));
+
+            // Search.
+            ui.global::<ListAdapter>().set_search("mail".into());
+            ui.global::<ListAdapter>().invoke_search_changed("mail".into());
+            shot.take(&app, "07-search");
+            ui.global::<ListAdapter>().set_search("".into());
+            ui.global::<ListAdapter>().invoke_search_changed("".into());
+
+            // Scanner without a camera, then a web-link QR message.
+            ui.global::<ListAdapter>().invoke_add();
+            shot.take(&app, "08-scan");
+            ui.global::<ScanAdapter>().set_camera_state(CameraState::Denied);
+            shot.take(&app, "09-scan-camera-denied");
+            ui.global::<ScanAdapter>().set_camera_state(CameraState::Unavailable);
+            ui.global::<ScanAdapter>().set_message(Msg::WebLink);
+            ui.global::<ScanAdapter>().set_message_is_error(true);
+            ui.global::<ScanAdapter>().set_show_path_field(true);
+            shot.take(&app, "10-scan-message");
+
+            // A QR code through the scanner's real path → confirm form.
+            let uri = "otpauth://totp/coin.z.com:bob?secret=JBSWY3DPEHPK3PXP&issuer=coin.z.com";
+            let frame = monban::qr::encode(uri).expect("qr").to_frame();
+            monban::app::scan::feed_frame(app.core(), frame);
+            assert!(app.pump_until(Duration::from_secs(10), |a| a.window().global::<AppState>().get_screen() == Screen::Edit));
+            shot.take(&app, "11-confirm");
+            ui.global::<EditAdapter>().invoke_cancel();
+            app.pump();
+
+            // Manual entry with advanced options.
+            ui.global::<ScanAdapter>().invoke_manual();
+            let e = ui.global::<EditAdapter>();
+            e.set_issuer("Example".into());
+            e.set_name("alice".into());
+            e.set_secret("JBSW Y3DP EHPK 3PX".into());
+            e.invoke_secret_edited("JBSW Y3DP EHPK 3PX".into());
+            shot.take(&app, "12-manual");
+            e.invoke_cancel();
+            app.pump();
+            ui.global::<ScanAdapter>().invoke_close();
+
+            // Edit an existing account, and the delete confirmation.
+            let id = ui.global::<ListAdapter>().get_accounts().row_data(1).map(|r| r.id).unwrap_or_default();
+            ui.global::<ListAdapter>().invoke_edit(id);
+            shot.take(&app, "13-edit");
+            ui.global::<EditAdapter>().set_confirm_delete(true);
+            shot.take(&app, "14-delete-confirm");
+            ui.global::<EditAdapter>().set_confirm_delete(false);
+            ui.global::<EditAdapter>().invoke_cancel();
+
+            // Settings.
+            ui.global::<ListAdapter>().invoke_open_settings();
+            shot.take(&app, "15-settings");
+            ui.global::<AppState>().invoke_back();
+
+            // Wide desktop window.
+            ui.window().set_size(slint::LogicalSize::new(900.0, 640.0));
+            shot.take(&app, "16-desktop-wide");
+        }
+        drop(app);
+    }
+
+    // Empty list after first start.
+    let clock = Arc::new(ManualClock::at_ms(T0_MS));
+    let empty = dir.path().join("empty.vault");
+    Vault::create_with(&empty, PASSCODE, KdfParams::TEST_LIGHT, T0_MS / 1000, &OpenOptions::light_for_tests()).unwrap().lock();
+    let app = new_app(&empty, clock, false, phone);
+    unlock(&app);
+    shot.take(&app, "00-empty");
+}
