@@ -27,6 +27,7 @@ pub mod freeotp;
 pub mod google;
 mod parts;
 pub mod proto;
+pub mod sealed;
 pub mod twofas;
 pub mod uri_list;
 
