@@ -1,9 +1,22 @@
 //! Vault subcommands: init, add, list, code QUERY, remove, rename, passwd.
-//! (Filled in by the vault work; arguments are the contract.)
+//!
+//! The command line always uses the real KDF parameters and bounds ([`KdfParams::DEFAULT`],
+//! [`crate::vault::KdfBounds::REAL`]); light parameters exist only for library tests. The clock
+//! is read here, at the edge, and passed into the vault.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
 
 use super::CmdResult;
+use super::code::now;
+use super::prompt::{self, PASSCODE_ENV};
+use crate::account::{Account, Kind};
+use crate::vault::{Entry, EntryId, KdfParams, Vault};
+
+/// Environment variable holding the new passcode for `passwd` in scripts.
+pub const NEW_PASSCODE_ENV: &str = "MONBAN_NEW_PASSCODE";
 
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {}
@@ -19,6 +32,9 @@ pub struct ListArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Compute the codes at this Unix time instead of now.
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    pub at: Option<u64>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -41,29 +57,257 @@ pub struct RenameArgs {
 #[derive(Debug, clap::Args)]
 pub struct PasswdArgs {}
 
-fn todo() -> CmdResult {
-    anyhow::bail!("the vault commands are not built yet")
+/// The vault path: `--vault`/`MONBAN_VAULT`, else the per-user default.
+fn vault_path(vault: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    match vault {
+        Some(p) => Ok(p),
+        None => crate::vault::default_path().context(
+            "no home directory to keep the vault in: give one with --vault PATH or MONBAN_VAULT",
+        ),
+    }
 }
 
-pub fn init(_vault: Option<PathBuf>, _a: InitArgs) -> CmdResult {
-    todo()
+/// Asks for the passcode and opens the vault.
+fn open(vault: Option<PathBuf>) -> anyhow::Result<Vault> {
+    let path = vault_path(vault)?;
+    if !path.exists() {
+        bail!(
+            "there is no vault at {}: create one with `monban init`",
+            path.display()
+        );
+    }
+    let now = now();
+    if let Some(wait) = crate::vault::backoff_status(&path, now) {
+        bail!("too many wrong passcodes: wait {wait} s before trying again");
+    }
+    let passcode = prompt::secret(PASSCODE_ENV, "Passcode")?;
+    Vault::open(&path, &passcode, now).context("cannot open the vault")
 }
-pub fn add(_vault: Option<PathBuf>, _a: AddArgs) -> CmdResult {
-    todo()
+
+pub fn init(vault: Option<PathBuf>, _a: InitArgs) -> CmdResult {
+    let path = vault_path(vault)?;
+    if path.exists() {
+        bail!(
+            "a vault already exists at {}: it was left untouched",
+            path.display()
+        );
+    }
+    let passcode = prompt::new_secret(PASSCODE_ENV, "New passcode")?;
+    let v = Vault::create(&path, &passcode, KdfParams::DEFAULT, now())
+        .context("cannot create the vault")?;
+    println!("created an empty vault at {}", v.path().display());
+    Ok(ExitCode::SUCCESS)
 }
-pub fn list(_vault: Option<PathBuf>, _a: ListArgs) -> CmdResult {
-    todo()
+
+pub fn add(vault: Option<PathBuf>, a: AddArgs) -> CmdResult {
+    if crate::transfer::google::is_migration_uri(&a.uri) {
+        return add_migration(vault, &a.uri);
+    }
+    let account = crate::uri::parse(a.uri.trim()).context("cannot read the URI")?;
+    let mut v = open(vault)?;
+    let label = account.display_name();
+    match v.add(account, now()) {
+        Ok(_) => println!("added {label}"),
+        Err(crate::vault::Error::Duplicate) => {
+            bail!("{label} is already in the vault; nothing was added")
+        }
+        Err(e) => return Err(e).context("cannot add the account"),
+    }
+    Ok(ExitCode::SUCCESS)
 }
-pub fn remove(_vault: Option<PathBuf>, _a: RemoveArgs) -> CmdResult {
-    todo()
+
+/// `add otpauth-migration://...`: every account of a Google Authenticator transfer QR.
+fn add_migration(vault: Option<PathBuf>, uri: &str) -> CmdResult {
+    let batch = crate::transfer::google::parse_migration_uri(uri)
+        .context("cannot read the transfer link")?;
+    let (parts, index) = (batch.part_count(), batch.part_index());
+    let mut v = open(vault)?;
+    let report = v
+        .add_many(batch.accounts, now())
+        .context("cannot add the accounts")?;
+    println!(
+        "added {} account(s) from a Google Authenticator transfer link",
+        report.added.len()
+    );
+    for d in &report.duplicates {
+        println!("skipped {d}: already in the vault");
+    }
+    for r in &batch.refused {
+        println!("refused {}: {}", r.what, r.why);
+    }
+    if parts > 1 {
+        println!(
+            "this link is part {} of {parts} of the export: add the other parts too",
+            index.saturating_add(1).min(parts)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
-pub fn rename(_vault: Option<PathBuf>, _a: RenameArgs) -> CmdResult {
-    todo()
+
+/// One row of `list`: what a person needs to use a code, never the secret.
+#[derive(serde::Serialize)]
+struct Row {
+    issuer: String,
+    name: String,
+    kind: &'static str,
+    /// `None` for HOTP: showing it would use it without advancing the counter
+    /// (`monban code QUERY` generates and records the next one).
+    code: Option<String>,
+    seconds_left: Option<u64>,
 }
-pub fn passwd(_vault: Option<PathBuf>, _a: PasswdArgs) -> CmdResult {
-    todo()
+
+fn row(e: &Entry, at: u64) -> Row {
+    let a = &e.account;
+    let (code, seconds_left) = match a.kind {
+        Kind::Hotp => (None, None),
+        Kind::Totp | Kind::Steam => (
+            crate::otp::code_at(a, at).ok(),
+            Some(crate::otp::seconds_left(
+                crate::otp::effective_period(a),
+                at,
+            )),
+        ),
+    };
+    Row {
+        issuer: a.issuer.clone(),
+        name: a.name.clone(),
+        kind: a.kind.as_str(),
+        code,
+        seconds_left,
+    }
 }
-/// `monban code QUERY [--at T]`: the code of the vault account matching QUERY.
-pub fn code_for_query(_vault: Option<PathBuf>, _query: &str, _at: Option<u64>) -> CmdResult {
-    todo()
+
+pub fn list(vault: Option<PathBuf>, a: ListArgs) -> CmdResult {
+    let v = open(vault)?;
+    let at = a.at.unwrap_or_else(now);
+    let rows: Vec<Row> = v.entries().iter().map(|e| row(e, at)).collect();
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if rows.is_empty() {
+        println!("the vault is empty: add an account with `monban add URI`");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let w_issuer = rows
+        .iter()
+        .map(|r| r.issuer.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("ISSUER".len());
+    let w_name = rows
+        .iter()
+        .map(|r| r.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("NAME".len());
+    println!(
+        "{:<w_issuer$}  {:<w_name$}  {:<5}  {:<10}  LEFT",
+        "ISSUER", "NAME", "KIND", "CODE"
+    );
+    for r in &rows {
+        let code = r.code.as_deref().unwrap_or("-");
+        let left = r
+            .seconds_left
+            .map(|s| format!("{s}s"))
+            .unwrap_or_else(|| "-".into());
+        println!(
+            "{:<w_issuer$}  {:<w_name$}  {:<5}  {:<10}  {left}",
+            r.issuer, r.name, r.kind, code
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The entry matching `query`: a case-insensitive substring of its issuer or name. When several
+/// match, one whose issuer, name or "Issuer (name)" equals the query wins; otherwise the error
+/// lists the candidates.
+pub(crate) fn find(v: &Vault, query: &str) -> anyhow::Result<EntryId> {
+    let q = query.trim().to_lowercase();
+    if q.is_empty() {
+        bail!("give part of an account's issuer or name");
+    }
+    let matches: Vec<&Entry> = v
+        .entries()
+        .iter()
+        .filter(|e| {
+            e.account.issuer.to_lowercase().contains(&q)
+                || e.account.name.to_lowercase().contains(&q)
+        })
+        .collect();
+    match matches.as_slice() {
+        [] => bail!(
+            "no account matches \"{query}\" ({} in the vault; see `monban list`)",
+            v.entries().len()
+        ),
+        [one] => Ok(one.id),
+        many => {
+            let exact: Vec<&&Entry> = many.iter().filter(|e| is_exact(&e.account, &q)).collect();
+            if let [one] = exact.as_slice() {
+                return Ok(one.id);
+            }
+            let names: Vec<String> = many.iter().map(|e| e.account.display_name()).collect();
+            bail!(
+                "\"{query}\" matches {} accounts: {}; be more specific",
+                many.len(),
+                names.join(", ")
+            )
+        }
+    }
+}
+
+fn is_exact(a: &Account, q: &str) -> bool {
+    a.issuer.to_lowercase() == q
+        || a.name.to_lowercase() == q
+        || a.display_name().to_lowercase() == q
+}
+
+pub fn remove(vault: Option<PathBuf>, a: RemoveArgs) -> CmdResult {
+    let mut v = open(vault)?;
+    let id = find(&v, &a.query)?;
+    let removed = v.remove(id).context("cannot remove the account")?;
+    println!("removed {}", removed.account.display_name());
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn rename(vault: Option<PathBuf>, a: RenameArgs) -> CmdResult {
+    let mut v = open(vault)?;
+    let id = find(&v, &a.query)?;
+    let entry = v.entry(id).context("the account disappeared")?.clone();
+    let old = entry.account.display_name();
+    let mut account = entry.account;
+    account.name = a.name;
+    if let Some(issuer) = a.issuer {
+        account.issuer = issuer;
+    }
+    let new = account.display_name();
+    match v.update(id, account, entry.meta) {
+        Ok(()) => println!("renamed {old} to {new}"),
+        Err(crate::vault::Error::Duplicate) => {
+            bail!("{new} is already in the vault with the same secret")
+        }
+        Err(e) => return Err(e).context("cannot rename the account"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn passwd(vault: Option<PathBuf>, _a: PasswdArgs) -> CmdResult {
+    let mut v = open(vault)?;
+    let new = prompt::new_secret(NEW_PASSCODE_ENV, "New passcode")?;
+    v.change_passcode(&new)
+        .context("cannot change the passcode")?;
+    println!("passcode changed");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `monban code QUERY [--at T]`: the code of the vault account matching QUERY. For HOTP the
+/// counter is advanced and saved before the code is printed (`--at` does not apply).
+pub fn code_for_query(vault: Option<PathBuf>, query: &str, at: Option<u64>) -> CmdResult {
+    let mut v = open(vault)?;
+    let id = find(&v, query)?;
+    let code = v
+        .next_hotp_code(id, at.unwrap_or_else(now))
+        .context("cannot compute the code")?;
+    println!("{code}");
+    Ok(ExitCode::SUCCESS)
 }

@@ -66,7 +66,14 @@ pub(crate) struct LockGuard {
     _file: File,
 }
 
-/// Takes the vault's lock or fails at once with [`Error::Locked`].
+/// How long [`lock`] keeps retrying before reporting [`Error::Locked`]: a process being spawned
+/// elsewhere in this program holds a copy of every descriptor (lock included) until it calls
+/// exec, so a just-released lock can look taken for a moment.
+const LOCK_RETRIES: u32 = 25;
+const LOCK_RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(10);
+
+/// Takes the vault's lock, or fails with [`Error::Locked`] if another process keeps holding it
+/// for a quarter of a second.
 pub(crate) fn lock(vault: &Path) -> Result<LockGuard> {
     let path = lock_path(vault);
     let file = private_options()
@@ -76,11 +83,17 @@ pub(crate) fn lock(vault: &Path) -> Result<LockGuard> {
         .truncate(false)
         .open(&path)
         .map_err(|e| Error::io("open the lock file", &path, e))?;
-    match file.try_lock() {
-        Ok(()) => Ok(LockGuard { _file: file }),
-        Err(fs::TryLockError::WouldBlock) => Err(Error::Locked),
-        Err(fs::TryLockError::Error(e)) => Err(Error::io("lock", &path, e)),
+    for attempt in 0..=LOCK_RETRIES {
+        match file.try_lock() {
+            Ok(()) => return Ok(LockGuard { _file: file }),
+            Err(fs::TryLockError::WouldBlock) if attempt < LOCK_RETRIES => {
+                std::thread::sleep(LOCK_RETRY_PAUSE)
+            }
+            Err(fs::TryLockError::WouldBlock) => return Err(Error::Locked),
+            Err(fs::TryLockError::Error(e)) => return Err(Error::io("lock", &path, e)),
+        }
     }
+    Err(Error::Locked)
 }
 
 /// Reads a whole vault file (refusing absurd sizes).

@@ -1,0 +1,151 @@
+//! The vault commands through the built binary. The CLI always uses the real KDF (64 MiB,
+//! t=3, p=4), so each unlock costs a noticeable fraction of a second: these tests are few.
+
+use std::path::Path;
+
+use monban::vault::{self, KdfParams, OpenOptions, Vault};
+
+use super::{NOW, PASS, small_vault};
+use crate::common::{fixture, monban, run};
+
+fn cmd(vault: &Path, passcode: Option<&str>, args: &[&str]) -> (bool, String, String) {
+    let mut c = monban();
+    c.env("MONBAN_VAULT", vault).args(args);
+    if let Some(p) = passcode {
+        c.env("MONBAN_PASSCODE", p);
+    }
+    run(c)
+}
+
+const URI: &str = "otpauth://totp/Example:alice@example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Example";
+
+#[test]
+fn init_add_list_code_rename_remove_passwd() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = dir.path().join("cli.vault");
+    let (ok, out, err) = cmd(&v, Some("12345"), &["init"]);
+    assert!(!ok && err.contains("at least 6"), "{out}{err}");
+    assert!(!v.exists());
+    let (ok, out, err) = cmd(&v, Some(PASS), &["init"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("created"), "{out}");
+    // The CLI writes the real parameters.
+    let bytes = std::fs::read(&v).unwrap();
+    assert_eq!(&bytes[..8], b"MONBANVT");
+    assert_eq!(bytes[22..26], (KdfParams::DEFAULT.m_kib).to_le_bytes());
+    assert_eq!(bytes[26..30], 3u32.to_le_bytes());
+    assert_eq!(bytes[30..34], 4u32.to_le_bytes());
+    let (ok, _, err) = cmd(&v, Some(PASS), &["init"]);
+    assert!(
+        !ok && err.starts_with("monban: ") && err.contains("already exists"),
+        "{err}"
+    );
+
+    let (ok, out, err) = cmd(&v, Some(PASS), &["add", URI]);
+    assert!(
+        ok && out.contains("added Example (alice@example.com)"),
+        "{out}{err}"
+    );
+    let (ok, _, err) = cmd(&v, Some(PASS), &["add", URI]);
+    assert!(!ok && err.contains("already in the vault"), "{err}");
+    let migration =
+        std::fs::read_to_string(fixture("vault/google-migration-2-accounts.txt")).unwrap();
+    let (ok, out, err) = cmd(&v, Some(PASS), &["add", migration.trim()]);
+    assert!(ok, "{err}");
+    // Example:alice has the same secret, issuer and name as the URI: skipped as a duplicate.
+    assert!(
+        out.contains("added 1 account") && out.contains("skipped Example (alice@example.com)"),
+        "{out}"
+    );
+
+    // RFC 6238 SHA1 at T=59 → 94287082; six digits → 287082, 1 s left in the period.
+    let (ok, out, err) = cmd(&v, Some(PASS), &["list", "--json", "--at", "59"]);
+    assert!(ok, "{err}");
+    let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    let keys: Vec<_> = rows[0].as_object().unwrap().keys().cloned().collect();
+    assert_eq!(keys, ["code", "issuer", "kind", "name", "seconds_left"]);
+    assert_eq!(rows[0]["issuer"], "Example");
+    assert_eq!(rows[0]["name"], "alice@example.com");
+    assert_eq!(rows[0]["kind"], "totp");
+    assert_eq!(rows[0]["code"], "287082");
+    assert_eq!(rows[0]["seconds_left"], 1);
+    assert_eq!(rows[1]["issuer"], "Acme");
+    assert!(!out.contains("GEZDGNBV"), "no secret in the output");
+
+    let (ok, out, err) = cmd(&v, Some(PASS), &["code", "example", "--at", "59"]);
+    assert!(ok && out.trim() == "287082", "{out}{err}");
+    let (ok, out, err) = cmd(
+        &v,
+        Some(PASS),
+        &["rename", "acme", "robert", "--issuer", "Acme Corp"],
+    );
+    assert!(
+        ok && out.contains("renamed Acme (bob) to Acme Corp (robert)"),
+        "{out}{err}"
+    );
+    let (ok, out, err) = cmd(&v, Some(PASS), &["list"]);
+    assert!(
+        ok && out.contains("Acme Corp") && out.contains("robert") && out.starts_with("ISSUER"),
+        "{out}{err}"
+    );
+    let (ok, _, err) = cmd(&v, Some(PASS), &["remove", "nothing-like-this"]);
+    assert!(!ok && err.contains("no account matches"), "{err}");
+    let (ok, out, err) = cmd(&v, Some(PASS), &["remove", "robert"]);
+    assert!(
+        ok && out.contains("removed Acme Corp (robert)"),
+        "{out}{err}"
+    );
+
+    let mut c = monban();
+    c.env("MONBAN_VAULT", &v)
+        .env("MONBAN_PASSCODE", PASS)
+        .env("MONBAN_NEW_PASSCODE", "new passcode")
+        .arg("passwd");
+    let (ok, out, err) = run(c);
+    assert!(ok && out.contains("passcode changed"), "{out}{err}");
+    let (ok, _, err) = cmd(&v, Some(PASS), &["list"]);
+    assert_eq!(err.trim(), "monban: cannot open the vault: wrong passcode");
+    assert!(!ok);
+    let (ok, out, err) = cmd(&v, Some("new passcode"), &["list", "--json"]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&out)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn errors_without_unlocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("none.vault");
+    let (ok, _, err) = cmd(&missing, Some(PASS), &["list"]);
+    assert!(
+        !ok && err.contains("no vault at") && err.contains("monban init"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+
+    // A vault held open by another process (here: this one) is refused, not shared.
+    let path = small_vault(dir.path(), "held.vault");
+    let held = Vault::open_with(&path, PASS, NOW, &OpenOptions::light_for_tests()).unwrap();
+    let (ok, _, err) = cmd(&path, Some(PASS), &["list"]);
+    assert!(!ok && err.contains("in use by another Monban"), "{err}");
+    held.lock();
+    // The light test vault is refused by the CLI's real bounds, before any key derivation.
+    let (ok, _, err) = cmd(&path, Some(PASS), &["list"]);
+    assert!(!ok && err.contains("key-derivation settings"), "{err}");
+    assert_eq!(vault::failed_attempts(&path), 0);
+
+    // No passcode and no terminal: a clear message, not a hang.
+    let (ok, _, err) = cmd(&path, None, &["list"]);
+    assert!(!ok && err.contains("MONBAN_PASSCODE"), "{err}");
+    // A bad URI is refused before the vault is opened.
+    let (ok, _, err) = cmd(&path, Some(PASS), &["add", "otpauth://totp/x?secret=!!!"]);
+    assert!(!ok && err.contains("cannot read the URI"), "{err}");
+}

@@ -1,0 +1,216 @@
+//! Every single-byte change and every truncation of a small vault file is refused with the
+//! error of its region; never a panic, never a silent success. KDF downgrades are refused
+//! before the KDF runs.
+
+use std::fs;
+use std::path::Path;
+
+use monban::vault::{self, Error, HEADER_LEN, KdfBounds, KdfParams, OpenOptions, Vault};
+
+use super::{NOW, PASS, small_vault};
+
+/// Bounds for this test: light vaults accepted, but at most 64 MiB so that a flipped memory
+/// byte costs at most one 64 MiB KDF run.
+fn bounds() -> OpenOptions {
+    OpenOptions {
+        kdf_bounds: KdfBounds {
+            max_m_kib: 64 * 1024 + 64,
+            ..KdfBounds::LIGHT_FOR_TESTS
+        },
+        allow_rollback: false,
+    }
+}
+
+/// Opens `bytes` written at `path` (fresh side state each time so the backoff never hides a try).
+fn open_bytes(path: &Path, bytes: &[u8]) -> Result<Vault, Error> {
+    fs::write(path, bytes).unwrap();
+    let _ = fs::remove_file(vault::state_path(path));
+    Vault::open_with(path, PASS, NOW, &bounds())
+}
+
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+enum Class {
+    Damaged,
+    TooNew,
+    WrongOrKdf,
+}
+
+/// The error class expected for a change at `offset` (see docs/vault-format.md for the layout).
+fn expected(offset: usize) -> &'static [Class] {
+    match offset {
+        0..=7 => &[Class::Damaged],                // magic
+        8..=9 => &[Class::Damaged, Class::TooNew], // version (0 is damaged, >1 too new)
+        10..=17 => &[Class::Damaged],              // generation (authenticated)
+        18..=21 => &[Class::Damaged],              // slot count, type, length
+        22..=121 => &[Class::WrongOrKdf],          // KDF params, salt, wrap nonce, wrapped key
+        122..=145 => &[Class::Damaged],            // content nonce
+        146..=149 => &[Class::Damaged],            // content length
+        _ => &[Class::Damaged],                    // ciphertext and tag
+    }
+}
+
+fn classify(e: &Error) -> Option<Class> {
+    match e {
+        Error::Damaged { .. } => Some(Class::Damaged),
+        Error::TooNew { .. } => Some(Class::TooNew),
+        Error::WrongPasscode | Error::KdfParams { .. } => Some(Class::WrongOrKdf),
+        _ => None,
+    }
+}
+
+#[test]
+fn every_single_byte_change_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let orig_path = small_vault(dir.path(), "orig.vault");
+    let orig = fs::read(&orig_path).unwrap();
+    assert!(
+        orig.len() > HEADER_LEN + 100 && orig.len() < 2000,
+        "{}",
+        orig.len()
+    );
+    let path = dir.path().join("t.vault");
+    // The untouched copy opens: the harness itself is sound.
+    drop(open_bytes(&path, &orig).expect("the original opens"));
+    let mut tries = 0;
+    for offset in 0..orig.len() {
+        for mask in [0x01u8, 0x80, 0xff] {
+            let mut b = orig.clone();
+            b[offset] ^= mask;
+            let r = std::panic::catch_unwind(|| open_bytes(&path, &b).map(|_| ()));
+            let r = r.unwrap_or_else(|_| panic!("panic at offset {offset} mask {mask:#x}"));
+            let e = r
+                .err()
+                .unwrap_or_else(|| panic!("byte {offset} ^ {mask:#x} opened"));
+            let c = classify(&e)
+                .unwrap_or_else(|| panic!("byte {offset} ^ {mask:#x}: unexpected {e:?}"));
+            assert!(
+                expected(offset).contains(&c),
+                "byte {offset} ^ {mask:#x}: {e}"
+            );
+            // Same answer from the file-less reader.
+            let e2 = vault::read_bytes(&b, PASS, &bounds().kdf_bounds).unwrap_err();
+            assert_eq!(classify(&e2), Some(c), "offset {offset}");
+            tries += 1;
+        }
+    }
+    eprintln!(
+        "single-byte changes refused: {tries} (file of {} bytes)",
+        orig.len()
+    );
+}
+
+#[test]
+fn every_truncation_and_extension_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let orig = fs::read(small_vault(dir.path(), "orig.vault")).unwrap();
+    let path = dir.path().join("t.vault");
+    for len in 0..orig.len() {
+        let e = open_bytes(&path, &orig[..len]).map(|_| ()).unwrap_err();
+        assert!(matches!(e, Error::Damaged { .. }), "length {len}: {e}");
+        if len >= 8 {
+            assert!(e.to_string().contains("cut short"), "length {len}: {e}");
+        }
+    }
+    let mut longer = orig.clone();
+    longer.push(0);
+    assert!(matches!(
+        open_bytes(&path, &longer),
+        Err(Error::Damaged { .. })
+    ));
+    assert!(matches!(
+        open_bytes(&path, b"not a vault at all"),
+        Err(Error::Damaged { .. })
+    ));
+}
+
+fn set_params(bytes: &mut [u8], p: KdfParams) {
+    bytes[22..26].copy_from_slice(&p.m_kib.to_le_bytes());
+    bytes[26..30].copy_from_slice(&p.t.to_le_bytes());
+    bytes[30..34].copy_from_slice(&p.p.to_le_bytes());
+}
+
+#[test]
+fn kdf_downgrade_of_a_real_vault_is_refused_before_the_kdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("real.vault");
+    // A vault with the real parameters, as the app and the CLI make it.
+    drop(Vault::create(&path, PASS, KdfParams::DEFAULT, NOW).unwrap());
+    let orig = fs::read(&path).unwrap();
+    for weak in [
+        KdfParams {
+            m_kib: 1024,
+            t: 3,
+            p: 4,
+        },
+        KdfParams {
+            m_kib: 64 * 1024,
+            t: 1,
+            p: 4,
+        },
+        KdfParams::TEST_LIGHT,
+        KdfParams {
+            m_kib: u32::MAX,
+            t: 3,
+            p: 4,
+        }, // memory exhaustion
+        KdfParams {
+            m_kib: 64 * 1024,
+            t: u32::MAX,
+            p: 4,
+        },
+        KdfParams {
+            m_kib: 64 * 1024,
+            t: 3,
+            p: 0,
+        },
+    ] {
+        let mut b = orig.clone();
+        set_params(&mut b, weak);
+        fs::write(&path, &b).unwrap();
+        let t0 = std::time::Instant::now();
+        let e = Vault::open(&path, PASS, NOW).unwrap_err();
+        assert!(matches!(e, Error::KdfParams { .. }), "{weak:?}: {e}");
+        assert!(e.to_string().contains("tampered"), "{e}");
+        // Refused before the KDF: no attempt counted, and far quicker than one 64 MiB run.
+        assert_eq!(vault::failed_attempts(&path), 0);
+        assert!(
+            t0.elapsed().as_millis() < 50,
+            "{weak:?} took {:?}",
+            t0.elapsed()
+        );
+    }
+    fs::write(&path, &orig).unwrap();
+    drop(Vault::open(&path, PASS, NOW).expect("the unmodified real vault opens"));
+}
+
+#[test]
+fn kdf_parameters_are_authenticated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = small_vault(dir.path(), "v.vault");
+    let orig = fs::read(&path).unwrap();
+    // Within bounds but not what the vault was made with: the key cannot be unwrapped.
+    for other in [
+        KdfParams {
+            m_kib: 128,
+            t: 1,
+            p: 1,
+        },
+        KdfParams {
+            m_kib: 64,
+            t: 2,
+            p: 1,
+        },
+        KdfParams {
+            m_kib: 64,
+            t: 1,
+            p: 2,
+        },
+    ] {
+        let mut b = orig.clone();
+        set_params(&mut b, other);
+        assert!(
+            matches!(open_bytes(&path, &b), Err(Error::WrongPasscode)),
+            "{other:?}"
+        );
+    }
+}
