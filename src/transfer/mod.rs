@@ -20,11 +20,13 @@
 
 pub mod aegis;
 pub mod andotp;
+pub mod backup;
 pub mod bitwarden;
 mod crypto;
 pub mod ente;
 pub mod freeotp;
 pub mod google;
+pub mod paper;
 mod parts;
 pub mod proto;
 pub mod sealed;
@@ -359,11 +361,6 @@ pub fn detect(data: &[u8]) -> Result<&'static dyn Importer> {
     }
     let known: Vec<&str> = IMPORTERS.iter().map(|i| i.id()).collect();
     Err(Error::UnknownFormat(format!("known: {}", known.join(", "))))
-}
-
-/// Fills `buf` from the system's random source.
-pub(crate) fn random(buf: &mut [u8]) -> Result<()> {
-    getrandom::fill(buf).map_err(|e| Error::Random(e.to_string()))
 }
 
 /// Reads text that may carry a UTF-8 byte order mark.

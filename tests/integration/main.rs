@@ -5,6 +5,7 @@ mod common;
 
 mod cli_code; // `monban code --uri`, oathtool comparison
 mod otp_vectors; // RFC 4226 / RFC 6238 / Steam vectors through the public API
+mod platform; // phone camera planes → decoder, permission/lifecycle flows, packaging files
 mod qr; // decoder on the dev photo set, synthetic frames, encode/decode round trips
 mod transfer; // transfer formats, backups, importers, export/import CLI
 mod vault; // vault format, tamper, crash safety, vault CLI
