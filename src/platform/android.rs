@@ -175,7 +175,7 @@ fn run(glue: &Shared, cmd: Command) {
             drop(session);
         }
         Command::RequestPermission => {
-            glue.borrow_mut().gate.expect_system_ui();
+            glue.borrow_mut().gate.expect_system_ui(Instant::now());
             if let Err(e) = java.request_camera_permission() {
                 eprintln!("monban: {e}");
             }

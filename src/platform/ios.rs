@@ -289,7 +289,7 @@ fn run(cmd: Command) {
             drop(capture);
         }
         Command::RequestPermission => {
-            with_glue(|g| g.gate.expect_system_ui());
+            with_glue(|g| g.gate.expect_system_ui(Instant::now()));
             let Some(video) = (unsafe { AVMediaTypeVideo }) else {
                 return;
             };

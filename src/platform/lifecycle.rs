@@ -13,6 +13,10 @@
 
 use std::time::{Duration, Instant};
 
+/// A pause excused by [`LifecycleGate::expect_system_ui`] must begin within this time of the
+/// call; a dialog the OS decided not to show must not excuse a later, unrelated pause.
+pub const SYSTEM_UI_WINDOW: Duration = Duration::from_secs(5);
+
 /// How leaving the foreground locks the vault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LockPolicy {
@@ -56,7 +60,10 @@ enum Place {
 pub struct LifecycleGate {
     policy: LockPolicy,
     place: Place,
-    expecting_system_ui: bool,
+    /// When the app last announced a system dialog.
+    expected_at: Option<Instant>,
+    /// The current pause is such a dialog.
+    excused: bool,
     /// A lock is owed (background grace elapsed while away, or a pause was not excused).
     locked_while_away: bool,
 }
@@ -66,7 +73,8 @@ impl LifecycleGate {
         LifecycleGate {
             policy,
             place: Place::Foreground,
-            expecting_system_ui: false,
+            expected_at: None,
+            excused: false,
             locked_while_away: false,
         }
     }
@@ -84,9 +92,9 @@ impl LifecycleGate {
     }
 
     /// The app is about to show a system dialog (permission request, picker, share sheet):
-    /// the next pause is expected.
-    pub fn expect_system_ui(&mut self) {
-        self.expecting_system_ui = true;
+    /// a pause within [`SYSTEM_UI_WINDOW`] is expected.
+    pub fn expect_system_ui(&mut self, now: Instant) {
+        self.expected_at = Some(now);
     }
 
     /// Android `onPause`, iOS `willResignActive`.
@@ -95,7 +103,11 @@ impl LifecycleGate {
             return Reaction::default();
         }
         self.place = Place::Paused { since: now };
-        let lock = self.policy.lock_on_pause && !self.expecting_system_ui;
+        self.excused = self
+            .expected_at
+            .take()
+            .is_some_and(|at| now.saturating_duration_since(at) <= SYSTEM_UI_WINDOW);
+        let lock = self.policy.lock_on_pause && !self.excused;
         self.locked_while_away |= lock;
         Reaction {
             lock,
@@ -112,7 +124,8 @@ impl LifecycleGate {
             Place::Foreground => now,
         };
         self.place = Place::Background { since };
-        self.expecting_system_ui = false;
+        self.excused = false;
+        self.expected_at = None;
         let lock = self.policy.background_grace.is_zero() && !self.locked_while_away;
         self.locked_while_away |= lock;
         Reaction {
@@ -127,7 +140,7 @@ impl LifecycleGate {
             Place::Foreground => return Reaction::default(),
             Place::Paused { since } => {
                 let away = now.saturating_duration_since(since);
-                let overdue = self.expecting_system_ui && away > self.policy.system_ui_grace;
+                let overdue = self.excused && away > self.policy.system_ui_grace;
                 Reaction {
                     lock: overdue && !self.locked_while_away,
                     cover: Some(false),
@@ -143,7 +156,7 @@ impl LifecycleGate {
             }
         };
         self.place = Place::Foreground;
-        self.expecting_system_ui = false;
+        self.excused = false;
         self.locked_while_away = false;
         reaction
     }
@@ -188,7 +201,7 @@ mod tests {
     fn expected_system_dialog_does_not_lock() {
         let t = Instant::now();
         let mut g = LifecycleGate::new(LockPolicy::default());
-        g.expect_system_ui();
+        g.expect_system_ui(t);
         assert_eq!(
             g.paused(t),
             Reaction {
@@ -211,7 +224,7 @@ mod tests {
     fn a_dialog_left_open_too_long_locks_on_return() {
         let t = Instant::now();
         let mut g = LifecycleGate::new(LockPolicy::default());
-        g.expect_system_ui();
+        g.expect_system_ui(t);
         assert!(!g.paused(t).lock);
         assert!(g.resumed(t + 121 * S).lock);
     }
@@ -220,7 +233,7 @@ mod tests {
     fn background_always_locks_even_during_a_dialog() {
         let t = Instant::now();
         let mut g = LifecycleGate::new(LockPolicy::default());
-        g.expect_system_ui();
+        g.expect_system_ui(t);
         assert!(!g.paused(t).lock);
         assert!(g.backgrounded(t + S).lock);
         assert!(!g.resumed(t + 2 * S).lock);
@@ -256,5 +269,19 @@ mod tests {
         assert_eq!(g.backgrounded(t + 2 * S), Reaction::default());
         // time going backwards (clock quirks) never panics
         assert!(!g.resumed(t).lock);
+    }
+
+    #[test]
+    fn a_stale_expectation_excuses_nothing() {
+        let t = Instant::now();
+        let mut g = LifecycleGate::new(LockPolicy::default());
+        g.expect_system_ui(t); // the OS then showed no dialog
+        assert!(g.paused(t + SYSTEM_UI_WINDOW + S).lock);
+        g.resumed(t + 20 * S);
+        // and the expectation is used up by the first pause either way
+        g.expect_system_ui(t + 30 * S);
+        assert!(!g.paused(t + 31 * S).lock);
+        g.resumed(t + 32 * S);
+        assert!(g.paused(t + 33 * S).lock);
     }
 }
