@@ -1,7 +1,7 @@
 //! Camera permission as the scanner view sees it: one state machine for Android's runtime
 //! permission and iOS's `AVCaptureDevice` authorization, fed with what the OS reports.
 //!
-//! The OS side is small and platform-specific (`android.rs`, `ios.rs`); everything that decides
+//! The OS side is small and platform-specific (`android/`, `ios.rs`); everything that decides
 //! what the user sees lives here and is tested on any machine.
 //!
 //! Android gives no callback to a `NativeActivity` when the permission dialog closes, and shows

@@ -17,10 +17,12 @@ pub mod frames;
 #[path = "../../../src/platform/permission.rs"]
 pub mod permission;
 
-#[path = "../../../src/platform/android/camera2.rs"]
-pub mod camera2;
-#[path = "../../../src/platform/android/jni_glue.rs"]
-pub mod jni_glue;
+#[path = "../../../src/platform/lifecycle.rs"]
+pub mod lifecycle;
+
+/// The glue itself: mod.rs with its jni_glue.rs and camera2.rs.
+#[path = "../../../src/platform/android/mod.rs"]
+pub mod android;
 
 pub mod camera {
     pub use crate::frame::{Frame, FrameError};
@@ -29,12 +31,48 @@ pub mod camera {
 
 pub mod platform {
     pub use crate::error::Error;
-    pub use crate::{clipboard, frames, permission};
+    pub use crate::{clipboard, frames, lifecycle, permission};
 }
 
-/// The app's camera interface, same signatures as `monban::app::scan`.
+pub mod vault {
+    pub const DEFAULT_FILE_NAME: &str = "monban.vault";
+}
+
+/// The app's interface to the platform, same signatures as `monban::app` (mod.rs, scan.rs,
+/// clipboard.rs, lifecycle.rs).
 pub mod app {
+    use std::path::PathBuf;
+    use std::rc::Rc;
+    use std::time::Duration;
+
     use crate::camera::Frame;
+
+    pub trait Clipboard {
+        fn set_code(&self, code: &str, clear_after: Duration);
+    }
+
+    pub trait CameraSource {
+        fn start(&mut self, feed: CameraFeed) -> Result<(), CameraError>;
+        fn stop(&mut self);
+    }
+
+    #[derive(Default)]
+    pub struct AppOptions {
+        pub vault_path: Option<PathBuf>,
+        pub settings_path: Option<PathBuf>,
+        pub clipboard: Option<Rc<dyn Clipboard>>,
+        pub camera: Option<Box<dyn CameraSource>>,
+    }
+
+    pub fn run(options: AppOptions) -> Result<(), slint::PlatformError> {
+        drop(options);
+        Ok(())
+    }
+
+    pub mod lifecycle {
+        pub fn on_background() {}
+        pub fn on_foreground() {}
+    }
 
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub enum CameraError {
