@@ -36,6 +36,15 @@ pub mod scan;
 pub mod settings;
 mod settings_view;
 mod unlock;
+// Part 2 (issue 7): pages over the current screen.
+mod about;
+pub mod account_qr;
+mod backup;
+pub mod export;
+pub mod i18n;
+pub mod import;
+pub mod pages;
+mod passcode;
 
 use std::path::PathBuf;
 use std::rc::Rc;
@@ -95,6 +104,14 @@ impl App {
         edit::connect(&window, &core);
         settings_view::connect(&window, &core);
         lifecycle::connect(&window, &core);
+        pages::connect(&window, &core);
+        export::connect(&window, &core);
+        import::connect(&window, &core);
+        account_qr::connect(&window, &core);
+        backup::connect(&window, &core);
+        passcode::connect(&window, &core);
+        i18n::connect(&window, &core);
+        about::connect(&window);
         core.start();
         Ok(App { window, core })
     }

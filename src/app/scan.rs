@@ -251,6 +251,10 @@ pub fn feed_frame(core: &Rc<Core>, frame: Frame) {
 }
 
 fn on_event(core: &Rc<Core>, event: ScanEvent) {
+    // The import page (issue 7) collects transfer parts through this scanner.
+    if super::pages::page(core) == super::Page::Import {
+        return super::import::on_scan_event(core, event);
+    }
     if core.screen() != Screen::Scan {
         return;
     }
@@ -263,8 +267,8 @@ fn on_event(core: &Rc<Core>, event: ScanEvent) {
                     super::edit::open_new(core, account);
                 }
                 Classified::InvalidAccount(reason) => set_message(core, Msg::NotAccount, reason, true),
-                Classified::GoogleMigration(_) => set_message(core, Msg::Migration, "", true),
-                Classified::MonbanTransfer(_) => set_message(core, Msg::Transfer, "", true),
+                Classified::GoogleMigration(t) => super::import::start_from_scan(core, Classified::GoogleMigration(t)),
+                Classified::MonbanTransfer(t) => super::import::start_from_scan(core, Classified::MonbanTransfer(t)),
                 Classified::Backup(_) => set_message(core, Msg::Backup, "", true),
                 Classified::Other(text) => {
                     let t = text.trim().to_ascii_lowercase();
