@@ -12,7 +12,12 @@ fn main() -> ExitCode {
     }
     #[cfg(feature = "gui")]
     {
-        let options = monban::app::AppOptions { vault_path: vault, ..Default::default() };
+        let options = monban::app::AppOptions {
+            vault_path: vault,
+            // Timing marks for docs/performance.md (benches/ui.rs sets it).
+            perf_log: std::env::var_os("MONBAN_PERF_LOG").map(Into::into),
+            ..Default::default()
+        };
         match monban::app::run(options) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

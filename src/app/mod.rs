@@ -30,6 +30,7 @@ mod edit;
 pub mod glyphs;
 pub mod lifecycle;
 mod list;
+mod perf;
 pub mod manual;
 pub mod rows;
 pub mod scan;
@@ -72,6 +73,9 @@ pub struct AppOptions {
     /// Vault open options. The app always uses the real KDF bounds; only tests of the library
     /// widen them to open vaults created with light parameters.
     pub open_options: crate::vault::OpenOptions,
+    /// Append timing marks here (first frame drawn, passcode → list drawn, KDF time); for
+    /// the performance figures. `None`: no marks.
+    pub perf_log: Option<PathBuf>,
 }
 
 impl Default for AppOptions {
@@ -83,6 +87,7 @@ impl Default for AppOptions {
             clipboard: None,
             camera: None,
             open_options: crate::vault::OpenOptions::default(),
+            perf_log: None,
         }
     }
 }
@@ -113,6 +118,14 @@ impl App {
         i18n::connect(&window, &core);
         about::connect(&window);
         core.start();
+        if core.perf.enabled() {
+            let weak = Rc::downgrade(&core);
+            let _ = window.window().set_rendering_notifier(move |state, _| {
+                if let (slint::RenderingState::AfterRendering, Some(core)) = (state, weak.upgrade()) {
+                    core.perf.frame_drawn(core.screen() == Screen::List);
+                }
+            });
+        }
         Ok(App { window, core })
     }
 
@@ -122,6 +135,11 @@ impl App {
 
     pub fn core(&self) -> &Rc<Core> {
         &self.core
+    }
+
+    /// Frames drawn so far (counted only when a perf log is set).
+    pub fn frames_drawn(&self) -> u64 {
+        self.core.perf.frames()
     }
 
     /// Runs queued background results (tests and benchmarks; the event loop does this itself).

@@ -85,13 +85,19 @@ fn unlock(core: &Rc<Core>, passcode: SharedString) {
     }
     set_error(core, Msg::None, "");
     set_busy(core, true);
+    core.perf.unlock_started();
     let (path, now, options, poster) = (core.vault_path.clone(), core.now(), core.open_options, core.poster());
     std::thread::Builder::new()
         .name("monban-unlock".into())
         .spawn(move || {
+            let started = std::time::Instant::now();
             let result = Vault::open_with(&path, &passcode, now, &options);
+            let kdf_ms = started.elapsed().as_secs_f64() * 1000.0;
             drop(passcode);
-            poster.post(move |core| finished(core, result));
+            poster.post(move |core| {
+                core.perf.mark("open_vault_ms", format!("{kdf_ms:.1}"));
+                finished(core, result)
+            });
         })
         .expect("spawn the unlock thread");
 }

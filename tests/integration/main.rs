@@ -9,3 +9,5 @@ mod platform; // phone camera planes → decoder, permission/lifecycle flows, pa
 mod qr; // decoder on the dev photo set, synthetic frames, encode/decode round trips
 mod transfer; // transfer formats, backups, importers, export/import CLI
 mod vault; // vault format, tamper, crash safety, vault CLI
+#[cfg(feature = "gui")]
+mod ui; // the app on Slint's testing backend; the real binary under Xvfb

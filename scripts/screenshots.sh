@@ -1,0 +1,6 @@
+#!/bin/sh
+# Regenerates docs/screenshots/*.png: every screen of the app rendered with Slint's software
+# renderer (no display needed), light and dark, 360×640 logical px (a small phone).
+set -eu
+cd "$(dirname "$0")/.."
+cargo run --quiet --example screenshots -- docs/screenshots
