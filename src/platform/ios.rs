@@ -473,6 +473,17 @@ fn luma_of(sample: &CMSampleBuffer) -> Option<Frame> {
 struct SendSession(Retained<AVCaptureSession>);
 unsafe impl Send for SendSession {}
 
+impl SendSession {
+    // Methods, so closures capture the whole wrapper (edition 2021 closures would otherwise
+    // capture only the non-`Send` field).
+    fn start(self) {
+        unsafe { self.0.startRunning() }
+    }
+    fn stop(self) {
+        unsafe { self.0.stopRunning() }
+    }
+}
+
 /// A running capture: back camera → video data output → [`FrameDelegate`].
 struct Capture {
     session: Retained<AVCaptureSession>,
@@ -523,7 +534,7 @@ impl Capture {
             }
         }
         let running = SendSession(session.clone());
-        queue.exec_async(move || unsafe { running.0.startRunning() });
+        queue.exec_async(move || running.start());
         Ok(Capture {
             session,
             queue,
@@ -535,8 +546,7 @@ impl Capture {
 impl Drop for Capture {
     fn drop(&mut self) {
         let running = SendSession(self.session.clone());
-        self.queue
-            .exec_async(move || unsafe { running.0.stopRunning() });
+        self.queue.exec_async(move || running.stop());
     }
 }
 
