@@ -107,13 +107,37 @@ pub fn encode(payload: &str) -> Result<QrImage, Error> {
 
 /// Encodes `payload` with `scale` pixels per module (clamped to 1..=64).
 pub fn encode_scaled(payload: &str, scale: usize) -> Result<QrImage, Error> {
-    let code = QrCode::with_error_correction_level(payload.as_bytes(), EC_LEVEL).map_err(|_| {
-        Error::TooLong {
-            len: payload.len(),
-            max: max_bytes(40),
-        }
+    let code = best_code(payload.as_bytes()).ok_or(Error::TooLong {
+        len: payload.len(),
+        max: max_bytes(40),
     })?;
     Ok(render(&code, scale.clamp(1, 64)))
+}
+
+/// The smaller of the qrcode crate's mixed-mode encoding and a plain byte-mode encoding. The
+/// crate's segment optimizer is not optimal (a mix can cost a version more than byte mode), and
+/// byte mode is what [`max_bytes`] promises: a payload of `max_bytes(v)` bytes always fits
+/// version `v`.
+fn best_code(data: &[u8]) -> Option<QrCode> {
+    let mixed = QrCode::with_error_correction_level(data, EC_LEVEL).ok();
+    let bytes = (1..=40u8)
+        .find(|&v| max_bytes(v) >= data.len())
+        .and_then(|v| {
+            let mut bits = qrcode::bits::Bits::new(Version::Normal(i16::from(v)));
+            bits.push_byte_data(data).ok()?;
+            bits.push_terminator(EC_LEVEL).ok()?;
+            QrCode::with_bits(bits, EC_LEVEL).ok()
+        });
+    match (mixed, bytes) {
+        (Some(m), Some(b)) => Some(
+            if version_number(b.version()) < version_number(m.version()) {
+                b
+            } else {
+                m
+            },
+        ),
+        (m, b) => m.or(b),
+    }
 }
 
 /// A PNG of `payload` with `scale` pixels per module.
@@ -123,8 +147,7 @@ pub fn encode_png(payload: &str, scale: usize) -> Result<Vec<u8>, Error> {
 
 /// The QR version [`encode`] would use for `payload`, or `None` if it does not fit at all.
 pub fn version_for(payload: &str) -> Option<u8> {
-    let code = QrCode::with_error_correction_level(payload.as_bytes(), EC_LEVEL).ok()?;
-    version_number(code.version())
+    version_number(best_code(payload.as_bytes())?.version())
 }
 
 /// Modules per side of a version-`version` symbol (17 + 4·version).

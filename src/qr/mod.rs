@@ -16,6 +16,8 @@ use thiserror::Error;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 pub use decode::{decode, decode_with};
+#[doc(hidden)]
+pub use decode::{decode_traced, pass_names, run_pass};
 pub use encode::{
     DEFAULT_SCALE, EC_LEVEL, PHONE_READABLE_MAX_VERSION, QUIET_ZONE, QrImage, encode, encode_png,
     encode_scaled, max_bytes, modules_for_version, version_for,

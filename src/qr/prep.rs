@@ -92,6 +92,32 @@ impl Gray {
         )
     }
 
+    /// Adds a light border of `b` pixels on every side (a quiet zone for tightly cropped codes).
+    pub fn padded(&self, b: usize) -> Gray {
+        let w = self.w + 2 * b;
+        let mut px = vec![255u8; w * (self.h + 2 * b)];
+        for y in 0..self.h {
+            px[(y + b) * w + b..(y + b) * w + b + self.w].copy_from_slice(&self.px[y * self.w..(y + 1) * self.w]);
+        }
+        Gray { w, h: self.h + 2 * b, px }
+    }
+
+    /// Nearest-neighbour enlargement by an integer factor (keeps module edges sharp).
+    pub fn enlarged(&self, f: usize) -> Gray {
+        if f <= 1 {
+            return self.clone();
+        }
+        let w = self.w * f;
+        let mut px = Vec::with_capacity(w * self.h * f);
+        for y in 0..self.h {
+            let row: Vec<u8> = self.px[y * self.w..(y + 1) * self.w].iter().flat_map(|&v| std::iter::repeat_n(v, f)).collect();
+            for _ in 0..f {
+                px.extend_from_slice(&row);
+            }
+        }
+        Gray { w, h: self.h * f, px }
+    }
+
     pub fn inverted(&self) -> Gray {
         Gray {
             w: self.w,
