@@ -182,7 +182,7 @@ pub fn render(accounts: &[Account], now: u64) -> Result<Vec<Page>, Error> {
         let mut page = Page::blank();
         page.text(MARGIN, MARGIN, 4, "Monban paper backup", 40);
         let sub = format!(
-            "page {} of {}   {} accounts   written {}   fingerprint {}",
+            "page {}/{}  {} accounts  {}  fingerprint {}",
             p + 1,
             total,
             accounts.len(),
@@ -258,7 +258,8 @@ pub fn render(accounts: &[Account], now: u64) -> Result<Vec<Page>, Error> {
                 text_chars,
             );
         }
-        let foot = "Restore: scan a code with any authenticator app, or type the key and check the checksum in Monban.";
+        let foot = "Restore: scan a code with any authenticator app, or type the key in by hand. \
+                    checksum = first 6 hex digits of SHA-256(\"monban-paper-v1\" + key bytes).";
         page.paragraph(MARGIN, PAGE_H - 90, 2, foot, (PAGE_W - 2 * MARGIN) / 16);
         pages.push(page);
     }

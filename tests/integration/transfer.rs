@@ -3,5 +3,9 @@
 //! Fixtures: `tests/fixtures/transfer/` (written by `make_fixtures.py` from the one shared
 //! list `expected.json`).
 
+#[path = "transfer/cli.rs"]
+mod cli;
 #[path = "transfer/importers.rs"]
 mod importers;
+#[path = "transfer/roundtrip.rs"]
+mod roundtrip;
