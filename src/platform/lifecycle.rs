@@ -44,7 +44,8 @@ impl Default for LockPolicy {
 pub struct Reaction {
     /// Lock now (the app drops the decrypted vault).
     pub lock: bool,
-    /// `Some(true)`: cover the content (iOS app-switcher snapshot); `Some(false)`: uncover.
+    /// `Some(true)`: cover the content (iOS app-switcher snapshot); `Some(false)`: uncover;
+    /// `None`: leave as is (a permission dialog of ours is over the app).
     pub cover: Option<bool>,
 }
 
@@ -109,9 +110,10 @@ impl LifecycleGate {
             .is_some_and(|at| now.saturating_duration_since(at) <= SYSTEM_UI_WINDOW);
         let lock = self.policy.lock_on_pause && !self.excused;
         self.locked_while_away |= lock;
+        // Our own dialog over the app is no snapshot moment: keep the content behind it.
         Reaction {
             lock,
-            cover: Some(true),
+            cover: (!self.excused).then_some(true),
         }
     }
 
@@ -206,7 +208,7 @@ mod tests {
             g.paused(t),
             Reaction {
                 lock: false,
-                cover: Some(true)
+                cover: None
             }
         );
         assert_eq!(
