@@ -246,6 +246,13 @@ pub fn open_app_settings() -> Result<(), Error> {
     Ok(())
 }
 
+/// The pasteboard's text (see `platform::read_clipboard_text`).
+pub fn read_clipboard_text() -> Option<zeroize::Zeroizing<String>> {
+    let text = unsafe { UIPasteboard::generalPasteboard().string() }?;
+    let text = zeroize::Zeroizing::new(text.to_string());
+    (!text.trim().is_empty()).then_some(text)
+}
+
 // ---- camera permission ----
 
 fn camera_status() -> OsStatus {

@@ -33,9 +33,24 @@ pub use error::Error;
 /// back on (the scanner view's action for [`permission::CameraAccess::Blocked`]).
 pub fn open_app_settings() -> Result<(), Error> {
     #[cfg(all(target_os = "android", feature = "gui"))]
-    return android::open_app_settings();
+    let result = android::open_app_settings();
     #[cfg(all(target_os = "ios", feature = "gui"))]
-    return ios::open_app_settings();
-    #[allow(unreachable_code)]
-    Err(Error::Unsupported)
+    let result = ios::open_app_settings();
+    #[cfg(not(all(any(target_os = "android", target_os = "ios"), feature = "gui")))]
+    let result = Err(Error::Unsupported);
+    result
+}
+
+/// The text on the system clipboard, for "paste an otpauth:// link" on phones (the desktop
+/// reads it through arboard). `None` when empty, not text, unreadable or not a phone.
+/// Android: only while Monban has focus. iOS 16+: the system may ask the user to allow the
+/// paste.
+pub fn read_clipboard_text() -> Option<zeroize::Zeroizing<String>> {
+    #[cfg(all(target_os = "android", feature = "gui"))]
+    let text = android::read_clipboard_text();
+    #[cfg(all(target_os = "ios", feature = "gui"))]
+    let text = ios::read_clipboard_text();
+    #[cfg(not(all(any(target_os = "android", target_os = "ios"), feature = "gui")))]
+    let text = None;
+    text
 }

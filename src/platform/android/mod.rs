@@ -29,7 +29,7 @@ use slint::android::android_activity::{MainEvent, PollEvent, WindowManagerFlags}
 
 use crate::app::{self, AppOptions, CameraError, CameraFeed, CameraSource, Clipboard};
 use crate::platform::Error;
-use crate::platform::clipboard::{ClearDecision, ClearSchedule};
+use crate::platform::clipboard::{ClearDecision, ClearSchedule, Clip};
 use crate::platform::lifecycle::{LifecycleGate, LockPolicy, Reaction};
 use crate::platform::permission::{
     CameraAccess, Command, NO_DIALOG_AFTER, OsStatus, PermissionFlow,
@@ -105,6 +105,17 @@ pub fn main(app: AndroidApp) {
 /// camera permission is blocked).
 pub fn open_app_settings() -> Result<(), Error> {
     JAVA.get().ok_or(Error::Unsupported)?.0.open_app_settings()
+}
+
+/// The clipboard's text (see `platform::read_clipboard_text`).
+pub fn read_clipboard_text() -> Option<zeroize::Zeroizing<String>> {
+    let java = JAVA.get()?.0;
+    java.with_clip(true, |clip| match clip {
+        Clip::Text(t) => Some(zeroize::Zeroizing::new(t.to_owned())),
+        Clip::Empty | Clip::Unreadable => None,
+    })
+    .ok()
+    .flatten()
 }
 
 fn on_event(glue: &Shared, event: &PollEvent<'_>) {
