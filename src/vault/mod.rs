@@ -219,7 +219,9 @@ impl Vault {
             Err(Error::WrongPasscode) => {
                 state.failed_attempts = state.failed_attempts.saturating_add(1);
                 state.last_failure = now;
-                state.store(path)?;
+                // Best effort: on a read-only medium the answer is still "wrong passcode"
+                // (someone holding a copy of the file is not slowed by this counter anyway).
+                let _ = state.store(path);
                 return Err(Error::WrongPasscode);
             }
             other => other?,
@@ -230,7 +232,7 @@ impl Vault {
         state.last_failure = 0;
         if header.generation < expected && !options.allow_rollback {
             if state != before {
-                state.store(path)?;
+                let _ = state.store(path);
             }
             return Err(Error::RolledBack {
                 path: path.to_path_buf(),
@@ -240,7 +242,8 @@ impl Vault {
         }
         state.last_generation = header.generation;
         if state != before {
-            state.store(path)?;
+            // Best effort: a vault on a read-only medium still opens.
+            let _ = state.store(path);
         }
         Ok(Vault {
             path: path.to_path_buf(),
