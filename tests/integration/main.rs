@@ -7,7 +7,6 @@ mod cli_code; // `monban code --uri`, oathtool comparison
 mod otp_vectors; // RFC 4226 / RFC 6238 / Steam vectors through the public API
 mod platform; // phone camera planes → decoder, permission/lifecycle flows, packaging files
 mod proof; // fuzz-adjacent property tests, full disk, tamper, secret leaks, offline guarantee
-mod proof; // fuzz-adjacent property tests, full disk, tamper, secret leaks, offline guarantee
 mod qr; // decoder on the dev photo set, synthetic frames, encode/decode round trips
 mod transfer; // transfer formats, backups, importers, export/import CLI
 #[cfg(feature = "gui")]
