@@ -51,6 +51,7 @@ fn new_app(vault: &Path, clock: Arc<ManualClock>, dark: bool, size: (f32, f32)) 
         clipboard: Some(Rc::new(RecordingClipboard::new())),
         camera: None,
         open_options: OpenOptions::light_for_tests(),
+        perf_log: None,
     };
     let app = App::new(options).expect("app");
     let ui = app.window();

@@ -91,7 +91,7 @@ impl Core {
             vault: RefCell::new(None),
             base: Cell::new(now),
             list: list::ListState::default(),
-            scan: scan::ScanState::new(options.camera.take()),
+            scan: scan::ScanState::new(options.camera.take().or_else(default_camera)),
             edit: RefCell::new(Default::default()),
             unlock: unlock::UnlockState::default(),
             perf: super::perf::PerfLog::open(options.perf_log.as_deref()),
@@ -267,6 +267,19 @@ impl Core {
     /// Runs `f` with the open vault; `None` when locked.
     pub(crate) fn with_vault<R>(&self, f: impl FnOnce(&mut Vault) -> R) -> Option<R> {
         self.vault.borrow_mut().as_mut().map(f)
+    }
+}
+
+/// The desktop webcam when built with the `camera` feature; none otherwise (mobile entry
+/// points pass their own source).
+fn default_camera() -> Option<Box<dyn super::CameraSource>> {
+    #[cfg(feature = "camera")]
+    {
+        Some(Box::new(super::webcam::Webcam::default()))
+    }
+    #[cfg(not(feature = "camera"))]
+    {
+        None
     }
 }
 

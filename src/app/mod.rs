@@ -37,6 +37,8 @@ pub mod scan;
 pub mod settings;
 mod settings_view;
 mod unlock;
+#[cfg(feature = "camera")]
+pub mod webcam;
 // Part 2 (issue 7): pages over the current screen.
 mod about;
 pub mod account_qr;
