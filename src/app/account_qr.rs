@@ -44,7 +44,11 @@ pub fn open(core: &Rc<Core>, id: Option<EntryId>) {
         .with_vault(|v| {
             v.entries()
                 .iter()
-                .map(|e| QrChoice { id: e.id.0.to_string().into(), issuer: e.account.issuer.as_str().into(), name: e.account.name.as_str().into() })
+                .map(|e| QrChoice {
+                    id: e.id.0.to_string().into(),
+                    issuer: e.account.issuer.as_str().into(),
+                    name: e.account.name.as_str().into(),
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -64,8 +68,20 @@ fn ask_and_show(core: &Rc<Core>, id: EntryId) {
 
 fn show(core: &Rc<Core>, id: EntryId) {
     let Some(ui) = core.ui() else { return };
-    let found = core.with_vault(|v| v.entry(id).map(|e| (crate::uri::write(&e.account), e.account.issuer.clone(), e.account.name.clone()))).flatten();
-    let Some((uri, issuer, name)) = found else { return };
+    let found = core
+        .with_vault(|v| {
+            v.entry(id).map(|e| {
+                (
+                    crate::uri::write(&e.account),
+                    e.account.issuer.clone(),
+                    e.account.name.clone(),
+                )
+            })
+        })
+        .flatten();
+    let Some((uri, issuer, name)) = found else {
+        return;
+    };
     let a = ui.global::<AccountQrAdapter>();
     match super::export::qr_image(&uri) {
         Ok(img) => {
@@ -91,7 +107,9 @@ fn hide_qr(core: &Core) {
 
 /// Back: hides the QR (to the picker, or out of the page when opened for one account).
 pub(crate) fn back(core: &Rc<Core>) {
-    let showing = core.ui().is_some_and(|ui| !ui.global::<AccountQrAdapter>().get_shown_id().is_empty());
+    let showing = core
+        .ui()
+        .is_some_and(|ui| !ui.global::<AccountQrAdapter>().get_shown_id().is_empty());
     hide_qr(core);
     if !showing || state(core).account_qr.direct.get() {
         pages::set_page(core, Page::None);
@@ -101,6 +119,7 @@ pub(crate) fn back(core: &Rc<Core>) {
 pub(crate) fn clear(core: &Rc<Core>) {
     hide_qr(core);
     if let Some(ui) = core.ui() {
-        ui.global::<AccountQrAdapter>().set_accounts(ModelRc::default());
+        ui.global::<AccountQrAdapter>()
+            .set_accounts(ModelRc::default());
     }
 }

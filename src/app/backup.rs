@@ -26,7 +26,11 @@ pub(super) fn connect(ui: &AppWindow, core: &Rc<Core>) {
     a.on_export_backup(move |pw, again| {
         if let Some(core) = weak.upgrade() {
             core.activity();
-            export_backup(&core, Zeroizing::new(pw.to_string()), Zeroizing::new(again.to_string()));
+            export_backup(
+                &core,
+                Zeroizing::new(pw.to_string()),
+                Zeroizing::new(again.to_string()),
+            );
         }
     });
     let weak = Rc::downgrade(core);
@@ -59,10 +63,20 @@ pub(crate) fn open(core: &Rc<Core>) {
     let date = paper::date(core.now());
     let a = ui.global::<BackupAdapter>();
     if a.get_backup_path().is_empty() {
-        a.set_backup_path(dir.join(format!("monban-{date}.{}", backup::EXTENSION)).display().to_string().into());
+        a.set_backup_path(
+            dir.join(format!("monban-{date}.{}", backup::EXTENSION))
+                .display()
+                .to_string()
+                .into(),
+        );
     }
     if a.get_paper_path().is_empty() {
-        a.set_paper_path(dir.join(format!("monban-paper-{date}.pdf")).display().to_string().into());
+        a.set_paper_path(
+            dir.join(format!("monban-paper-{date}.pdf"))
+                .display()
+                .to_string()
+                .into(),
+        );
     }
     if a.get_drill_path().is_empty() {
         a.set_drill_path(a.get_backup_path());
@@ -71,7 +85,13 @@ pub(crate) fn open(core: &Rc<Core>) {
     pages::set_page(core, Page::Backup);
 }
 
-fn message(core: &Core, msg: TMsg, arg: impl Into<SharedString>, arg2: impl Into<SharedString>, error: bool) {
+fn message(
+    core: &Core,
+    msg: TMsg,
+    arg: impl Into<SharedString>,
+    arg2: impl Into<SharedString>,
+    error: bool,
+) {
     if let Some(ui) = core.ui() {
         let a = ui.global::<BackupAdapter>();
         a.set_message(msg);
@@ -88,11 +108,16 @@ fn set_busy(core: &Core, busy: bool) {
 }
 
 fn busy(core: &Core) -> bool {
-    core.ui().is_some_and(|ui| ui.global::<BackupAdapter>().get_busy())
+    core.ui()
+        .is_some_and(|ui| ui.global::<BackupAdapter>().get_busy())
 }
 
 fn kdf(core: &Core) -> KdfParams {
-    if pages::light_kdf(core) { KdfParams::TEST_LIGHT } else { KdfParams::DEFAULT }
+    if pages::light_kdf(core) {
+        KdfParams::TEST_LIGHT
+    } else {
+        KdfParams::DEFAULT
+    }
 }
 
 fn export_backup(core: &Rc<Core>, pw: Zeroizing<String>, again: Zeroizing<String>) {
@@ -104,14 +129,28 @@ fn export_backup(core: &Rc<Core>, pw: Zeroizing<String>, again: Zeroizing<String
         return;
     }
     if pw.chars().count() < MIN_PASSWORD_LEN {
-        message(core, TMsg::PasswordShort, MIN_PASSWORD_LEN.to_string(), "", true);
+        message(
+            core,
+            TMsg::PasswordShort,
+            MIN_PASSWORD_LEN.to_string(),
+            "",
+            true,
+        );
         return;
     }
     pages::with_passcode(core, move |core| {
         let Some(ui) = core.ui() else { return };
         let path = PathBuf::from(ui.global::<BackupAdapter>().get_backup_path().trim());
         let entries: Vec<backup::BackupEntry> = core
-            .with_vault(|v| v.entries().iter().map(|e| backup::BackupEntry { account: e.account.clone(), meta: Some(e.meta.clone()) }).collect())
+            .with_vault(|v| {
+                v.entries()
+                    .iter()
+                    .map(|e| backup::BackupEntry {
+                        account: e.account.clone(),
+                        meta: Some(e.meta.clone()),
+                    })
+                    .collect()
+            })
             .unwrap_or_default();
         if entries.is_empty() {
             message(core, TMsg::NoAccounts, "", "", true);
@@ -133,7 +172,9 @@ fn export_paper(core: &Rc<Core>) {
         return;
     }
     let path = PathBuf::from(ui.global::<BackupAdapter>().get_paper_path().trim());
-    let accounts: Vec<crate::Account> = core.with_vault(|v| v.entries().iter().map(|e| e.account.clone()).collect()).unwrap_or_default();
+    let accounts: Vec<crate::Account> = core
+        .with_vault(|v| v.entries().iter().map(|e| e.account.clone()).collect())
+        .unwrap_or_default();
     if accounts.is_empty() {
         message(core, TMsg::NoAccounts, "", "", true);
         return;
@@ -142,7 +183,11 @@ fn export_paper(core: &Rc<Core>) {
     run(core, move || {
         let pages = paper::render(&accounts, now).map_err(|e| e.to_string())?;
         drop(accounts);
-        let bytes = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("png")) && pages.len() == 1 {
+        let bytes = if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("png"))
+            && pages.len() == 1
+        {
             paper::to_png(&pages[0])
         } else {
             paper::to_pdf(&pages)
@@ -160,10 +205,13 @@ fn drill(core: &Rc<Core>, pw: Zeroizing<String>) {
     let path = PathBuf::from(ui.global::<BackupAdapter>().get_drill_path().trim());
     let bounds = core.open_options.kdf_bounds;
     run(core, move || {
-        let bytes = Zeroizing::new(std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?);
+        let bytes =
+            Zeroizing::new(std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?);
         match backup::read(&bytes, &pw, &bounds) {
             Ok(b) => Ok((TMsg::DrillOk, b.entries.len().to_string(), b.fingerprint())),
-            Err(backup::Error::WrongPassword) => Ok((TMsg::WrongPassword, String::new(), String::new())),
+            Err(backup::Error::WrongPassword) => {
+                Ok((TMsg::WrongPassword, String::new(), String::new()))
+            }
             Err(e) => Err(e.to_string()),
         }
     });
@@ -195,7 +243,10 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<(), String> {
 }
 
 /// Runs `job` off the UI thread; its message comes back to the page.
-fn run(core: &Rc<Core>, job: impl FnOnce() -> Result<(TMsg, String, String), String> + Send + 'static) {
+fn run(
+    core: &Rc<Core>,
+    job: impl FnOnce() -> Result<(TMsg, String, String), String> + Send + 'static,
+) {
     set_busy(core, true);
     message(core, TMsg::None, "", "", false);
     let (poster, epoch) = (core.poster(), state(core).epoch.get());

@@ -17,7 +17,10 @@
 use std::rc::Rc;
 use std::time::Duration;
 
-use slint::{ComponentHandle, Image, Model, ModelRc, Rgb8Pixel, SharedPixelBuffer, SharedString, Timer, TimerMode, VecModel};
+use slint::{
+    ComponentHandle, Image, Model, ModelRc, Rgb8Pixel, SharedPixelBuffer, SharedString, Timer,
+    TimerMode, VecModel,
+};
 use zeroize::Zeroizing;
 
 use super::core::Core;
@@ -165,7 +168,9 @@ fn start(core: &Rc<Core>) {
 }
 
 fn selected_accounts(core: &Rc<Core>) -> Vec<Account> {
-    let Some(ui) = core.ui() else { return Vec::new() };
+    let Some(ui) = core.ui() else {
+        return Vec::new();
+    };
     let items = ui.global::<ExportAdapter>().get_items();
     let st = state(core);
     let ids = st.export.ids.borrow();
@@ -192,7 +197,15 @@ fn build(core: &Rc<Core>) {
     a.set_busy(true);
     a.set_message(TMsg::None);
     let google_format = a.get_google();
-    let kdf = if pages::light_kdf(core) { sealed::KdfParams { m_kib: 64, t: 1, p: 1 } } else { sealed::KdfParams::DEFAULT };
+    let kdf = if pages::light_kdf(core) {
+        sealed::KdfParams {
+            m_kib: 64,
+            t: 1,
+            p: 1,
+        }
+    } else {
+        sealed::KdfParams::DEFAULT
+    };
     let (poster, epoch) = (core.poster(), st.epoch.get());
     std::thread::Builder::new()
         .name("monban-export".into())
@@ -205,16 +218,29 @@ fn build(core: &Rc<Core>) {
 }
 
 /// Builds the QR texts of an export (runs off the UI thread).
-fn make_parts(accounts: &[Account], google_format: bool, kdf: sealed::KdfParams) -> Result<Built, String> {
+fn make_parts(
+    accounts: &[Account],
+    google_format: bool,
+    kdf: sealed::KdfParams,
+) -> Result<Built, String> {
     if google_format {
         let mut id = [0u8; 4];
         getrandom::fill(&mut id).map_err(|e| e.to_string())?;
         let export = google::export(accounts, i32::from_le_bytes(id) & i32::MAX);
-        Ok(Built { texts: export.uris, code: None, left_out: export.refused.len() })
+        Ok(Built {
+            texts: export.uris,
+            code: None,
+            left_out: export.refused.len(),
+        })
     } else {
         let code = sealed::TransferCode::generate().map_err(|e| e.to_string())?;
-        let out = sealed::seal(accounts, &code, kdf, crate::qr::PHONE_READABLE_MAX_VERSION).map_err(|e| e.to_string())?;
-        Ok(Built { texts: out.texts.into_iter().map(Zeroizing::new).collect(), code: Some(code.display()), left_out: 0 })
+        let out = sealed::seal(accounts, &code, kdf, crate::qr::PHONE_READABLE_MAX_VERSION)
+            .map_err(|e| e.to_string())?;
+        Ok(Built {
+            texts: out.texts.into_iter().map(Zeroizing::new).collect(),
+            code: Some(code.display()),
+            left_out: 0,
+        })
     }
 }
 
@@ -306,19 +332,23 @@ fn set_auto(core: &Rc<Core>, auto: bool) {
         return;
     }
     let weak = Rc::downgrade(core);
-    st.export.timer.start(TimerMode::Repeated, Duration::from_secs(SECONDS_PER_PART), move || {
-        if let Some(core) = weak.upgrade() {
-            let st = state(&core);
-            let n = st.export.texts.borrow().len();
-            if n == 0 || pages::page(&core) != Page::ExportShow {
-                st.export.timer.stop();
-                return;
+    st.export.timer.start(
+        TimerMode::Repeated,
+        Duration::from_secs(SECONDS_PER_PART),
+        move || {
+            if let Some(core) = weak.upgrade() {
+                let st = state(&core);
+                let n = st.export.texts.borrow().len();
+                if n == 0 || pages::page(&core) != Page::ExportShow {
+                    st.export.timer.stop();
+                    return;
+                }
+                // The user is watching another device scan: keep the app from locking.
+                core.activity();
+                show_part(&core, (st.export.part.get() + 1) % n);
             }
-            // The user is watching another device scan: keep the app from locking.
-            core.activity();
-            show_part(&core, (st.export.part.get() + 1) % n);
-        }
-    });
+        },
+    );
 }
 
 /// Back from the parts: forgets the texts and the code, back to the choice page.

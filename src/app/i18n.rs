@@ -75,7 +75,9 @@ pub fn path_for(settings: &Path) -> PathBuf {
 
 /// The stored choice (a missing or unreadable file: follow the system).
 pub fn load(path: &Path) -> Language {
-    std::fs::read_to_string(path).map(|s| Language::from_id(&s)).unwrap_or(Language::System)
+    std::fs::read_to_string(path)
+        .map(|s| Language::from_id(&s))
+        .unwrap_or(Language::System)
 }
 
 pub fn save(path: &Path, language: Language) -> std::io::Result<()> {
@@ -104,7 +106,8 @@ pub(super) fn connect(ui: &AppWindow, core: &Rc<Core>) {
         let language = Language::from_index(i);
         apply(language);
         if let Some(ui) = core.ui() {
-            ui.global::<PrefsAdapter>().set_language_index(language.index());
+            ui.global::<PrefsAdapter>()
+                .set_language_index(language.index());
         }
         if let Err(e) = save(&path_for(&core.settings_path), language) {
             core.toast(super::Msg::Detail, e.to_string());

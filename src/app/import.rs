@@ -165,7 +165,9 @@ pub(crate) fn start_from_scan(core: &Rc<Core>, found: Classified) {
 
 /// The scanner's events while the import page is open.
 pub(crate) fn on_scan_event(core: &Rc<Core>, event: ScanEvent) {
-    let scanning = core.ui().is_some_and(|ui| ui.global::<ImportAdapter>().get_stage() == ImportStage::Scanning);
+    let scanning = core
+        .ui()
+        .is_some_and(|ui| ui.global::<ImportAdapter>().get_stage() == ImportStage::Scanning);
     if !scanning {
         return;
     }
@@ -197,17 +199,29 @@ fn add_google(core: &Rc<Core>, batch: google::MigrationBatch) {
     }
     let Collecting::Google(asm) = &mut *collecting else {
         drop(collecting);
-        message(core, TMsg::PartError, "it is a Google Authenticator code, the others are a Monban transfer", true);
+        message(
+            core,
+            TMsg::PartError,
+            "it is a Google Authenticator code, the others are a Monban transfer",
+            true,
+        );
         return;
     };
-    let (id, index, count) = (u64::from(batch.batch_id as u32), batch.part_index(), batch.part_count());
+    let (id, index, count) = (
+        u64::from(batch.batch_id as u32),
+        batch.part_index(),
+        batch.part_count(),
+    );
     match asm.add(id, index, count, batch) {
         Ok(progress) => {
             let complete = progress.is_complete();
             drop(collecting);
             show_progress(core, &progress, false);
             if complete {
-                let parts = match std::mem::replace(&mut *st.import.collecting.borrow_mut(), Collecting::Nothing) {
+                let parts = match std::mem::replace(
+                    &mut *st.import.collecting.borrow_mut(),
+                    Collecting::Nothing,
+                ) {
                     Collecting::Google(asm) => asm.into_parts(),
                     _ => Vec::new(),
                 };
@@ -234,7 +248,12 @@ fn add_sealed(core: &Rc<Core>, part: sealed::Part) {
     }
     let Collecting::Sealed(asm) = &mut *collecting else {
         drop(collecting);
-        message(core, TMsg::PartError, "it is a Monban transfer, the others are a Google Authenticator export", true);
+        message(
+            core,
+            TMsg::PartError,
+            "it is a Monban transfer, the others are a Google Authenticator export",
+            true,
+        );
         return;
     };
     let (id, index, count) = (u64::from(part.batch_id()), part.index(), part.count());
@@ -244,7 +263,10 @@ fn add_sealed(core: &Rc<Core>, part: sealed::Part) {
             drop(collecting);
             show_progress(core, &progress, true);
             if complete {
-                let parts = match std::mem::replace(&mut *st.import.collecting.borrow_mut(), Collecting::Nothing) {
+                let parts = match std::mem::replace(
+                    &mut *st.import.collecting.borrow_mut(),
+                    Collecting::Nothing,
+                ) {
                     Collecting::Sealed(asm) => asm.into_parts(),
                     _ => Vec::new(),
                 };
@@ -285,7 +307,11 @@ fn submit_code(core: &Rc<Core>, typed: SharedString) {
         }
     };
     let parts = st.import.sealed_parts.borrow().clone();
-    let limits = if pages::light_kdf(core) { sealed::Limits::NO_FLOOR } else { sealed::Limits::DEFAULT };
+    let limits = if pages::light_kdf(core) {
+        sealed::Limits::NO_FLOOR
+    } else {
+        sealed::Limits::DEFAULT
+    };
     set_busy(core, true);
     message(core, TMsg::None, "", false);
     let (poster, epoch) = (core.poster(), st.epoch.get());
@@ -312,13 +338,23 @@ fn opened_sealed(core: &Rc<Core>, epoch: u64, result: sealed::Result<Parsed>) {
 
 /// Shows what will be added and what is skipped.
 fn show_summary(core: &Rc<Core>, parsed: Parsed) {
-    let existing: Vec<Account> = core.with_vault(|v| v.entries().iter().map(|e| e.account.clone()).collect()).unwrap_or_default();
+    let existing: Vec<Account> = core
+        .with_vault(|v| v.entries().iter().map(|e| e.account.clone()).collect())
+        .unwrap_or_default();
     let mut rows = Vec::new();
     let mut added: Vec<Account> = Vec::new();
     let mut duplicates = 0;
     for a in parsed.accounts {
-        let dup = existing.iter().chain(added.iter()).any(|e| e.same_login(&a));
-        rows.push(ImportRow { issuer: a.issuer.as_str().into(), name: a.name.as_str().into(), status: i32::from(dup), why: SharedString::new() });
+        let dup = existing
+            .iter()
+            .chain(added.iter())
+            .any(|e| e.same_login(&a));
+        rows.push(ImportRow {
+            issuer: a.issuer.as_str().into(),
+            name: a.name.as_str().into(),
+            status: i32::from(dup),
+            why: SharedString::new(),
+        });
         if dup {
             duplicates += 1;
         } else {
@@ -327,7 +363,12 @@ fn show_summary(core: &Rc<Core>, parsed: Parsed) {
     }
     drop(existing);
     for Refused { what, why } in &parsed.refused {
-        rows.push(ImportRow { issuer: what.as_str().into(), name: SharedString::new(), status: 2, why: why.as_str().into() });
+        rows.push(ImportRow {
+            issuer: what.as_str().into(),
+            name: SharedString::new(),
+            status: 2,
+            why: why.as_str().into(),
+        });
     }
     let st = state(core);
     let to_add = added.len();
@@ -410,9 +451,25 @@ enum Dialog {
 /// field. Runs a separate program, so the app needs no GTK or portal libraries.
 fn native_file_dialog() -> Dialog {
     let candidates: &[(&str, &[&str])] = if cfg!(target_os = "macos") {
-        &[("osascript", &["-e", "POSIX path of (choose file with prompt \"Choose a file to import\")"])]
-    } else if cfg!(all(unix, not(target_os = "android"), not(target_os = "ios"))) {
-        &[("zenity", &["--file-selection", "--title=Choose a file to import"]), ("kdialog", &["--getopenfilename", "."])]
+        &[(
+            "osascript",
+            &[
+                "-e",
+                "POSIX path of (choose file with prompt \"Choose a file to import\")",
+            ],
+        )]
+    } else if cfg!(all(
+        unix,
+        not(target_os = "android"),
+        not(target_os = "ios")
+    )) {
+        &[
+            (
+                "zenity",
+                &["--file-selection", "--title=Choose a file to import"],
+            ),
+            ("kdialog", &["--getopenfilename", "."]),
+        ]
     } else {
         &[]
     };
@@ -420,7 +477,11 @@ fn native_file_dialog() -> Dialog {
         match std::process::Command::new(program).args(*args).output() {
             Ok(out) if out.status.success() => {
                 let path = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-                return if path.is_empty() { Dialog::Cancelled } else { Dialog::Chosen(PathBuf::from(path)) };
+                return if path.is_empty() {
+                    Dialog::Cancelled
+                } else {
+                    Dialog::Chosen(PathBuf::from(path))
+                };
             }
             Ok(_) => return Dialog::Cancelled,
             Err(_) => continue,
@@ -430,7 +491,11 @@ fn native_file_dialog() -> Dialog {
 }
 
 fn looks_like_image(b: &[u8]) -> bool {
-    b.starts_with(b"\x89PNG") || b.starts_with(b"\xFF\xD8\xFF") || b.starts_with(b"GIF8") || b.starts_with(b"BM") || (b.len() > 12 && &b[..4] == b"RIFF" && &b[8..12] == b"WEBP")
+    b.starts_with(b"\x89PNG")
+        || b.starts_with(b"\xFF\xD8\xFF")
+        || b.starts_with(b"GIF8")
+        || b.starts_with(b"BM")
+        || (b.len() > 12 && &b[..4] == b"RIFF" && &b[8..12] == b"WEBP")
 }
 
 /// Imports a file: a QR image goes through the scanner (it may be one part of several); a
@@ -485,9 +550,15 @@ pub fn open_path(core: &Rc<Core>, path: &Path) {
 fn read_limited(path: &Path) -> Result<Zeroizing<Vec<u8>>, String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
     if meta.len() > MAX_FILE_BYTES {
-        return Err(format!("{} is larger than {} MiB", path.display(), MAX_FILE_BYTES / (1024 * 1024)));
+        return Err(format!(
+            "{} is larger than {} MiB",
+            path.display(),
+            MAX_FILE_BYTES / (1024 * 1024)
+        ));
     }
-    std::fs::read(path).map(Zeroizing::new).map_err(|e| format!("{}: {e}", path.display()))
+    std::fs::read(path)
+        .map(Zeroizing::new)
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn ask_password(core: &Rc<Core>) {
@@ -516,13 +587,18 @@ fn submit_password(core: &Rc<Core>, typed: SharedString) {
         .spawn(move || {
             let result: Result<Parsed, (TMsg, String)> = match job {
                 Locked::Backup(bytes) => match backup::read(&bytes, &password, &bounds) {
-                    Ok(b) => Ok(Parsed { accounts: b.accounts(), refused: Vec::new() }),
+                    Ok(b) => Ok(Parsed {
+                        accounts: b.accounts(),
+                        refused: Vec::new(),
+                    }),
                     Err(backup::Error::WrongPassword) => Err((TMsg::WrongPassword, String::new())),
                     Err(e) => Err((TMsg::FileError, e.to_string())),
                 },
                 Locked::Foreign(importer, bytes) => match importer.read(&bytes, Some(&password)) {
                     Ok(p) => Ok(p),
-                    Err(transfer::Error::WrongPassword) => Err((TMsg::WrongPassword, String::new())),
+                    Err(transfer::Error::WrongPassword) => {
+                        Err((TMsg::WrongPassword, String::new()))
+                    }
                     Err(e) => Err((TMsg::FileError, e.to_string())),
                 },
             };

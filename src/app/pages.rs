@@ -107,7 +107,9 @@ pub(super) fn connect(ui: &AppWindow, core: &Rc<Core>) {
 
 /// The page shown now.
 pub(crate) fn page(core: &Core) -> Page {
-    core.ui().map(|ui| ui.global::<Pages>().get_page()).unwrap_or(Page::None)
+    core.ui()
+        .map(|ui| ui.global::<Pages>().get_page())
+        .unwrap_or(Page::None)
 }
 
 pub(crate) fn set_page(core: &Core, page: Page) {
@@ -134,7 +136,10 @@ pub fn open(core: &Rc<Core>, page: Page) {
 
 /// Back (arrow, Escape): one step up.
 pub fn back(core: &Rc<Core>) {
-    if core.ui().is_some_and(|ui| ui.global::<Pages>().get_reauth()) {
+    if core
+        .ui()
+        .is_some_and(|ui| ui.global::<Pages>().get_reauth())
+    {
         cancel_reauth(core);
         return;
     }
@@ -201,20 +206,27 @@ fn submit(core: &Rc<Core>, passcode: SharedString) {
     let passcode = Zeroizing::new(passcode.to_string());
     set_busy(core, &st, true);
     set_error(core, TMsg::None, "");
-    let (path, bounds, poster, epoch) = (core.vault_path.clone(), core.open_options.kdf_bounds, core.poster(), st.epoch.get());
+    let (path, bounds, poster, epoch) = (
+        core.vault_path.clone(),
+        core.open_options.kdf_bounds,
+        core.poster(),
+        st.epoch.get(),
+    );
     std::thread::Builder::new()
         .name("monban-reauth".into())
         .spawn(move || {
             let result = std::fs::read(&path)
                 .map_err(|e| e.to_string())
-                .and_then(|bytes| match vault::read_bytes(&bytes, &passcode, &bounds) {
-                    Ok(contents) => {
-                        drop(contents);
-                        Ok(true)
-                    }
-                    Err(vault::Error::WrongPasscode) => Ok(false),
-                    Err(e) => Err(e.to_string()),
-                });
+                .and_then(
+                    |bytes| match vault::read_bytes(&bytes, &passcode, &bounds) {
+                        Ok(contents) => {
+                            drop(contents);
+                            Ok(true)
+                        }
+                        Err(vault::Error::WrongPasscode) => Ok(false),
+                        Err(e) => Err(e.to_string()),
+                    },
+                );
             drop(passcode);
             poster.post(move |core| checked(core, epoch, result));
         })
@@ -244,7 +256,11 @@ fn checked(core: &Rc<Core>, epoch: u64, result: Result<bool, String>) {
                 st.failures.set(0);
                 core.lock();
             } else {
-                set_error(core, TMsg::ReauthWrong, (REAUTH_TRIES - failures).to_string());
+                set_error(
+                    core,
+                    TMsg::ReauthWrong,
+                    (REAUTH_TRIES - failures).to_string(),
+                );
             }
         }
         Err(e) => set_error(core, TMsg::Detail, e),
@@ -268,9 +284,20 @@ fn locked(core: &Rc<Core>) {
     set_page(core, Page::None);
 }
 
+/// The accounts of the open vault (empty when locked), for tests and tools that check what
+/// an import stored. Never shown anywhere.
+pub fn vault_accounts(core: &Rc<Core>) -> Vec<crate::account::Account> {
+    core.with_vault(|v| v.entries().iter().map(|e| e.account.clone()).collect())
+        .unwrap_or_default()
+}
+
 /// Spoken form of a code for screen readers: every character separated ("4 8 2 7").
 pub fn spoken(code: &str) -> String {
-    let chars: Vec<String> = code.chars().filter(|c| c.is_alphanumeric()).map(|c| c.to_string()).collect();
+    let chars: Vec<String> = code
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .map(|c| c.to_string())
+        .collect();
     chars.join(" ")
 }
 

@@ -21,7 +21,12 @@ pub(super) fn connect(ui: &AppWindow, core: &Rc<Core>) {
     a.on_change_passcode(move |current, first, second| {
         if let Some(core) = weak.upgrade() {
             core.activity();
-            change(&core, Zeroizing::new(current.to_string()), Zeroizing::new(first.to_string()), Zeroizing::new(second.to_string()));
+            change(
+                &core,
+                Zeroizing::new(current.to_string()),
+                Zeroizing::new(first.to_string()),
+                Zeroizing::new(second.to_string()),
+            );
         }
     });
 }
@@ -52,8 +57,17 @@ enum Outcome {
     Failed(String),
 }
 
-fn change(core: &Rc<Core>, current: Zeroizing<String>, first: Zeroizing<String>, second: Zeroizing<String>) {
-    if core.ui().is_some_and(|ui| ui.global::<PrefsAdapter>().get_busy()) || current.is_empty() {
+fn change(
+    core: &Rc<Core>,
+    current: Zeroizing<String>,
+    first: Zeroizing<String>,
+    second: Zeroizing<String>,
+) {
+    if core
+        .ui()
+        .is_some_and(|ui| ui.global::<PrefsAdapter>().get_busy())
+        || current.is_empty()
+    {
         return;
     }
     if first.as_str() != second.as_str() {
@@ -61,13 +75,24 @@ fn change(core: &Rc<Core>, current: Zeroizing<String>, first: Zeroizing<String>,
         return;
     }
     if first.chars().count() < vault::MIN_PASSCODE_LEN {
-        message(core, TMsg::PasscodeShort, vault::MIN_PASSCODE_LEN.to_string(), true);
+        message(
+            core,
+            TMsg::PasscodeShort,
+            vault::MIN_PASSCODE_LEN.to_string(),
+            true,
+        );
         return;
     }
-    let Some(mut v) = core.vault.borrow_mut().take() else { return };
+    let Some(mut v) = core.vault.borrow_mut().take() else {
+        return;
+    };
     set_busy(core, true);
     message(core, TMsg::None, "", false);
-    let (bounds, poster, epoch) = (core.open_options.kdf_bounds, core.poster(), state(core).epoch.get());
+    let (bounds, poster, epoch) = (
+        core.open_options.kdf_bounds,
+        core.poster(),
+        state(core).epoch.get(),
+    );
     std::thread::Builder::new()
         .name("monban-passcode".into())
         .spawn(move || {

@@ -1,0 +1,705 @@
+//! Issue 7 on Slint's testing backend with the software renderer: two Monban apps with
+//! separate vaults on one thread. Exports are shown on the old app's screen, the screen is
+//! captured as a PNG, and the PNG goes through the new app's scanner path (the same path as a
+//! camera frame). Light KDF settings through the library API; the app code is the real one.
+
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Duration;
+
+use i_slint_backend_testing::{
+    ElementHandle, TestingBackend, TestingBackendOptions, mock_elapsed_time,
+};
+use monban::account::{Account, Secret};
+use monban::app::clipboard::RecordingClipboard;
+use monban::app::{
+    AccountQrAdapter, App, AppOptions, AppState, BackupAdapter, ExportAdapter, ImportAdapter,
+    ImportStage, ListAdapter, ManualClock, Page, Pages, PrefsAdapter, Screen, TMsg, UnlockAdapter,
+};
+use monban::vault::{KdfParams, OpenOptions, Vault};
+use slint::{ComponentHandle, Model};
+
+const PASSCODE: &str = "correct horse";
+const T0: u64 = 1_773_482_400;
+const WAIT: Duration = Duration::from_secs(60);
+
+fn init_backend() {
+    // One platform per test thread; a second call on the same thread is refused and harmless.
+    let _ = slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
+        mock_time: true,
+        threading: false,
+        renderer_name: Some("software".into()),
+    })));
+}
+
+/// `n` TOTP accounts every format can carry (30 s, 6 digits), some with Japanese names.
+fn accounts(n: usize, salt: u8) -> Vec<Account> {
+    (0..n)
+        .map(|i| {
+            let secret: Vec<u8> = (0..20)
+                .map(|j| {
+                    (i as u8)
+                        .wrapping_mul(31)
+                        .wrapping_add(j)
+                        .wrapping_add(salt)
+                })
+                .collect();
+            let issuer = match i % 5 {
+                0 => format!("Service{i}"),
+                1 => format!("coin{i}.z.com"),
+                2 => format!("みずほ{i}"),
+                3 => format!("GitHub{i}"),
+                _ => format!("Bank {i}"),
+            };
+            Account::totp(issuer, format!("user{i}@example.com"), Secret::new(secret))
+        })
+        .collect()
+}
+
+struct Device {
+    dir: tempfile::TempDir,
+    app: App,
+}
+
+impl Device {
+    /// A vault holding `accounts` (light KDF) and the app unlocked on it.
+    fn new(accounts: Vec<Account>) -> Device {
+        init_backend();
+        let dir = tempfile::tempdir().unwrap();
+        let path: std::path::PathBuf = dir.path().join("device.vault");
+        let mut v = Vault::create_with(
+            &path,
+            PASSCODE,
+            KdfParams::TEST_LIGHT,
+            T0,
+            &OpenOptions::light_for_tests(),
+        )
+        .unwrap();
+        v.add_many(accounts, T0).unwrap();
+        v.lock();
+        let app = App::new(AppOptions {
+            vault_path: Some(path.clone()),
+            settings_path: Some(dir.path().join("settings.json")),
+            clock: Arc::new(ManualClock::at_ms(T0 * 1000)),
+            clipboard: Some(Rc::new(RecordingClipboard::new())),
+            camera: None,
+            open_options: OpenOptions::light_for_tests(),
+            ..Default::default()
+        })
+        .unwrap();
+        app.window()
+            .window()
+            .set_size(slint::LogicalSize::new(600.0, 1000.0));
+        app.window().show().unwrap();
+        let d = Device { dir, app };
+        d.unlock(PASSCODE);
+        d
+    }
+
+    fn unlock(&self, passcode: &str) {
+        self.app
+            .window()
+            .global::<UnlockAdapter>()
+            .invoke_unlock(passcode.into());
+        assert!(
+            self.app.pump_until(WAIT, |a| a.core().is_unlocked()),
+            "unlock"
+        );
+    }
+
+    fn pages(&self) -> Pages<'_> {
+        self.app.window().global::<Pages>()
+    }
+
+    fn page(&self) -> Page {
+        self.pages().get_page()
+    }
+
+    fn until(&self, what: &str, done: impl FnMut(&App) -> bool) {
+        assert!(
+            self.app.pump_until(WAIT, done),
+            "timed out waiting for {what}"
+        );
+    }
+
+    /// Answers the passcode prompt.
+    fn reauth(&self, passcode: &str) {
+        assert!(self.pages().get_reauth(), "the passcode prompt is shown");
+        self.pages().invoke_reauth_submit(passcode.into());
+        self.until("the passcode check", |a| {
+            !a.window().global::<Pages>().get_reauth_busy()
+        });
+    }
+
+    /// The accounts in this device's vault (read through the app's own vault).
+    fn stored(&self) -> Vec<(String, String, Vec<u8>)> {
+        let mut v: Vec<_> = monban::app::pages::vault_accounts(self.app.core())
+            .into_iter()
+            .map(|a| (a.issuer.clone(), a.name.clone(), a.secret.expose().to_vec()))
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// What the window shows now, as PNG bytes.
+    fn screenshot_png(&self) -> Vec<u8> {
+        mock_elapsed_time(Duration::from_millis(1));
+        let snap = self
+            .app
+            .window()
+            .window()
+            .take_snapshot()
+            .expect("snapshot");
+        let img = image::RgbaImage::from_raw(snap.width(), snap.height(), snap.as_bytes().to_vec())
+            .unwrap();
+        let mut png = Vec::new();
+        img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        png
+    }
+
+    fn has_label(&self, label: &str) -> bool {
+        ElementHandle::find_by_accessible_label(self.app.window(), label)
+            .next()
+            .is_some()
+    }
+}
+
+fn sorted(accounts: &[Account]) -> Vec<(String, String, Vec<u8>)> {
+    let mut v: Vec<_> = accounts
+        .iter()
+        .map(|a| (a.issuer.clone(), a.name.clone(), a.secret.expose().to_vec()))
+        .collect();
+    v.sort();
+    v
+}
+
+fn set_language(d: &Device, index: i32) {
+    d.app
+        .window()
+        .global::<PrefsAdapter>()
+        .invoke_language_changed(index);
+}
+
+/// Old device: export page, format, passcode; waits until the parts are shown.
+fn show_export(old: &Device, google: bool) -> usize {
+    old.pages().invoke_open(Page::Export);
+    assert_eq!(old.page(), Page::Export);
+    let ex = old.app.window().global::<ExportAdapter>();
+    assert_eq!(ex.get_selected_count() as usize, ex.get_items().row_count());
+    ex.set_google(google);
+    ex.invoke_start();
+    old.reauth(PASSCODE);
+    old.until("the export parts", |a| {
+        a.window().global::<Pages>().get_page() == Page::ExportShow
+    });
+    let parts = ex.get_parts() as usize;
+    assert!(parts >= 1);
+    assert_eq!(ex.get_part(), 1);
+    parts
+}
+
+/// Shows part `k` (1-based) on the old device with the "Next" button's action.
+fn go_to_part(old: &Device, k: usize) {
+    let ex = old.app.window().global::<ExportAdapter>();
+    for _ in 0..ex.get_parts() {
+        if ex.get_part() as usize == k {
+            return;
+        }
+        ex.invoke_next();
+    }
+    assert_eq!(ex.get_part() as usize, k);
+}
+
+/// Captures the old screen showing part `k` and feeds it to the new device's scanner.
+fn scan_part(old: &Device, new: &Device, k: usize) {
+    go_to_part(old, k);
+    new.app
+        .window()
+        .global::<ImportAdapter>()
+        .set_message(TMsg::None);
+    let before = new.app.window().global::<ImportAdapter>().get_scanned();
+    let png = old.screenshot_png();
+    let frame = monban::camera::load_image_bytes(&png).expect("screenshot decodes as an image");
+    monban::app::scan::feed_frame(new.app.core(), frame);
+    new.until("the part to be scanned", |a| {
+        let im = a.window().global::<ImportAdapter>();
+        im.get_scanned() > before
+            || im.get_stage() != ImportStage::Scanning
+            || im.get_message() != TMsg::None
+    });
+    let im = new.app.window().global::<ImportAdapter>();
+    assert_eq!(
+        im.get_message(),
+        TMsg::None,
+        "part {k}: {}",
+        im.get_message_arg()
+    );
+}
+
+/// A fixed shuffle of 1..=n (parts scanned out of order).
+fn shuffled(n: usize) -> Vec<usize> {
+    let mut v: Vec<usize> = (1..=n).collect();
+    v.reverse();
+    if n > 2 {
+        v.swap(0, n / 2);
+    }
+    v
+}
+
+/// The done-when: 25 accounts from one app to another through the screens.
+fn move_accounts(google: bool, language: i32) {
+    let moved = accounts(25, 7);
+    let old = Device::new(moved.clone());
+    let new = Device::new(Vec::new());
+    set_language(&old, language);
+    let parts = show_export(&old, google);
+    if language == 2 {
+        assert!(
+            old.has_label(&format!("QR コード、1 / {parts} 枚目")),
+            "the export screen is in Japanese"
+        );
+    } else {
+        assert!(
+            old.has_label(&format!("QR code, part 1 of {parts}")),
+            "the export screen is in English"
+        );
+    }
+    if !google {
+        let code = old.app.window().global::<ExportAdapter>().get_code();
+        assert_eq!(
+            code.len(),
+            11,
+            "transfer code shown beside the parts: {code}"
+        );
+    }
+
+    new.pages().invoke_open(Page::Import);
+    assert_eq!(new.page(), Page::Import);
+    assert_eq!(
+        new.app.window().global::<AppState>().get_screen(),
+        Screen::Scan
+    );
+    for (i, k) in shuffled(parts).into_iter().enumerate() {
+        scan_part(&old, &new, k);
+        let im = new.app.window().global::<ImportAdapter>();
+        if i + 1 < parts {
+            assert_eq!(
+                (im.get_scanned() as usize, im.get_count() as usize),
+                (i + 1, parts),
+                "progress"
+            );
+        }
+    }
+    let im = new.app.window().global::<ImportAdapter>();
+    if !google {
+        assert_eq!(im.get_stage(), ImportStage::Code);
+        im.invoke_submit_code("AAAAA-AAAAA".into());
+        new.until("the wrong code", |a| {
+            !a.window().global::<ImportAdapter>().get_busy()
+        });
+        assert_eq!(im.get_message(), TMsg::WrongCode);
+        assert_eq!(im.get_stage(), ImportStage::Code);
+        let code = old.app.window().global::<ExportAdapter>().get_code();
+        im.invoke_submit_code(code.to_lowercase().into());
+        new.until("the summary", |a| {
+            a.window().global::<ImportAdapter>().get_stage() == ImportStage::Summary
+        });
+    }
+    assert_eq!(im.get_stage(), ImportStage::Summary);
+    assert_eq!(
+        (im.get_to_add(), im.get_duplicates(), im.get_refused()),
+        (25, 0, 0)
+    );
+    assert_eq!(im.get_rows().row_count(), 25);
+    im.invoke_confirm();
+    assert_eq!(im.get_message(), TMsg::Added);
+    assert_eq!(im.get_message_arg(), "25");
+    assert_eq!(new.stored(), sorted(&moved));
+
+    // Done: the old device forgets the parts; the new one closes the import.
+    old.app.window().global::<ExportAdapter>().invoke_done();
+    let ex = old.app.window().global::<ExportAdapter>();
+    assert_eq!((ex.get_parts(), ex.get_code().as_str()), (0, ""));
+    assert!(ex.get_qr().size().width == 0, "the QR pixels are dropped");
+    im.invoke_confirm();
+    assert_eq!(new.page(), Page::None);
+    assert_eq!(
+        new.app.window().global::<AppState>().get_screen(),
+        Screen::List
+    );
+    assert_eq!(
+        new.app
+            .window()
+            .global::<ListAdapter>()
+            .get_accounts()
+            .row_count(),
+        25
+    );
+}
+
+#[test]
+fn move_25_accounts_sealed_english() {
+    move_accounts(false, 1);
+}
+
+#[test]
+fn move_25_accounts_sealed_japanese() {
+    move_accounts(false, 2);
+}
+
+#[test]
+fn move_25_accounts_google_english() {
+    move_accounts(true, 1);
+}
+
+#[test]
+fn move_25_accounts_google_japanese() {
+    move_accounts(true, 2);
+}
+
+#[test]
+fn export_parts_cycle_by_themselves_and_by_hand() {
+    let old = Device::new(accounts(25, 1));
+    let parts = show_export(&old, true);
+    assert_eq!(parts, 3, "Google puts 10 accounts in one QR code");
+    let ex = old.app.window().global::<ExportAdapter>();
+    assert!(ex.get_auto_advance());
+    assert!(old.has_label("QR code, part 1 of 3"));
+    let secs = ex.get_seconds_per_part() as u64;
+    let mut seen = vec![ex.get_part()];
+    for _ in 0..3 {
+        // Mock time fires a timer at most once per jump: step by the interval.
+        mock_elapsed_time(Duration::from_secs(secs));
+        seen.push(ex.get_part());
+    }
+    assert_eq!(seen, [1, 2, 3, 1]);
+    // By hand, wrapping both ways; the switch stops the automatic advance.
+    ex.set_auto_advance(false);
+    ex.invoke_auto_changed(false);
+    ex.invoke_previous();
+    assert_eq!(ex.get_part(), 3);
+    ex.invoke_next();
+    ex.invoke_next();
+    assert_eq!(ex.get_part(), 2);
+    mock_elapsed_time(Duration::from_secs(secs * 2));
+    assert_eq!(ex.get_part(), 2, "no automatic advance when switched off");
+    // Back goes to the choice and forgets the parts.
+    old.pages().invoke_back();
+    assert_eq!(old.page(), Page::Export);
+    assert_eq!(ex.get_parts(), 0);
+}
+
+#[test]
+fn google_export_names_what_it_cannot_carry() {
+    let mut list = accounts(4, 3);
+    let mut steam = list[0].clone();
+    steam.kind = monban::account::Kind::Steam;
+    steam.digits = 5;
+    steam.issuer = "Steam".into();
+    list.push(steam);
+    let old = Device::new(list);
+    old.pages().invoke_open(Page::Export);
+    let ex = old.app.window().global::<ExportAdapter>();
+    let items: Vec<_> = ex.get_items().iter().collect();
+    assert_eq!(items.iter().filter(|i| !i.google_ok).count(), 1);
+    ex.set_google(true);
+    ex.invoke_start();
+    old.reauth(PASSCODE);
+    old.until("the parts", |a| {
+        a.window().global::<Pages>().get_page() == Page::ExportShow
+    });
+    assert_eq!(ex.get_left_out(), 1);
+    // Unselecting everything refuses to start.
+    old.pages().invoke_back();
+    ex.invoke_select_all(false);
+    assert_eq!(ex.get_selected_count(), 0);
+    ex.invoke_start();
+    assert_eq!(ex.get_message(), TMsg::ChooseAccounts);
+    ex.invoke_toggle(2);
+    assert_eq!(ex.get_selected_count(), 1);
+}
+
+#[test]
+fn import_reports_duplicates_and_refuses_a_part_of_another_export() {
+    let moved = accounts(25, 9);
+    let old = Device::new(moved.clone());
+    // The new device already has 3 of them.
+    let new = Device::new(moved[..3].to_vec());
+    let parts = show_export(&old, false);
+    assert!(
+        parts >= 2,
+        "25 accounts need several sealed parts ({parts})"
+    );
+    new.pages().invoke_open(Page::Import);
+    scan_part(&old, &new, 2);
+    // A part of a different export (another batch) is refused with a reason; progress stays.
+    let other = Device::new(accounts(25, 50));
+    show_export(&other, false);
+    let png = other.screenshot_png();
+    monban::app::scan::feed_frame(
+        new.app.core(),
+        monban::camera::load_image_bytes(&png).unwrap(),
+    );
+    new.until("the refusal", |a| {
+        a.window().global::<ImportAdapter>().get_message() != TMsg::None
+    });
+    let im = new.app.window().global::<ImportAdapter>();
+    assert_eq!(im.get_message(), TMsg::PartError);
+    assert!(
+        im.get_message_arg().contains("different export"),
+        "{}",
+        im.get_message_arg()
+    );
+    assert_eq!(im.get_scanned(), 1);
+    assert_eq!(
+        im.get_missing().as_str(),
+        (1..=parts)
+            .filter(|k| *k != 2)
+            .map(|k| k.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    for k in (1..=parts).filter(|k| *k != 2) {
+        scan_part(&old, &new, k);
+    }
+    im.invoke_submit_code(old.app.window().global::<ExportAdapter>().get_code());
+    new.until("the summary", |a| {
+        a.window().global::<ImportAdapter>().get_stage() == ImportStage::Summary
+    });
+    assert_eq!(
+        (im.get_to_add(), im.get_duplicates(), im.get_refused()),
+        (22, 3, 0)
+    );
+    let skipped = im.get_rows().iter().filter(|r| r.status == 1).count();
+    assert_eq!(skipped, 3);
+    im.invoke_confirm();
+    assert_eq!(new.stored(), sorted(&moved));
+    // Cancel on a second run leaves the vault as it is.
+    new.pages().invoke_open(Page::Import);
+    im.invoke_cancel();
+    assert_eq!(new.page(), Page::None);
+    assert_eq!(new.stored().len(), 25);
+}
+
+#[test]
+fn wrong_passcode_at_the_prompt_shows_nothing_and_locks_after_three() {
+    let old = Device::new(accounts(3, 2));
+    old.pages().invoke_open(Page::Export);
+    old.app.window().global::<ExportAdapter>().invoke_start();
+    old.reauth("wrong passcode");
+    assert_eq!(old.pages().get_reauth_error(), TMsg::ReauthWrong);
+    assert_eq!(old.pages().get_reauth_error_arg(), "2");
+    assert_eq!(old.page(), Page::Export, "nothing shown");
+    // Cancel, try again: the prompt comes back.
+    old.pages().invoke_reauth_cancel();
+    assert!(!old.pages().get_reauth());
+    old.app.window().global::<ExportAdapter>().invoke_start();
+    old.reauth("wrong again");
+    old.reauth("still wrong");
+    assert!(
+        !old.app.core().is_unlocked(),
+        "three wrong passcodes lock the app"
+    );
+    assert_eq!(old.page(), Page::None);
+    assert_eq!(
+        old.app.window().global::<AppState>().get_screen(),
+        Screen::Unlock
+    );
+    assert_eq!(
+        old.app
+            .window()
+            .global::<ExportAdapter>()
+            .get_items()
+            .row_count(),
+        0,
+        "lock clears the page"
+    );
+}
+
+#[test]
+fn account_qr_after_passcode_decodes_to_the_account() {
+    let list = accounts(3, 4);
+    let d = Device::new(list.clone());
+    d.pages().invoke_open(Page::AccountQr);
+    let qa = d.app.window().global::<AccountQrAdapter>();
+    assert_eq!(qa.get_accounts().row_count(), 3);
+    let id = qa.get_accounts().row_data(1).unwrap().id;
+    qa.invoke_show(id.clone());
+    assert!(qa.get_shown_id().is_empty(), "nothing before the passcode");
+    d.reauth(PASSCODE);
+    assert_eq!(qa.get_shown_id(), id);
+    let png = d.screenshot_png();
+    let frame = monban::camera::load_image_bytes(&png).unwrap();
+    let found = monban::qr::decode(&frame);
+    assert_eq!(found.len(), 1);
+    let account = monban::uri::parse(&found[0].text).unwrap();
+    assert_eq!(sorted(&[account]), sorted(&list[1..2]));
+    qa.invoke_hide();
+    assert!(qa.get_shown_id().is_empty());
+    assert_eq!(qa.get_qr().size().width, 0);
+}
+
+#[test]
+fn backup_export_drill_and_restore_on_another_device() {
+    let list = accounts(6, 5);
+    let old = Device::new(list.clone());
+    old.pages().invoke_open(Page::Backup);
+    let b = old.app.window().global::<BackupAdapter>();
+    let file = old.dir.path().join("my.monban-backup");
+    b.set_backup_path(file.display().to_string().into());
+    b.invoke_export_backup("short".into(), "short".into());
+    assert_eq!(b.get_message(), TMsg::PasswordShort);
+    b.invoke_export_backup("backup password".into(), "backup passwort".into());
+    assert_eq!(b.get_message(), TMsg::PasswordsDiffer);
+    b.invoke_export_backup("backup password".into(), "backup password".into());
+    old.reauth(PASSCODE);
+    old.until("the backup", |a| {
+        !a.window().global::<BackupAdapter>().get_busy()
+    });
+    assert_eq!(b.get_message(), TMsg::SavedTo, "{}", b.get_message_arg());
+    assert!(file.exists());
+    // Drill: wrong then right password.
+    b.set_drill_path(file.display().to_string().into());
+    b.invoke_drill("nope nope".into());
+    old.until("the drill", |a| {
+        !a.window().global::<BackupAdapter>().get_busy()
+    });
+    assert_eq!(b.get_message(), TMsg::WrongPassword);
+    b.invoke_drill("backup password".into());
+    old.until("the drill", |a| {
+        !a.window().global::<BackupAdapter>().get_busy()
+    });
+    assert_eq!(b.get_message(), TMsg::DrillOk);
+    assert_eq!(b.get_message_arg(), "6");
+    assert_eq!(
+        b.get_message_arg2().len(),
+        19,
+        "fingerprint xxxx-xxxx-xxxx-xxxx"
+    );
+    // Paper backup (PDF).
+    let paper = old.dir.path().join("paper.pdf");
+    b.set_paper_path(paper.display().to_string().into());
+    b.invoke_export_paper();
+    old.until("the paper backup", |a| {
+        !a.window().global::<BackupAdapter>().get_busy()
+    });
+    assert_eq!(b.get_message(), TMsg::SavedTo, "{}", b.get_message_arg());
+    assert!(std::fs::read(&paper).unwrap().starts_with(b"%PDF"));
+
+    // Restore on another device through "Import accounts" with the file.
+    let new = Device::new(list[..1].to_vec());
+    new.pages().invoke_open(Page::Import);
+    monban::app::import::open_path(new.app.core(), &file);
+    let im = new.app.window().global::<ImportAdapter>();
+    assert_eq!(im.get_stage(), ImportStage::Password);
+    im.invoke_submit_password("wrong".into());
+    new.until("the password check", |a| {
+        !a.window().global::<ImportAdapter>().get_busy()
+    });
+    assert_eq!(im.get_message(), TMsg::WrongPassword);
+    im.invoke_submit_password("backup password".into());
+    new.until("the summary", |a| {
+        a.window().global::<ImportAdapter>().get_stage() == ImportStage::Summary
+    });
+    assert_eq!((im.get_to_add(), im.get_duplicates()), (5, 1));
+    im.invoke_confirm();
+    assert_eq!(new.stored(), sorted(&list));
+}
+
+#[test]
+fn import_from_another_apps_file() {
+    let d = Device::new(Vec::new());
+    let file = d.dir.path().join("uris.txt");
+    std::fs::write(
+        &file,
+        "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example\nnot a uri\n",
+    )
+    .unwrap();
+    d.pages().invoke_open(Page::Import);
+    monban::app::import::open_path(d.app.core(), &file);
+    let im = d.app.window().global::<ImportAdapter>();
+    assert_eq!(im.get_stage(), ImportStage::Summary);
+    assert_eq!(im.get_to_add(), 1);
+    im.invoke_confirm();
+    assert_eq!(d.stored().len(), 1);
+    let missing = d.dir.path().join("missing.txt");
+    im.invoke_cancel();
+    d.pages().invoke_open(Page::Import);
+    monban::app::import::open_path(d.app.core(), &missing);
+    assert_eq!(im.get_message(), TMsg::FileError);
+}
+
+#[test]
+fn settings_language_switch_applies_at_once_and_is_kept() {
+    let d = Device::new(accounts(2, 6));
+    d.app
+        .window()
+        .global::<ListAdapter>()
+        .invoke_open_settings();
+    assert!(d.has_label("Language"));
+    assert!(d.has_label("Change passcode"));
+    assert!(d.has_label("Move to a new device (export)"));
+    set_language(&d, 2);
+    assert!(d.has_label("言語"), "switched without a restart");
+    assert!(d.has_label("パスコードを変更"));
+    assert!(!d.has_label("Change passcode"));
+    assert_eq!(
+        d.app.window().global::<PrefsAdapter>().get_language_index(),
+        2
+    );
+    let stored = std::fs::read_to_string(monban::app::i18n::path_for(
+        &d.dir.path().join("settings.json"),
+    ))
+    .unwrap();
+    assert_eq!(stored, "ja");
+    set_language(&d, 1);
+    assert!(d.has_label("Change passcode"));
+    // About shows the version and the licences.
+    d.pages().invoke_open(Page::About);
+    let licences = d.app.window().global::<PrefsAdapter>().get_licences();
+    assert!(licences.contains("slint 1.18.1"));
+    d.pages().invoke_back();
+    assert_eq!(d.page(), Page::None);
+}
+
+#[test]
+fn change_passcode_from_settings() {
+    let d = Device::new(accounts(2, 8));
+    d.pages().invoke_open(Page::Passcode);
+    let p = d.app.window().global::<PrefsAdapter>();
+    p.invoke_change_passcode(
+        PASSCODE.into(),
+        "new passcode".into(),
+        "new passkode".into(),
+    );
+    assert_eq!(p.get_message(), TMsg::PasscodesDiffer);
+    p.invoke_change_passcode(
+        "not it".into(),
+        "new passcode".into(),
+        "new passcode".into(),
+    );
+    d.until("the check", |a| {
+        !a.window().global::<PrefsAdapter>().get_busy()
+    });
+    assert_eq!(p.get_message(), TMsg::PasscodeWrong);
+    assert!(d.app.core().is_unlocked(), "the vault is handed back");
+    p.invoke_change_passcode(
+        PASSCODE.into(),
+        "new passcode".into(),
+        "new passcode".into(),
+    );
+    d.until("the change", |a| {
+        !a.window().global::<PrefsAdapter>().get_busy()
+    });
+    assert_eq!(
+        p.get_message(),
+        TMsg::PasscodeChanged,
+        "{}",
+        p.get_message_arg()
+    );
+    assert!(d.app.core().is_unlocked());
+    d.app.core().lock();
+    d.unlock("new passcode");
+    assert_eq!(d.stored().len(), 2);
+}
