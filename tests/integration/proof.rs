@@ -7,10 +7,13 @@
 //! - `tamper`: single-byte changes of backups and sealed transfers, future versions, KDF bounds.
 //! - `leak`: the CLI never prints a stored secret; `Debug` of every secret-bearing type redacts.
 //! - `offline`: no networking crate in the dependency tree; no network permission on Android.
+//! - `found`: regression tests for what the fuzzers found (reproducers).
 //! - `seeds`: writes the fuzz seed corpus that cannot be copied from tests/fixtures (ignored).
 
 #[path = "proof/disk_full.rs"]
 mod disk_full;
+#[path = "proof/found.rs"]
+mod found;
 #[path = "proof/leak.rs"]
 mod leak;
 #[path = "proof/offline.rs"]

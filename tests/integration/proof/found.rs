@@ -1,0 +1,26 @@
+//! Regression tests for what the fuzzers found, one per finding, with the reproducer input.
+//! A finding in someone else's module stays `#[ignore]`d (naming the module) until its owner
+//! fixes it; then the `#[ignore]` goes and the test keeps it fixed. See docs/reliability.md.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
+/// Found by the `otpauth_uri` fuzz target (owner: `uri`, the lead): a label with an empty
+/// issuer before the colon (`otpauth://totp/:Air%20Canada%3Aboir...`) reads as issuer "" and
+/// name "Air Canada:boir ..."; the strict writer encodes that name without an issuer and the
+/// reader then splits it into issuer "Air Canada" and name "boir ...". Write → read does not
+/// give back the account read. Fix idea: refuse or normalise such a label on reading, or
+/// make the writer keep an empty issuer explicit (the way Google's export refuses the case).
+#[test]
+#[ignore = "found by fuzzing: uri (write -> parse round trip, empty issuer + ':' in name)"]
+fn uri_round_trip_with_colon_in_name_and_no_issuer() {
+    let input = STANDARD
+        .decode(
+            "b3RwYXV0aDovL3RvdHAvOkFpciUyMENhbmFkYSUzQWJvaXIlMjBDX19fX19fX19fX19fX19fX19fX19fX19fX19fX19fT19fX19tP3NlY3JldD1NRlJHR1pETkJWR1kzVFFnNTYmZGlnaXRzPTgmcGVyaW9kPTYw",
+        )
+        .unwrap();
+    let text = String::from_utf8(input).unwrap();
+    let a = monban::uri::parse(&text).expect("the reader accepts it");
+    let back = monban::uri::parse(&monban::uri::write(&a)).expect("the written URI reads");
+    assert!(back == a, "{:?} became {:?}", a, back);
+}
