@@ -582,3 +582,42 @@ fn default_path_is_in_the_data_dir() {
         assert!(p.ends_with(DEFAULT_FILE_NAME));
     }
 }
+
+mod prop {
+    use proptest::prelude::*;
+
+    use super::super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        /// Arbitrary bytes never panic and never open.
+        #[test]
+        fn arbitrary_bytes_are_refused(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+            prop_assert!(read_bytes(&bytes, "123456", &KdfBounds::LIGHT_FOR_TESTS).is_err());
+        }
+
+        /// A valid-looking header with arbitrary fields and body never panics and never opens.
+        #[test]
+        fn arbitrary_headers_are_refused(
+            generation in any::<u64>(),
+            m in 0u32..4096, t in 0u32..4, p in 0u32..3,
+            tail in proptest::collection::vec(any::<u8>(), 0..300),
+            fix_len in any::<bool>(),
+        ) {
+            let mut b = Vec::from(*b"MONBANVT");
+            b.extend_from_slice(&1u16.to_le_bytes());
+            b.extend_from_slice(&generation.to_le_bytes());
+            b.extend_from_slice(&[1, 1, 100, 0]);
+            for v in [m, t, p] {
+                b.extend_from_slice(&v.to_le_bytes());
+            }
+            b.extend_from_slice(&tail);
+            if fix_len && b.len() >= HEADER_LEN {
+                let n = (b.len() - HEADER_LEN) as u32;
+                b[146..150].copy_from_slice(&n.to_le_bytes());
+            }
+            prop_assert!(read_bytes(&b, "123456", &KdfBounds::LIGHT_FOR_TESTS).is_err());
+        }
+    }
+}

@@ -5,6 +5,8 @@
 mod cli;
 #[path = "vault/crash.rs"]
 mod crash;
+#[path = "vault/diskfull.rs"]
+mod diskfull;
 #[path = "vault/independent.rs"]
 mod independent;
 #[path = "vault/tamper.rs"]

@@ -103,4 +103,3 @@ fn committed_version_1_vault_still_opens() {
         Err(vault::Error::KdfParams { .. })
     ));
 }
-
