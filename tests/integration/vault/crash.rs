@@ -117,7 +117,7 @@ fn kill_9_during_saves() {
     let exe = std::env::current_exe().unwrap();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut confirmed = INITIAL_GENERATION;
-    let (mut mid_loop, mut total_saves) = (0usize, 0u64);
+    let (mut mid_loop, mut total_saves, mut unconfirmed_new) = (0usize, 0u64, 0usize);
     let started = Instant::now();
     for i in 0..iterations {
         let mut child = Command::new(&exe)
@@ -175,11 +175,16 @@ fn kill_9_during_saves() {
             total_saves += saved.len() as u64;
             confirmed = last;
         }
-        confirmed = check_after_kill(&path, confirmed, i);
+        let g = check_after_kill(&path, confirmed, i);
+        if g > confirmed {
+            unconfirmed_new += 1;
+        }
+        confirmed = g;
     }
     // No temp file survives the next save; the lock file is the only extra file.
     eprintln!(
-        "kill -9: {iterations} kills ({mid_loop} during the save loop, {total_saves} confirmed saves) in {:.1?}; \
+        "kill -9: {iterations} kills ({mid_loop} during the save loop, {total_saves} confirmed saves; \
+         {unconfirmed_new} found the save the child was killed in already complete) in {:.1?}; \
          the vault opened every time with the old or the new content",
         started.elapsed()
     );
