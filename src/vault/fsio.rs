@@ -189,14 +189,17 @@ fn sync_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Removes temp files left by saves that were interrupted (call only while holding the lock).
+/// Removes temp files left by interrupted writes of the vault or its state file (call only
+/// while holding the lock).
 pub(crate) fn remove_stale_temps(vault: &Path) {
-    let prefix = temp_prefix(vault);
+    let prefixes = [temp_prefix(vault), temp_prefix(&state_path(vault))];
     let Ok(rd) = fs::read_dir(dir_of(vault)) else {
         return;
     };
     for e in rd.flatten() {
-        if e.file_name().to_string_lossy().starts_with(&prefix) {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if prefixes.iter().any(|p| name.starts_with(p.as_str())) {
             let _ = fs::remove_file(e.path());
         }
     }

@@ -181,7 +181,25 @@ fn kill_9_during_saves() {
         }
         confirmed = g;
     }
-    // No temp file survives the next save; the lock file is the only extra file.
+    // Whatever the kills left behind (temp files of interrupted saves) is gone after the next
+    // save: only the vault, its backup, state and lock files remain.
+    let mut v = Vault::open_with(&path, PASS, NOW, &light()).unwrap();
+    save_once(&mut v);
+    v.lock();
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "crash.vault",
+            "crash.vault.bak",
+            "crash.vault.lock",
+            "crash.vault.state"
+        ]
+    );
     eprintln!(
         "kill -9: {iterations} kills ({mid_loop} during the save loop, {total_saves} confirmed saves; \
          {unconfirmed_new} found the save the child was killed in already complete) in {:.1?}; \
