@@ -84,11 +84,17 @@ pub fn save(path: &Path, language: Language) -> std::io::Result<()> {
     std::fs::write(path, language.id())
 }
 
-/// Switches every visible string to `language` now.
-pub fn apply(language: Language) {
+/// Family name of the bundled Japanese font (`assets/fonts/`).
+pub const JAPANESE_FONT: &str = "Noto Sans CJK JP";
+
+/// Switches every visible string to `language` now, and the window's font with it.
+pub fn apply(ui: &AppWindow, language: Language) {
     let locale = sys_locale::get_locale();
+    let bundle = language.bundle(locale.as_deref());
     // Fails only when no translation is bundled (a build without `lang/`): English stays.
-    let _ = slint::select_bundled_translation(language.bundle(locale.as_deref()));
+    let _ = slint::select_bundled_translation(bundle);
+    ui.global::<PrefsAdapter>()
+        .set_font_family(if bundle == "ja" { JAPANESE_FONT } else { "" }.into());
 }
 
 pub(super) fn connect(ui: &AppWindow, core: &Rc<Core>) {
@@ -96,16 +102,14 @@ pub(super) fn connect(ui: &AppWindow, core: &Rc<Core>) {
     let language = load(&path);
     let a = ui.global::<PrefsAdapter>();
     a.set_language_index(language.index());
-    if language != Language::System {
-        apply(language);
-    }
+    apply(ui, language);
     let weak = Rc::downgrade(core);
     a.on_language_changed(move |i| {
         let Some(core) = weak.upgrade() else { return };
         core.activity();
         let language = Language::from_index(i);
-        apply(language);
         if let Some(ui) = core.ui() {
+            apply(&ui, language);
             ui.global::<PrefsAdapter>()
                 .set_language_index(language.index());
         }
