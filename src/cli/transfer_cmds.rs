@@ -267,7 +267,7 @@ pub fn export(vault: Option<PathBuf>, a: ExportArgs) -> CmdResult {
                     backup::fingerprint(&accounts)
                 );
             }
-            print_files(a.json, &[a.out.clone()], None, &[]);
+            print_files(a.json, std::slice::from_ref(&a.out), None, &[]);
         }
         "paper" => {
             let ext = a
@@ -351,7 +351,7 @@ fn export_uri(v: &Vault, a: &ExportArgs) -> anyhow::Result<()> {
     if !a.json {
         eprintln!("warning: the file holds the secret keys in plain text");
     }
-    print_files(a.json, &[a.out.clone()], None, &[]);
+    print_files(a.json, std::slice::from_ref(&a.out), None, &[]);
     Ok(())
 }
 
@@ -480,7 +480,7 @@ fn gather_file(g: &mut Gathered, path: &Path, format: Option<&str>) -> anyhow::R
     }
     let imp = match &format {
         Some(f) => transfer::importer(f)?,
-        None => transfer::detect(&data).with_context(|| format!("{name}"))?,
+        None => transfer::detect(&data).with_context(|| name.clone())?,
     };
     let password = if imp.encrypted(&data) {
         Some(file_password(path)?)

@@ -92,8 +92,8 @@ fn master_key(header: &Value, password: &str) -> Result<crypto::Key> {
         let nonce = hex(str(kp, "nonce"))?;
         let mut sealed = hex(str(slot, "key"))?;
         sealed.extend(hex(str(kp, "tag"))?);
-        let kek = crypto::scrypt(password.as_bytes(), &salt, log_n, r, p)
-            .map_err(|e| Error::KdfRefused(e))?;
+        let kek =
+            crypto::scrypt(password.as_bytes(), &salt, log_n, r, p).map_err(Error::KdfRefused)?;
         if let Ok(key) = crypto::aes_gcm_open(&kek, &nonce, b"", &sealed) {
             let key: [u8; 32] = key[..]
                 .try_into()

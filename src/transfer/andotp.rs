@@ -19,7 +19,7 @@ use super::{Error, Fields, Importer, Parsed, Result};
 const FORMAT: &str = "andOTP";
 /// PBKDF2 iteration counts Monban runs (andOTP picks 140,000–160,000 at random).
 const MIN_ROUNDS: u32 = 1_000;
-const MAX_ROUNDS: u32 = 10_000_000;
+const MAX_ROUNDS: u32 = 1_000_000;
 const HEADER: usize = 4 + 12 + 12;
 
 pub struct AndOtp;

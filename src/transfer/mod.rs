@@ -393,6 +393,24 @@ mod tests {
         assert_eq!(importer("FreeOTP+").unwrap().id(), "freeotp-plus");
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// No input ever panics an importer (bytes, and JSON-shaped text built from the
+        /// formats' own keys).
+        #[test]
+        fn importers_never_panic(data in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+                                 json in r#"[\[\]{}:,"0-9a-z ]{0,40}(services|entries|tokens|items|db|header|slots|secret|servicesEncrypted|kdfParams|encryptedData|login|totp|info|otp)[\[\]{}:,"0-9a-zA-Z= ]{0,80}"#) {
+            for imp in IMPORTERS {
+                for input in [&data[..], json.as_bytes()] {
+                    let _ = imp.detect(input);
+                    let _ = imp.encrypted(input);
+                    let _ = imp.read(input, Some("pw"));
+                }
+            }
+            let _ = detect(&data);
+        }
+    }
+
     #[test]
     fn merge_skips_and_counts_duplicates() {
         let s = |b: u8| crate::Secret::new(vec![b; 10]);

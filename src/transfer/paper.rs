@@ -311,7 +311,7 @@ pub fn to_pdf(pages: &[Page]) -> Vec<u8> {
     let obj = |out: &mut Vec<u8>, offsets: &mut Vec<usize>, body: &[u8]| {
         offsets.push(out.len());
         let id = offsets.len();
-        let _ = write!(out, "{id} 0 obj\n");
+        let _ = writeln!(out, "{id} 0 obj");
         out.extend_from_slice(body);
         out.extend_from_slice(b"\nendobj\n");
     };
@@ -350,7 +350,7 @@ pub fn to_pdf(pages: &[Page]) -> Vec<u8> {
     let xref = out.len();
     let _ = write!(out, "xref\n0 {}\n0000000000 65535 f \n", offsets.len() + 1);
     for o in &offsets {
-        let _ = write!(out, "{o:010} 00000 n \n");
+        let _ = writeln!(out, "{o:010} 00000 n ");
     }
     let _ = write!(
         out,
