@@ -251,4 +251,55 @@ mod tests {
             Some((usize::MAX, usize::MAX))
         );
     }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// The pixel a camera plane holds at (x, y), read the obvious way.
+        fn naive(data: &[u8], row: usize, px: usize, x: usize, y: usize) -> u8 {
+            data[y * row + x * px]
+        }
+
+        proptest! {
+            #[test]
+            fn any_plane_layout_is_an_error_or_exactly_the_pixels(
+                w in 0usize..24, h in 0usize..24,
+                row_pad in 0usize..9, px in 0usize..4,
+                len_cut in 0usize..40,
+                crop in proptest::option::of((0usize..26, 0usize..26, 0usize..26, 0usize..26)),
+            ) {
+                let px_eff = px.max(1);
+                let row = (w.saturating_sub(1) * px_eff + 1) + row_pad;
+                let full = row * h;
+                let data: Vec<u8> = (0..full).map(|i| (i * 7 % 256) as u8).collect();
+                let data = &data[..full.saturating_sub(len_cut)];
+                let crop = crop.map(|(l, t, r, b)| Crop { left: l, top: t, right: r, bottom: b });
+                let plane = Plane { data, row_stride: row, pixel_stride: px };
+                if let Ok(f) = luma_from_camera(plane, w, h, crop) {
+                    let (ox, oy) = match crop {
+                        Some(c) if c.left < c.right && c.top < c.bottom && c.right <= w && c.bottom <= h => (c.left, c.top),
+                        _ => (0, 0),
+                    };
+                    for y in 0..f.height() {
+                        for x in 0..f.width() {
+                            prop_assert_eq!(f.get(x, y), naive(data, row, px_eff, ox + x, oy + y));
+                        }
+                    }
+                }
+            }
+
+            #[test]
+            fn four_quarter_turns_are_the_identity(w in 1usize..20, h in 1usize..20, pad in 0usize..5) {
+                let data: Vec<u8> = (0..(w + pad) * h).map(|i| (i * 13 % 256) as u8).collect();
+                let f = Frame::new(w, h, w + pad, data).unwrap();
+                let mut r = f.clone();
+                for _ in 0..4 {
+                    r = rotate(&r, Rotation::Cw90);
+                }
+                prop_assert_eq!(r, f.to_packed());
+                prop_assert_eq!(rotate(&rotate(&f, Rotation::Cw90), Rotation::Cw90), rotate(&f, Rotation::Cw180));
+            }
+        }
+    }
 }

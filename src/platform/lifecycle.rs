@@ -286,4 +286,49 @@ mod tests {
         g.resumed(t + 32 * S);
         assert!(g.paused(t + 33 * S).lock);
     }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            /// Any order of OS events: one lock per trip away at most, none while in front,
+            /// and a pause nobody announced always locks (default policy).
+            #[test]
+            fn locks_once_per_trip_and_never_in_front(
+                events in proptest::collection::vec((0u8..4, 0u64..200_000), 0..60),
+            ) {
+                let t0 = Instant::now();
+                let mut now = t0;
+                let mut g = LifecycleGate::new(LockPolicy::default());
+                let mut locks_this_trip = 0;
+                let mut announced = false;
+                for (kind, ms) in events {
+                    now += Duration::from_millis(ms);
+                    let was_front = g.is_foreground();
+                    let r = match kind {
+                        0 => { g.expect_system_ui(now); announced = true; Reaction::default() }
+                        1 => {
+                            let r = g.paused(now);
+                            if was_front && !announced { prop_assert!(r.lock, "unannounced pause must lock"); }
+                            if was_front { announced = false; }
+                            r
+                        }
+                        2 => g.backgrounded(now),
+                        _ => g.resumed(now),
+                    };
+                    if r.lock {
+                        locks_this_trip += 1;
+                    }
+                    prop_assert!(locks_this_trip <= 1, "locked twice in one trip");
+                    if kind == 3 && was_front {
+                        prop_assert_eq!(r, Reaction::default());
+                    }
+                    if g.is_foreground() {
+                        locks_this_trip = 0;
+                    }
+                }
+            }
+        }
+    }
 }

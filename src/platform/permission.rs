@@ -134,8 +134,12 @@ impl PermissionFlow {
         self.access == CameraAccess::Requesting
     }
 
-    /// The scanner view opened.
+    /// The scanner view opened. Opening it again while the camera runs changes nothing
+    /// (or stops the camera if access was withdrawn meanwhile).
     pub fn open(&mut self, os: OsStatus, now: Instant) -> Command {
+        if self.access == CameraAccess::Granted {
+            return self.resumed(os);
+        }
         match os {
             OsStatus::Granted => self.set(CameraAccess::Granted, Command::StartCamera),
             // Opening the scanner is the user's request for the camera: ask right away.
@@ -418,5 +422,84 @@ mod tests {
         assert_eq!(f.resumed(OsStatus::Granted), Command::Nothing);
         assert_eq!(f.tick(OsStatus::Granted, t0()), Command::Nothing);
         assert_eq!(f.access(), CameraAccess::Unknown);
+    }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+        use std::time::{Duration, Instant};
+
+        fn os() -> impl Strategy<Value = OsStatus> {
+            prop_oneof![
+                Just(OsStatus::Granted),
+                Just(OsStatus::Undetermined),
+                any::<bool>().prop_map(|c| OsStatus::Denied { can_ask_again: c }),
+                Just(OsStatus::Restricted),
+                Just(OsStatus::NoCamera),
+            ]
+        }
+
+        #[derive(Debug, Clone)]
+        enum Ev {
+            Open(OsStatus),
+            Close,
+            Paused,
+            Resumed(OsStatus),
+            Tick(OsStatus, u64),
+            Action,
+        }
+
+        fn ev() -> impl Strategy<Value = Ev> {
+            prop_oneof![
+                os().prop_map(Ev::Open),
+                Just(Ev::Close),
+                Just(Ev::Paused),
+                os().prop_map(Ev::Resumed),
+                (os(), 0u64..5000).prop_map(|(o, ms)| Ev::Tick(o, ms)),
+                Just(Ev::Action),
+            ]
+        }
+
+        proptest! {
+            /// Whatever the OS and the user do: the camera starts only when the OS said
+            /// "granted" in that very event, never starts twice without a stop in between,
+            /// and settings are opened only from the blocked state.
+            #[test]
+            fn the_camera_runs_only_with_permission(events in proptest::collection::vec(ev(), 0..40)) {
+                let t0 = Instant::now();
+                let mut clock = 0u64;
+                let mut f = PermissionFlow::new();
+                let mut running = false;
+                for e in events {
+                    let before = f.access();
+                    let (cmd, granted_now) = match e {
+                        Ev::Open(o) => (f.open(o, t0 + Duration::from_millis(clock)), o == OsStatus::Granted),
+                        Ev::Close => (f.close(), false),
+                        Ev::Paused => (f.paused(), false),
+                        Ev::Resumed(o) => (f.resumed(o), o == OsStatus::Granted),
+                        Ev::Tick(o, ms) => {
+                            clock += ms;
+                            (f.tick(o, t0 + Duration::from_millis(clock)), o == OsStatus::Granted)
+                        }
+                        Ev::Action => (f.action(t0 + Duration::from_millis(clock)), false),
+                    };
+                    match cmd {
+                        Command::StartCamera => {
+                            prop_assert!(granted_now);
+                            prop_assert!(!running, "started twice");
+                            running = true;
+                        }
+                        Command::StopCamera => {
+                            prop_assert!(running);
+                            running = false;
+                        }
+                        Command::OpenSettings => prop_assert_eq!(before, CameraAccess::Blocked),
+                        Command::RequestPermission => prop_assert!(f.is_requesting()),
+                        Command::Nothing => {}
+                    }
+                    prop_assert_eq!(running, f.access() == CameraAccess::Granted);
+                }
+            }
+        }
     }
 }
