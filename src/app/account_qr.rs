@@ -29,6 +29,15 @@ pub(super) fn connect(ui: &AppWindow, core: &Rc<Core>) {
         }
     });
     let weak = Rc::downgrade(core);
+    a.on_open_for(move |id| {
+        if let Some(core) = weak.upgrade() {
+            core.activity();
+            if let Ok(id) = id.parse::<u64>() {
+                open(&core, Some(EntryId(id)));
+            }
+        }
+    });
+    let weak = Rc::downgrade(core);
     a.on_hide(move || {
         if let Some(core) = weak.upgrade() {
             core.activity();

@@ -171,6 +171,10 @@ pub(crate) fn on_scan_event(core: &Rc<Core>, event: ScanEvent) {
     if !scanning {
         return;
     }
+    if matches!(event, ScanEvent::Found(_)) {
+        // Scanning parts one after another is the user at work: no auto-lock meanwhile.
+        core.activity();
+    }
     match event {
         ScanEvent::Found(Classified::GoogleMigration(text)) => {
             let text = Zeroizing::new(text);

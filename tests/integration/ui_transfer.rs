@@ -3,6 +3,7 @@
 //! captured as a PNG, and the PNG goes through the new app's scanner path (the same path as a
 //! camera frame). Light KDF settings through the library API; the app code is the real one.
 
+use std::path::Path;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
@@ -702,4 +703,103 @@ fn change_passcode_from_settings() {
     d.app.core().lock();
     d.unlock("new passcode");
     assert_eq!(d.stored().len(), 2);
+}
+
+#[test]
+fn account_qr_from_the_list_asks_first_and_back_closes() {
+    let d = Device::new(accounts(2, 11));
+    let id = d
+        .app
+        .window()
+        .global::<ListAdapter>()
+        .get_accounts()
+        .row_data(0)
+        .unwrap()
+        .id;
+    let qa = d.app.window().global::<AccountQrAdapter>();
+    qa.invoke_open_for(id.clone());
+    assert_eq!(d.page(), Page::AccountQr);
+    assert!(d.pages().get_reauth());
+    assert!(qa.get_shown_id().is_empty());
+    d.reauth(PASSCODE);
+    assert_eq!(qa.get_shown_id(), id);
+    assert!(
+        d.has_label("Whoever sees this QR code owns this account. Do not share screenshots of it.")
+    );
+    d.pages().invoke_back();
+    assert_eq!(
+        d.page(),
+        Page::None,
+        "opened for one account: back returns to the list"
+    );
+    assert_eq!(qa.get_qr().size().width, 0);
+    // Locking while a QR is shown drops it.
+    qa.invoke_open_for(id.clone());
+    assert_eq!(
+        qa.get_shown_id(),
+        id,
+        "no second prompt within the grace period"
+    );
+    d.app.core().lock();
+    assert!(qa.get_shown_id().is_empty());
+    assert_eq!(d.page(), Page::None);
+}
+
+/// Every `@tr("…")` in `ui/` has a Japanese translation in `lang/ja/LC_MESSAGES/monban.po`
+/// (the same check as `scripts/tr.py --check`).
+#[test]
+fn every_visible_string_has_a_japanese_translation() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let po = std::fs::read_to_string(root.join("lang/ja/LC_MESSAGES/monban.po")).unwrap();
+    let mut translated = std::collections::HashSet::new();
+    let mut msgid: Option<String> = None;
+    for line in po.lines() {
+        if let Some(rest) = line.strip_prefix("msgid ") {
+            msgid = Some(unquote(rest));
+        } else if let Some(rest) = line
+            .strip_prefix("msgstr")
+            .and_then(|r| r.split_once(' '))
+            .map(|(_, v)| v)
+        {
+            if let Some(id) = msgid.take().filter(|_| !unquote(rest).is_empty()) {
+                translated.insert(id);
+            }
+        }
+    }
+    let mut missing = Vec::new();
+    let mut count = 0;
+    let mut stack = vec![root.join("ui")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "slint") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (i, _) in text.match_indices("@tr(") {
+                    let rest = text[i + 4..].trim_start();
+                    let Some(s) = rest.strip_prefix('"') else {
+                        continue;
+                    };
+                    let end = s.find('"').unwrap();
+                    count += 1;
+                    if !translated.contains(&s[..end]) {
+                        missing.push(format!("{}: {}", path.display(), &s[..end]));
+                    }
+                }
+            }
+        }
+    }
+    assert!(count > 200, "found {count} strings");
+    assert!(
+        missing.is_empty(),
+        "untranslated (run scripts/tr.py and translate): {missing:#?}"
+    );
+}
+
+fn unquote(s: &str) -> String {
+    s.trim()
+        .trim_matches('"')
+        .replace("\\\"", "\"")
+        .replace("\\\\", "\\")
 }
