@@ -275,3 +275,62 @@ fn google_qr_pngs_decode_with_independent_tools() {
         .collect();
     assert_eq!(decoded, want);
 }
+
+/// Sealed QR PNGs read by an independent scanner (zbarimg) show no issuer, name or secret,
+/// and the text it returns imports with the code (a scanned-text route into `import`).
+#[test]
+fn sealed_qr_pngs_read_by_zbarimg_reveal_nothing_and_import_with_the_code() {
+    if !have("zbarimg") {
+        eprintln!("skipped: needs zbarimg (apt-get install zbar-tools)");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let src = new_vault(d, "src.vault");
+    ok(
+        cmd(&src),
+        &[
+            "import",
+            fixture("transfer/2fas-plain.2fas").to_str().unwrap(),
+        ],
+    );
+    let json = ok(
+        cmd(&src),
+        &[
+            "export",
+            "--format",
+            "sealed-qr",
+            "--out",
+            d.join("s").to_str().unwrap(),
+            "--json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(json.trim()).unwrap();
+    let code = v["transfer_code"].as_str().unwrap().to_string();
+    let mut lines = String::new();
+    for f in files(&json) {
+        let out = Command::new("zbarimg")
+            .args(["-q", "--raw", &f])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "zbarimg could not read {f}");
+        let text = String::from_utf8(out.stdout).unwrap().trim().to_string();
+        assert!(text.starts_with("monban-transfer:1:"), "{text}");
+        for a in super::importers::expected() {
+            assert!(!text.contains(&*a.secret.to_base32()));
+            assert!(!text.to_lowercase().contains(&a.issuer.to_lowercase()));
+            assert!(!text.to_lowercase().contains(&a.name.to_lowercase()));
+        }
+        lines.push_str(&text);
+        lines.push('\n');
+    }
+    let scanned = d.join("scanned.txt");
+    std::fs::write(&scanned, lines).unwrap();
+    let dst = new_vault(d, "dst.vault");
+    let mut c = cmd(&dst);
+    c.env("MONBAN_TRANSFER_CODE", &code)
+        .args(["import", scanned.to_str().unwrap()]);
+    let (success, out, err) = run(c);
+    assert!(success, "{err}");
+    assert!(out.contains("added 5, duplicates 0, refused 0"), "{out}");
+}
