@@ -16,9 +16,9 @@
 //! Writing is strict: `otpauth://TYPE/ISSUER:NAME?secret=BASE32&issuer=ISSUER&algorithm=..
 //! &digits=..&period=..` (or `counter=` for HOTP), upper-case unpadded Base32, percent-encoded
 //! label and values. Steam accounts are written as `otpauth://steam/...` (as Aegis does).
-//! `parse(&write(a)) == a` for every account that [`crate::otp::validate`] accepts, whose
-//! issuer and name have no surrounding whitespace, and whose name has no colon when the issuer
-//! is empty (the format cannot express that).
+//! A name with colons and no issuer is written with an empty issuer before the first colon
+//! (`otpauth://totp/:a:b?...`). `parse(&write(a)) == a` for every account that
+//! [`crate::otp::validate`] accepts and whose issuer and name have no surrounding whitespace.
 
 use thiserror::Error;
 use zeroize::Zeroizing;
@@ -231,6 +231,9 @@ pub fn write(a: &Account) -> Zeroizing<String> {
     let mut label = String::new();
     if !a.issuer.is_empty() {
         label.push_str(&percent_encode(&a.issuer));
+        label.push(':');
+    } else if a.name.contains(':') {
+        // An empty issuer before the colon keeps a name with colons whole when read back.
         label.push(':');
     }
     label.push_str(&percent_encode(&a.name));
