@@ -29,8 +29,14 @@ fn render_at(img: &qr::QrImage, width: usize, seed: &mut u64) -> Frame {
     let mut small = vec![0f32; width * width];
     for y in 0..width {
         for x in 0..width {
-            let (x0, x1) = (x * sw / width, ((x + 1) * sw / width).max(x * sw / width + 1));
-            let (y0, y1) = (y * sw / width, ((y + 1) * sw / width).max(y * sw / width + 1));
+            let (x0, x1) = (
+                x * sw / width,
+                ((x + 1) * sw / width).max(x * sw / width + 1),
+            );
+            let (y0, y1) = (
+                y * sw / width,
+                ((y + 1) * sw / width).max(y * sw / width + 1),
+            );
             let mut sum = 0u32;
             for yy in y0..y1 {
                 for xx in x0..x1 {
@@ -56,7 +62,9 @@ fn render_at(img: &qr::QrImage, width: usize, seed: &mut u64) -> Frame {
                     }
                 }
             }
-            *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            *seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let noise = ((*seed >> 33) % 17) as f32 - 8.0;
             // screens are not pure black/white: map to 30..225
             let v = 30.0 + (s / n) * (195.0 / 255.0) + noise;
@@ -72,7 +80,11 @@ fn min_width(text: &str) -> Option<usize> {
     let mut seed = 42;
     (40..=400).step_by(10).find(|&w| {
         // must decode in 3 of 3 noisy renders
-        (0..3).all(|_| qr::decode_with(&render_at(&img, w, &mut seed), &opts).iter().any(|p| p.text == text))
+        (0..3).all(|_| {
+            qr::decode_with(&render_at(&img, w, &mut seed), &opts)
+                .iter()
+                .any(|p| p.text == text)
+        })
     })
 }
 
@@ -80,7 +92,10 @@ fn text_for_version(v: u8) -> String {
     // Base45-like alphanumeric payload after the sealed prefix, grown until it reaches v.
     let mut n = 10;
     loop {
-        let t = format!("monban-transfer:1:{}", "7 A$-%*:+./".chars().cycle().take(n).collect::<String>());
+        let t = format!(
+            "monban-transfer:1:{}",
+            "7 A$-%*:+./".chars().cycle().take(n).collect::<String>()
+        );
         match qr::version_for(&t) {
             Some(got) if got >= v => return t,
             None => return t,
@@ -91,12 +106,41 @@ fn text_for_version(v: u8) -> String {
 
 fn accounts(n: usize) -> Vec<Account> {
     (0..n)
-        .map(|i| Account::totp(format!("Service number {i}"), format!("someone.{i}@example.com"), Secret::new((0..20).map(|b| (b * 7 + i) as u8).collect())))
+        .map(|i| {
+            Account::totp(
+                format!("Service number {i}"),
+                format!("someone.{i}@example.com"),
+                Secret::new((0..20).map(|b| (b * 7 + i) as u8).collect()),
+            )
+        })
         .collect()
 }
 
 fn main() {
-    println!("## 1. Readability: smallest on-camera width that decodes (3/3 noisy, blurred renders)");
+    // `cargo test --all-targets` runs this too (without `--bench`): then only a quick smoke
+    // check of the packing, so the test suite stays fast.
+    if !std::env::args().any(|a| a == "--bench") {
+        let code = sealed::TransferCode::generate().unwrap();
+        let light = sealed::KdfParams {
+            m_kib: 64,
+            t: 1,
+            p: 1,
+        };
+        let s = sealed::seal(&accounts(10), &code, light, qr::PHONE_READABLE_MAX_VERSION).unwrap();
+        assert!(
+            s.versions
+                .iter()
+                .all(|v| *v <= qr::PHONE_READABLE_MAX_VERSION)
+        );
+        println!(
+            "transfer bench smoke check: 10 accounts -> {} sealed parts (run with cargo bench for the figures)",
+            s.texts.len()
+        );
+        return;
+    }
+    println!(
+        "## 1. Readability: smallest on-camera width that decodes (3/3 noisy, blurred renders)"
+    );
     println!("| version | modules (+8 quiet) | min width px | px/module |");
     println!("|---|---|---|---|");
     for v in [4u8, 6, 8, 10, 12, 14, 16, 20, 25] {
@@ -104,15 +148,26 @@ fn main() {
         let ver = qr::version_for(&t).unwrap();
         let m = qr::modules_for_version(ver) + 2 * qr::QUIET_ZONE;
         match min_width(&t) {
-            Some(w) => println!("| {ver} | {} ({m}) | {w} | {:.2} |", m - 8, w as f32 / m as f32),
+            Some(w) => println!(
+                "| {ver} | {} ({m}) | {w} | {:.2} |",
+                m - 8,
+                w as f32 / m as f32
+            ),
             None => println!("| {ver} | {} ({m}) | >400 | - |", m - 8),
         }
     }
 
     println!("\n## 2. Packing (typical accounts: 20-byte key, ~17-char issuer, ~24-char name)");
-    println!("| accounts | sealed parts (max v{}) | sealed versions | Google parts | Google versions |", qr::PHONE_READABLE_MAX_VERSION);
+    println!(
+        "| accounts | sealed parts (max v{}) | sealed versions | Google parts | Google versions |",
+        qr::PHONE_READABLE_MAX_VERSION
+    );
     println!("|---|---|---|---|---|");
-    let light = sealed::KdfParams { m_kib: 64, t: 1, p: 1 };
+    let light = sealed::KdfParams {
+        m_kib: 64,
+        t: 1,
+        p: 1,
+    };
     let code = sealed::TransferCode::generate().unwrap();
     for n in [1usize, 10, 30, 100] {
         let all = accounts(n);
@@ -120,16 +175,40 @@ fn main() {
         let g = google::export(&all, 1);
         let gv: Vec<u8> = g.uris.iter().map(|u| qr::version_for(u).unwrap()).collect();
         let range = |v: &[u8]| format!("{}–{}", v.iter().min().unwrap(), v.iter().max().unwrap());
-        println!("| {n} | {} | {} | {} | {} |", s.texts.len(), range(&s.versions), g.uris.len(), range(&gv));
+        println!(
+            "| {n} | {} | {} | {} | {} |",
+            s.texts.len(),
+            range(&s.versions),
+            g.uris.len(),
+            range(&gv)
+        );
     }
 
     println!("\n## 3. Cost");
     let all = accounts(30);
     let t = Instant::now();
-    let s = sealed::seal(&all, &code, sealed::KdfParams::DEFAULT, qr::PHONE_READABLE_MAX_VERSION).unwrap();
-    println!("seal 30 accounts, Argon2id 64 MiB t=3 p=4: {:.0} ms ({} parts)", t.elapsed().as_secs_f64() * 1000.0, s.texts.len());
-    let parts: Vec<_> = s.texts.iter().map(|t| sealed::parse_part(t).unwrap()).collect();
+    let s = sealed::seal(
+        &all,
+        &code,
+        sealed::KdfParams::DEFAULT,
+        qr::PHONE_READABLE_MAX_VERSION,
+    )
+    .unwrap();
+    println!(
+        "seal 30 accounts, Argon2id 64 MiB t=3 p=4: {:.0} ms ({} parts)",
+        t.elapsed().as_secs_f64() * 1000.0,
+        s.texts.len()
+    );
+    let parts: Vec<_> = s
+        .texts
+        .iter()
+        .map(|t| sealed::parse_part(t).unwrap())
+        .collect();
     let t = Instant::now();
     let back = sealed::open(&parts, &code, &sealed::Limits::DEFAULT).unwrap();
-    println!("open them: {:.0} ms ({} accounts)", t.elapsed().as_secs_f64() * 1000.0, back.accounts.len());
+    println!(
+        "open them: {:.0} ms ({} accounts)",
+        t.elapsed().as_secs_f64() * 1000.0,
+        back.accounts.len()
+    );
 }
