@@ -62,7 +62,7 @@ pub struct ImportArgs {
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
     /// Format (detected when not given): backup, aegis, 2fas, andotp, bitwarden,
-    /// freeotp-plus, ente, uri-list, google, sealed.
+    /// freeotp-plus, ente, uri-list, google, sealed, image.
     #[arg(long)]
     pub format: Option<String>,
     /// One-time code shown beside a sealed transfer QR.
@@ -435,7 +435,11 @@ fn gather_file(g: &mut Gathered, path: &Path, format: Option<&str>) -> anyhow::R
     let name = path.display().to_string();
     let format = format.map(|f| f.trim().to_ascii_lowercase());
     let is_image = image::guess_format(&data).is_ok();
-    if is_image && format.is_none() || format.as_deref() == Some("image") {
+    let qr_format = matches!(
+        format.as_deref(),
+        None | Some("image" | "google" | "sealed" | "uri" | "uri-list")
+    );
+    if is_image && qr_format || format.as_deref() == Some("image") {
         let frame = crate::camera::load_image_bytes(&data)
             .with_context(|| format!("cannot read the image {name}"))?;
         let found = crate::qr::decode_with(&frame, &crate::qr::DecodeOptions::thorough());
