@@ -803,3 +803,76 @@ fn unquote(s: &str) -> String {
         .replace("\\\"", "\"")
         .replace("\\\\", "\\")
 }
+
+/// WCAG 2.x contrast of the palette in `ui/globals/theme.slint`, both themes: every text
+/// colour on every background it is drawn on reaches AA (4.5:1); figures in
+/// docs/accessibility.md.
+#[test]
+fn palette_meets_wcag_aa_in_both_themes() {
+    let theme = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/globals/theme.slint"),
+    )
+    .unwrap();
+    let colour = |name: &str, dark: bool| -> [f64; 3] {
+        let line = theme
+            .lines()
+            .find(|l| l.contains(&format!("<color> {name}:")))
+            .unwrap_or_else(|| panic!("{name} in theme.slint"));
+        let hexes: Vec<&str> = line.split('#').skip(1).map(|h| &h[..6]).collect();
+        let h = if dark { hexes[0] } else { hexes[1] };
+        let c = |i: usize| f64::from(u8::from_str_radix(&h[i..i + 2], 16).unwrap()) / 255.0;
+        [c(0), c(2), c(4)]
+    };
+    let lum = |c: [f64; 3]| {
+        let f = |v: f64| {
+            if v <= 0.03928 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2])
+    };
+    let ratio = |a: [f64; 3], b: [f64; 3]| {
+        let (x, y) = (lum(a), lum(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    };
+    let text_pairs = [
+        ("text", "background"),
+        ("text", "surface"),
+        ("text", "surface-pressed"),
+        ("text", "accent-soft"),
+        ("muted", "background"),
+        ("muted", "surface"),
+        ("muted", "surface-pressed"),
+        ("accent", "background"),
+        ("accent", "surface"),
+        ("on-accent", "accent"),
+        ("warning", "background"),
+        ("warning", "surface"),
+        ("ok", "background"),
+        ("ok", "surface"),
+        ("toast-text", "toast-bg"),
+    ];
+    for dark in [false, true] {
+        for (fg, bg) in text_pairs {
+            let r = ratio(colour(fg, dark), colour(bg, dark));
+            assert!(
+                r >= 4.5,
+                "{fg} on {bg} ({}) is {r:.2}:1",
+                if dark { "dark" } else { "light" }
+            );
+        }
+        // Focus ring and check-box borders against their background: 3:1 for UI components.
+        for (fg, bg) in [
+            ("focus", "background"),
+            ("focus", "surface"),
+            ("muted", "surface"),
+        ] {
+            assert!(
+                ratio(colour(fg, dark), colour(bg, dark)) >= 3.0,
+                "{fg} on {bg}"
+            );
+        }
+    }
+}
