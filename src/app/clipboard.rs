@@ -19,10 +19,12 @@ pub trait Clipboard {
     fn set_code(&self, code: &str, clear_after: Duration);
 }
 
+#[cfg(not(any(target_os = "android", target_os = "ios")))]
 enum Command {
     Set { code: Zeroizing<String>, clear_after: Duration },
 }
 
+#[cfg(not(any(target_os = "android", target_os = "ios")))]
 /// The desktop clipboard through `arboard`, owned by one background thread so the clipboard
 /// content stays available on X11/Wayland (where the owner must stay alive) and the UI thread
 /// never blocks on the clipboard.
@@ -30,6 +32,7 @@ pub struct DesktopClipboard {
     tx: Sender<Command>,
 }
 
+#[cfg(not(any(target_os = "android", target_os = "ios")))]
 impl DesktopClipboard {
     /// Starts the clipboard thread. Fails when no clipboard is reachable (no display).
     pub fn new() -> Result<Self, arboard::Error> {
@@ -78,6 +81,7 @@ impl DesktopClipboard {
     }
 }
 
+#[cfg(not(any(target_os = "android", target_os = "ios")))]
 #[cfg(target_os = "linux")]
 fn set_text(board: &mut arboard::Clipboard, text: &str) -> Result<(), arboard::Error> {
     use arboard::SetExtLinux;
@@ -85,11 +89,13 @@ fn set_text(board: &mut arboard::Clipboard, text: &str) -> Result<(), arboard::E
     board.set().exclude_from_history().text(text.to_owned())
 }
 
+#[cfg(not(any(target_os = "android", target_os = "ios")))]
 #[cfg(not(target_os = "linux"))]
 fn set_text(board: &mut arboard::Clipboard, text: &str) -> Result<(), arboard::Error> {
     board.set_text(text.to_owned())
 }
 
+#[cfg(not(any(target_os = "android", target_os = "ios")))]
 impl Clipboard for DesktopClipboard {
     fn set_code(&self, code: &str, clear_after: Duration) {
         let _ = self.tx.send(Command::Set { code: Zeroizing::new(code.to_owned()), clear_after });
