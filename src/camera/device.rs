@@ -64,6 +64,37 @@ impl CameraSource {
         sink: FrameSink,
         mut preview: Option<Box<dyn FnMut(Preview) + Send>>,
     ) -> Result<CameraSource, Error> {
+        let errors = sink.clone();
+        Self::start_with(
+            index,
+            move |frame, buf| {
+                if let Some(p) = preview.as_mut()
+                    && let Ok(Ok(img)) =
+                        std::panic::catch_unwind(|| buf.decode_image::<RgbFormat>())
+                {
+                    let (width, height) = (img.width(), img.height());
+                    p(Preview {
+                        rgb: img.into_raw(),
+                        width,
+                        height,
+                    });
+                }
+                sink.submit(frame);
+                !sink.is_closed()
+            },
+            move |e| errors.error(e),
+        )
+    }
+
+    /// Opens camera `index` and calls `on_frame` with every frame (as luma, and the raw nokhwa
+    /// buffer for a colour preview) on the capture thread until it returns `false` or the
+    /// source is stopped. `on_error` gets the reason if capture fails after opening. An error
+    /// opening the camera is returned here.
+    pub fn start_with(
+        index: u32,
+        mut on_frame: impl FnMut(Frame, &nokhwa::Buffer) -> bool + Send + 'static,
+        on_error: impl FnOnce(String) + Send + 'static,
+    ) -> Result<CameraSource, Error> {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
         // The camera is opened on its own thread (nokhwa's Camera is not Send on every
@@ -84,33 +115,37 @@ impl CameraSource {
                     }
                 };
                 let _ = ready_tx.send(Ok(()));
-                while !flag.load(Ordering::Relaxed) && !sink.is_closed() {
+                let mut failure = None;
+                let mut bad_frames = 0u32;
+                while !flag.load(Ordering::Relaxed) {
                     let buf = match cam.frame() {
                         Ok(b) => b,
                         Err(e) => {
-                            sink.error(format!("camera stopped: {e}"));
+                            failure = Some(format!("camera stopped: {e}"));
                             break;
                         }
                     };
-                    if let Some(p) = preview.as_mut()
-                        && let Ok(img) = buf.decode_image::<RgbFormat>()
-                    {
-                        let (width, height) = (img.width(), img.height());
-                        p(Preview {
-                            rgb: img.into_raw(),
-                            width,
-                            height,
-                        });
-                    }
                     match to_frame(&buf) {
-                        Ok(f) => sink.submit(f),
+                        Ok(f) => {
+                            bad_frames = 0;
+                            if !on_frame(f, &buf) {
+                                break;
+                            }
+                        }
+                        // one damaged frame is skipped; a camera that sends nothing else fails
                         Err(e) => {
-                            sink.error(e.to_string());
-                            break;
+                            bad_frames += 1;
+                            if bad_frames >= 30 {
+                                failure = Some(e.to_string());
+                                break;
+                            }
                         }
                     }
                 }
                 let _ = cam.stop_stream();
+                if let Some(e) = failure {
+                    on_error(e);
+                }
             })
             .map_err(|e| Error::Camera(format!("cannot start the camera thread: {e}")))?;
         match ready_rx.recv() {
@@ -159,12 +194,35 @@ fn to_frame(buf: &nokhwa::Buffer) -> Result<Frame, Error> {
         FrameFormat::NV12 => yuv::luma_from_nv21(data, w, h, w)?,
         FrameFormat::GRAY => Frame::packed(w, h, data.get(..w * h).unwrap_or(data).to_vec())?,
         FrameFormat::MJPEG | FrameFormat::RAWRGB | FrameFormat::RAWBGR => {
-            let img = buf
-                .decode_image::<LumaFormat>()
+            // mozjpeg (behind nokhwa's MJPEG decoding) panics on a corrupt frame, which a
+            // webcam delivers now and then: contain it.
+            let img = std::panic::catch_unwind(|| buf.decode_image::<LumaFormat>())
+                .map_err(|_| Error::Camera("damaged camera frame".into()))?
                 .map_err(|e| Error::Camera(e.to_string()))?;
             let (w, h) = (img.width() as usize, img.height() as usize);
             Frame::packed(w, h, img.into_raw())?
         }
     };
     Ok(frame)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_camera_pixel_formats() {
+        let res = Resolution::new(2, 2);
+        let yuyv = nokhwa::Buffer::new(res, &[1, 128, 2, 128, 3, 128, 4, 128], FrameFormat::YUYV);
+        assert_eq!(to_frame(&yuyv).unwrap().data(), &[1, 2, 3, 4]);
+        let nv12 = nokhwa::Buffer::new(res, &[5, 6, 7, 8, 128, 128], FrameFormat::NV12);
+        assert_eq!(to_frame(&nv12).unwrap().to_packed().data(), &[5, 6, 7, 8]);
+        let gray = nokhwa::Buffer::new(res, &[9, 10, 11, 12], FrameFormat::GRAY);
+        assert_eq!(to_frame(&gray).unwrap().data(), &[9, 10, 11, 12]);
+        let short = nokhwa::Buffer::new(res, &[1, 2, 3], FrameFormat::YUYV);
+        assert!(to_frame(&short).is_err());
+        let bad_jpeg = nokhwa::Buffer::new(res, b"not a jpeg", FrameFormat::MJPEG);
+        // nokhwa's MJPEG decoder (mozjpeg) panics on corrupt data: contained, an error
+        assert!(to_frame(&bad_jpeg).is_err());
+    }
 }
