@@ -168,10 +168,10 @@ pub fn parse(input: &str) -> Result<Account> {
 /// Applies the label rules: returns (issuer, name), both trimmed.
 fn split_label(label: &str, issuer_param: Option<&str>) -> (String, String) {
     let issuer_param = issuer_param.map(str::trim).filter(|s| !s.is_empty());
-    if let Some(iss) = issuer_param {
-        if let Some(rest) = label.strip_prefix(iss).and_then(|r| r.strip_prefix(':')) {
-            return (iss.to_string(), rest.trim().to_string());
-        }
+    if let Some(iss) = issuer_param
+        && let Some(rest) = label.strip_prefix(iss).and_then(|r| r.strip_prefix(':'))
+    {
+        return (iss.to_string(), rest.trim().to_string());
     }
     let (prefix, name) = match label.find(':') {
         Some(i) => (Some(label[..i].trim()), label[i + 1..].trim()),
