@@ -204,7 +204,11 @@ fn errors_name_the_cause() {
 fn name_with_colons_and_no_issuer_round_trips() {
     let a = Account::totp("", "Air Canada:bob", Secret::new(JB.to_vec()));
     let uri = write(&a);
-    assert!(uri.starts_with("otpauth://totp/:Air%20Canada%3Abob?"), "{}", &*uri);
+    assert!(
+        uri.starts_with("otpauth://totp/:Air%20Canada%3Abob?"),
+        "{}",
+        &*uri
+    );
     assert_eq!(parse(&uri).unwrap(), a);
 }
 
