@@ -22,6 +22,9 @@ const FORMAT: &str = "Aegis";
 const MAX_LOG_N: u8 = 20;
 const MAX_R: u32 = 32;
 const MAX_P: u32 = 16;
+/// Most memory scrypt may take (128·r·N bytes), the same ceiling as vaults and backups: a
+/// crafted file must not make a phone allocate gigabytes.
+const MAX_SCRYPT_BYTES: u64 = 1 << 30;
 
 pub struct Aegis;
 
@@ -82,7 +85,8 @@ fn master_key(header: &Value, password: &str) -> Result<crypto::Key> {
             return Err(malformed("scrypt N is not a power of two"));
         }
         let log_n = n.trailing_zeros() as u8;
-        if log_n > MAX_LOG_N || r > MAX_R || p > MAX_P {
+        let memory = 128u64.saturating_mul(u64::from(r)).saturating_mul(n);
+        if log_n > MAX_LOG_N || r > MAX_R || p > MAX_P || memory > MAX_SCRYPT_BYTES {
             return Err(Error::KdfRefused(format!(
                 "scrypt N=2^{log_n}, r={r}, p={p} is beyond what Monban runs"
             )));

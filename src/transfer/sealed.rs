@@ -472,6 +472,17 @@ pub fn open(parts: &[Part], code: &TransferCode, limits: &Limits) -> Result<Pars
     let mut out = Parsed::default();
     let mut sorted: Vec<&Part> = parts.iter().collect();
     sorted.sort_by_key(|p| p.index());
+    // The same part scanned twice is fine; two different parts claiming one number means one
+    // was altered (its number is authenticated, so it would otherwise be dropped unnoticed).
+    for pair in sorted.windows(2) {
+        if pair[0].index() == pair[1].index()
+            && (pair[0].header != pair[1].header || pair[0].body != pair[1].body)
+        {
+            return Err(Error::Damaged(
+                "two different parts carry the same part number",
+            ));
+        }
+    }
     sorted.dedup_by_key(|p| p.index());
     for p in sorted {
         let plain = crypto::xchacha_open(&key, &p.nonce(), &p.header, &p.body)
