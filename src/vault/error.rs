@@ -16,8 +16,8 @@ pub enum Error {
     /// The file is not a readable Monban vault (corrupted, truncated or edited). Nothing was
     /// changed; the previous save is kept beside it as `<vault>.bak`.
     #[error(
-        "the vault file {} is damaged ({reason}); nothing was changed. The previous save is kept as {}",
-        path.display(), super::fsio::backup_path(path).display()
+        "the vault file {} is damaged ({reason}); nothing was changed{}",
+        path.display(), backup_hint(path)
     )]
     Damaged { path: PathBuf, reason: &'static str },
     /// The file was written by a newer Monban with a format this version cannot read.
@@ -124,5 +124,18 @@ pub(crate) fn is_disk_full(e: &io::Error) -> bool {
     matches!(
         e.kind(),
         io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded
+    )
+}
+
+/// Where the previous save is, when there is one: the way back from a damaged file.
+fn backup_hint(path: &std::path::Path) -> String {
+    let bak = super::fsio::backup_path(path);
+    if !bak.is_file() {
+        return String::new();
+    }
+    format!(
+        ". The previous save is kept as {}: copy it over the vault (and delete {}) to go back to it",
+        bak.display(),
+        super::fsio::state_path(path).display()
     )
 }

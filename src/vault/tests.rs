@@ -621,3 +621,33 @@ mod prop {
         }
     }
 }
+
+#[test]
+fn damaged_message_points_to_the_backup_when_there_is_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut v) = new_vault(&dir);
+    let corrupt = |p: &std::path::Path| {
+        let mut b = std::fs::read(p).unwrap();
+        let last = b.len() - 1;
+        b[last] ^= 1;
+        std::fs::write(p, b).unwrap();
+    };
+    let gen1 = std::fs::read(&path).unwrap();
+    v.lock();
+    corrupt(&path);
+    let e = open(&path).unwrap_err().to_string();
+    assert!(e.contains("damaged") && !e.contains(".bak"), "{e}");
+    std::fs::write(&path, gen1).unwrap();
+    let mut v = open(&path).unwrap();
+    v.add(acct("A", "a", 1), NOW).unwrap();
+    v.add(acct("B", "b", 2), NOW).unwrap();
+    v.lock();
+    corrupt(&path);
+    let e = open(&path).unwrap_err();
+    assert!(matches!(e, Error::Damaged { .. }));
+    assert!(e.to_string().contains("v.vault.bak"), "{e}");
+    // Following the message gets the previous save back.
+    std::fs::copy(backup_path(&path), &path).unwrap();
+    std::fs::remove_file(state_path(&path)).unwrap();
+    assert_eq!(open(&path).unwrap().entries().len(), 1);
+}
