@@ -760,10 +760,9 @@ fn every_visible_string_has_a_japanese_translation() {
             .strip_prefix("msgstr")
             .and_then(|r| r.split_once(' '))
             .map(|(_, v)| v)
+            && let Some(id) = msgid.take().filter(|_| !unquote(rest).is_empty())
         {
-            if let Some(id) = msgid.take().filter(|_| !unquote(rest).is_empty()) {
-                translated.insert(id);
-            }
+            translated.insert(id);
         }
     }
     let mut missing = Vec::new();
@@ -875,4 +874,34 @@ fn palette_meets_wcag_aa_in_both_themes() {
             );
         }
     }
+}
+
+#[test]
+fn a_transfer_code_found_by_the_add_scanner_opens_the_import() {
+    let old = Device::new(accounts(12, 12));
+    let new = Device::new(Vec::new());
+    let parts = show_export(&old, true);
+    assert_eq!(parts, 2);
+    new.app.window().global::<ListAdapter>().invoke_add();
+    assert_eq!(
+        new.app.window().global::<AppState>().get_screen(),
+        Screen::Scan
+    );
+    assert_eq!(new.page(), Page::None);
+    let png = old.screenshot_png();
+    monban::app::scan::feed_frame(
+        new.app.core(),
+        monban::camera::load_image_bytes(&png).unwrap(),
+    );
+    new.until("the import page", |a| {
+        a.window().global::<Pages>().get_page() == Page::Import
+    });
+    let im = new.app.window().global::<ImportAdapter>();
+    new.until("the first part", |a| {
+        a.window().global::<ImportAdapter>().get_scanned() == 1
+    });
+    assert_eq!((im.get_scanned(), im.get_count()), (1, 2));
+    scan_part(&old, &new, 2);
+    assert_eq!(im.get_stage(), ImportStage::Summary);
+    assert_eq!(im.get_to_add(), 12);
 }
