@@ -133,6 +133,12 @@ fn main() {
             ui.global::<ListAdapter>().set_search("".into());
             ui.global::<ListAdapter>().invoke_search_changed("".into());
 
+            // Long-press / right-click actions.
+            if let Some(row) = i_slint_backend_testing::ElementHandle::find_by_accessible_label(ui, "coin.z.com alice").next() {
+                row.mock_single_click(slint::platform::PointerEventButton::Right);
+                shot.take(&app, "17-actions");
+            }
+
             // Scanner without a camera, then a web-link QR message.
             ui.global::<ListAdapter>().invoke_add();
             shot.take(&app, "08-scan");

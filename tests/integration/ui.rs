@@ -400,3 +400,53 @@ fn search_filters_by_issuer_and_name() {
     list.invoke_search_changed("".into());
     assert_eq!(h.rows().len(), 9);
 }
+
+#[test]
+fn five_hundred_accounts_stay_light() {
+    i_slint_backend_testing::init_no_event_loop();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.vault");
+    let mut v = Vault::create_with(&path, PASSCODE, KdfParams::TEST_LIGHT, T0, &light()).unwrap();
+    v.add_many(monban::app::demo::many_accounts(500), T0).unwrap();
+    v.lock();
+    let clock = Arc::new(ManualClock::at_ms(T0 * 1000));
+    let app = App::new(AppOptions {
+        vault_path: Some(path.clone()),
+        settings_path: Some(dir.path().join("settings.json")),
+        clock: clock.clone(),
+        clipboard: Some(Rc::new(RecordingClipboard::new())),
+        camera: None,
+        open_options: light(),
+        perf_log: None,
+    })
+    .unwrap();
+    app.window().show().unwrap();
+    app.window().global::<UnlockAdapter>().invoke_unlock(PASSCODE.into());
+    assert!(app.pump_until(Duration::from_secs(30), |a| a.core().is_unlocked()));
+    let rows = app.window().global::<ListAdapter>().get_accounts();
+    assert_eq!(rows.row_count(), 500);
+    // Virtualized: only the rows on screen exist as components.
+    // Each row announces "Service NNN userN@example.com".
+    let instantiated = i_slint_backend_testing::ElementQuery::from_root(app.window())
+        .match_descendants()
+        .match_predicate(|e| {
+            e.accessible_label().is_some_and(|l| l.starts_with("Service ") && l.ends_with("@example.com"))
+        })
+        .find_all()
+        .iter()
+        .filter_map(|e| e.accessible_label())
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    assert!((1..=20).contains(&instantiated), "{instantiated} row components for 500 accounts");
+    // Crossing a period boundary recomputes all 500 codes within one tick, quickly.
+    let before = rows.row_data(499).unwrap().code;
+    let started = std::time::Instant::now();
+    for _ in 0..3 {
+        clock.advance_ms(1000);
+        mock_elapsed_time(Duration::from_millis(1000));
+    }
+    let elapsed = started.elapsed();
+    let after = rows.row_data(499).unwrap();
+    assert_ne!(after.code, before, "the last row changed at the boundary too");
+    assert!(elapsed < Duration::from_millis(500), "3 ticks with a boundary took {elapsed:?}");
+}

@@ -30,7 +30,7 @@ fn click_an_account_and_paste_its_code_with_xclip() {
         v.add(account.clone(), now).unwrap();
         v.lock();
     }
-    let gui = Gui::start(std::path::Path::new(env!("CARGO_BIN_EXE_monban")), &x, &vault, None);
+    let gui = Gui::start(std::path::Path::new(env!("CARGO_BIN_EXE_monban")), &x, &vault, None, Some("winit-software"));
     let win = x.wait_window("Monban", Duration::from_secs(30)).expect("the Monban window appears");
     std::thread::sleep(Duration::from_millis(300));
     x.type_line(&win, "xvfb passcode");

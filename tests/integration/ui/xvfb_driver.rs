@@ -116,10 +116,16 @@ pub struct Gui {
 }
 
 impl Gui {
-    /// Starts the binary on `vault` with the software renderer (Xvfb has no GPU).
-    pub fn start(bin: &Path, x: &Xvfb, vault: &Path, perf_log: Option<&Path>) -> Gui {
+    /// Starts the binary on `vault`. `backend` sets `SLINT_BACKEND` (e.g. `winit-software`,
+    /// which needs no OpenGL); `None` keeps Slint's default (FemtoVG on OpenGL, Mesa's
+    /// llvmpipe on Xvfb).
+    pub fn start(bin: &Path, x: &Xvfb, vault: &Path, perf_log: Option<&Path>, backend: Option<&str>) -> Gui {
         let mut c = Command::new(bin);
-        c.arg("--vault").arg(vault).env("DISPLAY", &x.display).env("SLINT_BACKEND", "winit-software");
+        c.arg("--vault").arg(vault).env("DISPLAY", &x.display);
+        match backend {
+            Some(b) => c.env("SLINT_BACKEND", b),
+            None => c.env_remove("SLINT_BACKEND"),
+        };
         c.env_remove("WAYLAND_DISPLAY");
         for (k, _) in std::env::vars() {
             if k.starts_with("MONBAN_") {
