@@ -905,3 +905,32 @@ fn a_transfer_code_found_by_the_add_scanner_opens_the_import() {
     assert_eq!(im.get_stage(), ImportStage::Summary);
     assert_eq!(im.get_to_add(), 12);
 }
+
+#[test]
+fn export_choices_work_through_accessibility_actions() {
+    let d = Device::new(accounts(3, 13));
+    d.pages().invoke_open(Page::Export);
+    let ex = d.app.window().global::<ExportAdapter>();
+    let find = |label: &str| {
+        ElementHandle::find_by_accessible_label(d.app.window(), label)
+            .next()
+            .unwrap_or_else(|| panic!("{label}"))
+    };
+    let row = find("Service0, user0@example.com");
+    assert_eq!(row.accessible_checked(), Some(true));
+    row.invoke_accessible_default_action();
+    assert_eq!(ex.get_selected_count(), 2);
+    assert_eq!(
+        find("Service0, user0@example.com").accessible_checked(),
+        Some(false)
+    );
+    let sealed = find("Sealed Monban transfer (recommended)");
+    assert_eq!(sealed.accessible_checked(), Some(true));
+    find("Google Authenticator format").invoke_accessible_default_action();
+    assert!(ex.get_google());
+    assert!(d.has_label(
+        "Not encrypted Anyone who sees or photographs these QR codes owns your accounts. Show them only to your own new device, where nobody else can see the screen."
+    ));
+    find("Show QR codes").invoke_accessible_default_action();
+    assert!(d.pages().get_reauth(), "the passcode comes first");
+}
