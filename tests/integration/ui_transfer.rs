@@ -934,3 +934,99 @@ fn export_choices_work_through_accessibility_actions() {
     find("Show QR codes").invoke_accessible_default_action();
     assert!(d.pages().get_reauth(), "the passcode comes first");
 }
+
+/// The app's real settings (Argon2id 64 MiB, t = 3, p = 4 for the vault, the passcode check,
+/// the sealed transfer): how long the waits behind the spinners are. Prints the figures;
+/// run with `cargo test --release --test integration ui_transfer::real_kdf -- --ignored --nocapture`.
+#[test]
+#[ignore = "slow: real key derivation"]
+fn real_kdf_waits_of_a_sealed_move() {
+    init_backend();
+    let make = |name: &str, list: Vec<Account>| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        let mut v = Vault::create_with(
+            &path,
+            PASSCODE,
+            KdfParams::DEFAULT,
+            T0,
+            &OpenOptions::default(),
+        )
+        .unwrap();
+        v.add_many(list, T0).unwrap();
+        v.lock();
+        let app = App::new(AppOptions {
+            vault_path: Some(path),
+            settings_path: Some(dir.path().join("settings.json")),
+            clock: Arc::new(ManualClock::at_ms(T0 * 1000)),
+            camera: None,
+            ..Default::default()
+        })
+        .unwrap();
+        app.window()
+            .window()
+            .set_size(slint::LogicalSize::new(600.0, 1000.0));
+        app.window().show().unwrap();
+        app.window()
+            .global::<UnlockAdapter>()
+            .invoke_unlock(PASSCODE.into());
+        assert!(app.pump_until(WAIT, |a| a.core().is_unlocked()));
+        (dir, app)
+    };
+    let (_d1, old) = make("old.vault", accounts(25, 14));
+    let (_d2, new) = make("new.vault", Vec::new());
+    let t = std::time::Instant::now();
+    old.window().global::<Pages>().invoke_open(Page::Export);
+    old.window().global::<ExportAdapter>().invoke_start();
+    old.window()
+        .global::<Pages>()
+        .invoke_reauth_submit(PASSCODE.into());
+    assert!(old.pump_until(WAIT, |a| !a.window().global::<Pages>().get_reauth()));
+    let reauth = t.elapsed();
+    assert!(
+        old.pump_until(WAIT, |a| a.window().global::<Pages>().get_page()
+            == Page::ExportShow)
+    );
+    let sealed = t.elapsed() - reauth;
+    let ex = old.window().global::<ExportAdapter>();
+    new.window().global::<Pages>().invoke_open(Page::Import);
+    let t = std::time::Instant::now();
+    for k in 1..=ex.get_parts() {
+        while ex.get_part() != k {
+            ex.invoke_next();
+        }
+        mock_elapsed_time(Duration::from_millis(1));
+        let snap = old.window().window().take_snapshot().unwrap();
+        let frame = monban::camera::frame_from_rgba(
+            snap.as_bytes(),
+            snap.width() as usize,
+            snap.height() as usize,
+            snap.width() as usize * 4,
+        )
+        .unwrap();
+        let before = new.window().global::<ImportAdapter>().get_scanned();
+        monban::app::scan::feed_frame(new.core(), frame);
+        assert!(new.pump_until(WAIT, |a| {
+            let im = a.window().global::<ImportAdapter>();
+            im.get_scanned() > before || im.get_stage() != ImportStage::Scanning
+        }));
+    }
+    let scanning = t.elapsed() / ex.get_parts() as u32;
+    let t = std::time::Instant::now();
+    let im = new.window().global::<ImportAdapter>();
+    im.invoke_submit_code(ex.get_code());
+    assert!(
+        new.pump_until(WAIT, |a| a.window().global::<ImportAdapter>().get_stage()
+            == ImportStage::Summary)
+    );
+    let open = t.elapsed();
+    assert_eq!(im.get_to_add(), 25);
+    println!(
+        "25 accounts, {} sealed parts: passcode check {:?}, sealing {:?}, per part capture+decode {:?}, opening {:?}",
+        ex.get_parts(),
+        reauth,
+        sealed,
+        scanning,
+        open
+    );
+}
