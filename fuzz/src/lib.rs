@@ -44,13 +44,6 @@ pub fn otpauth_uri(data: &[u8]) {
     let Some(s) = text(data) else { return };
     let _ = monban::uri::parse_secret(s);
     if let Ok(a) = monban::uri::parse(s) {
-        // Known gap (reported to the owner of `uri`, see docs/reliability.md): with no issuer,
-        // a colon in the name is read back as an issuer/name separator. Google's export
-        // refuses such accounts; the round trip is checked for every other account.
-        if a.issuer.is_empty() && a.name.contains(':') {
-            let _ = monban::uri::write(&a);
-            return;
-        }
         let written = monban::uri::write(&a);
         let back = monban::uri::parse(&written).expect("a written URI reads back");
         assert!(back == a, "URI round trip changed the account");

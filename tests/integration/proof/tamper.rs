@@ -170,8 +170,8 @@ const PART_INDEX: usize = 5;
 /// Found by `every_byte_of_a_sealed_transfer_flipped_is_refused` (owner: transfer::sealed):
 /// one part of a two-part transfer, its number byte changed from 1 to 0, is dropped as a
 /// duplicate of part 0 and `open` succeeds with one account instead of two — a tampered
-/// transfer opens without an error. Fix idea: in `open`, refuse two *different* parts with
-/// the same number before deduplicating.
+/// transfer opened without an error. Fixed in 118c0dc (`open` refuses two different parts
+/// with one number); this keeps it fixed.
 #[test]
 fn sealed_part_renumbered_as_another_is_refused() {
     let (texts, code) = light_sealed();
@@ -385,8 +385,8 @@ fn encrypted_imports_with_extreme_kdf_settings_are_refused_before_the_kdf() {
 /// Found by review (owner: transfer::aegis): the scrypt ceiling (N ≤ 2^20, r ≤ 32, p ≤ 16)
 /// admits a file that makes Monban allocate 128·r·N = 4 GiB and run 16 such passes — an
 /// out-of-memory kill on a phone from one crafted import file. The vault and backups stop at
-/// 1 GiB. Run in a child limited to 2 GiB of address space so the test itself cannot exhaust
-/// the machine: it passes once the importer refuses such settings before running scrypt.
+/// 1 GiB. Fixed in 118c0dc (scrypt settings over 1 GiB refused before scrypt runs). Run in
+/// a child limited to 2 GiB of address space so a regression cannot exhaust the machine.
 #[test]
 fn aegis_scrypt_needing_4_gib_is_refused() {
     const CHILD: &str = "MONBAN_PROOF_AEGIS_CHILD";
@@ -399,15 +399,18 @@ fn aegis_scrypt_needing_4_gib_is_refused() {
         return;
     }
     let exe = std::env::current_exe().unwrap();
-    let status = std::process::Command::new("sh")
+    let out = std::process::Command::new("sh")
         .arg("-c")
-        .arg("ulimit -v 2097152; exec \"$0\" --exact proof::tamper::aegis_scrypt_needing_4_gib_is_refused --ignored -q")
+        .arg("ulimit -v 2097152; exec \"$0\" --exact proof::tamper::aegis_scrypt_needing_4_gib_is_refused -q --test-threads=1")
         .arg(exe)
         .env(CHILD, "1")
-        .status()
+        .output()
         .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        status.success(),
-        "the 4 GiB scrypt file was not refused up front ({status})"
+        out.status.success() && stdout.contains("1 passed"),
+        "the 4 GiB scrypt file was not refused up front ({}): {stdout}{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
     );
 }
