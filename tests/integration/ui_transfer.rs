@@ -746,15 +746,18 @@ fn account_qr_from_the_list_asks_first_and_back_closes() {
 }
 
 /// Every `@tr("…")` in `ui/` has a Japanese translation in `lang/ja/LC_MESSAGES/monban.po`
-/// (the same check as `scripts/tr.py --check`).
+/// under the context Slint looks it up with (the name of the component or global it is
+/// written in) — the same check as `scripts/tr.py --check`.
 #[test]
 fn every_visible_string_has_a_japanese_translation() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let po = std::fs::read_to_string(root.join("lang/ja/LC_MESSAGES/monban.po")).unwrap();
     let mut translated = std::collections::HashSet::new();
-    let mut msgid: Option<String> = None;
+    let (mut ctx, mut msgid) = (String::new(), None::<String>);
     for line in po.lines() {
-        if let Some(rest) = line.strip_prefix("msgid ") {
+        if let Some(rest) = line.strip_prefix("msgctxt ") {
+            ctx = unquote(rest);
+        } else if let Some(rest) = line.strip_prefix("msgid ") {
             msgid = Some(unquote(rest));
         } else if let Some(rest) = line
             .strip_prefix("msgstr")
@@ -762,7 +765,7 @@ fn every_visible_string_has_a_japanese_translation() {
             .map(|(_, v)| v)
             && let Some(id) = msgid.take().filter(|_| !unquote(rest).is_empty())
         {
-            translated.insert(id);
+            translated.insert((std::mem::take(&mut ctx), id));
         }
     }
     let mut missing = Vec::new();
@@ -775,15 +778,38 @@ fn every_visible_string_has_a_japanese_translation() {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "slint") {
                 let text = std::fs::read_to_string(&path).unwrap();
+                // (offset, name) of each top-level component / global declaration.
+                let mut decls = Vec::new();
+                let mut offset = 0;
+                for line in text.split_inclusive('\n') {
+                    let l = line.strip_prefix("export ").unwrap_or(line);
+                    if let Some(rest) = l
+                        .strip_prefix("component ")
+                        .or_else(|| l.strip_prefix("global "))
+                    {
+                        let name: String = rest
+                            .chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+                            .collect();
+                        decls.push((offset, name));
+                    }
+                    offset += line.len();
+                }
                 for (i, _) in text.match_indices("@tr(") {
                     let rest = text[i + 4..].trim_start();
                     let Some(s) = rest.strip_prefix('"') else {
                         continue;
                     };
                     let end = s.find('"').unwrap();
+                    let context = decls
+                        .iter()
+                        .rev()
+                        .find(|(o, _)| *o < i)
+                        .map(|(_, n)| n.clone())
+                        .unwrap_or_default();
                     count += 1;
-                    if !translated.contains(&s[..end]) {
-                        missing.push(format!("{}: {}", path.display(), &s[..end]));
+                    if !translated.contains(&(context.clone(), s[..end].to_string())) {
+                        missing.push(format!("{}: [{context}] {}", path.display(), &s[..end]));
                     }
                 }
             }
