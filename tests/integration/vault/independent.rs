@@ -103,3 +103,23 @@ fn committed_version_1_vault_still_opens() {
         Err(vault::Error::KdfParams { .. })
     ));
 }
+
+/// The payload example in docs/vault-format.md is exactly what Monban reads.
+#[test]
+fn documented_payload_example_matches_the_code() {
+    let doc = std::fs::read_to_string(crate::common::root().join("docs/vault-format.md")).unwrap();
+    let start = doc
+        .find("```json\n{\n  \"created\"")
+        .expect("payload example in the document")
+        + "```json\n".len();
+    let end = start + doc[start..].find("```").unwrap();
+    let example: serde_json::Value = serde_json::from_str(&doc[start..end]).unwrap();
+    let entries: Vec<vault::Entry> = serde_json::from_value(example["entries"].clone()).unwrap();
+    assert_eq!(entries[0].account.secret.expose(), b"12345678901234567890");
+    assert_eq!(
+        entries[0].meta.colour,
+        vault::default_colour(&entries[0].account)
+    );
+    // Written back, the entry has the same JSON shape as in the document.
+    assert_eq!(serde_json::to_value(&entries).unwrap(), example["entries"]);
+}
