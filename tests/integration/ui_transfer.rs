@@ -1056,3 +1056,83 @@ fn real_kdf_waits_of_a_sealed_move() {
         open
     );
 }
+
+/// Every control on the part-2 pages (buttons, check boxes, radio buttons, switches, text
+/// fields, combo boxes) carries an accessible label.
+#[test]
+fn every_control_on_the_new_pages_has_an_accessible_label() {
+    use i_slint_backend_testing::{AccessibleRole, ElementQuery};
+    let d = Device::new(accounts(3, 15));
+    let unlabelled = |d: &Device, page: &str| -> Vec<String> {
+        ElementQuery::from_root(d.app.window())
+            .match_descendants()
+            .find_all()
+            .into_iter()
+            .filter(|e| {
+                matches!(
+                    e.accessible_role(),
+                    Some(
+                        AccessibleRole::Button
+                            | AccessibleRole::Checkbox
+                            | AccessibleRole::RadioButton
+                            | AccessibleRole::Switch
+                            | AccessibleRole::TextInput
+                            | AccessibleRole::Combobox
+                    )
+                )
+            })
+            .filter(|e| e.accessible_label().is_none_or(|l| l.trim().is_empty()))
+            .map(|e| format!("{page}: {:?} {:?}", e.accessible_role(), e.id()))
+            .collect()
+    };
+    let mut missing = Vec::new();
+    d.app
+        .window()
+        .global::<ListAdapter>()
+        .invoke_open_settings();
+    missing.extend(unlabelled(&d, "settings"));
+    for page in [
+        Page::Export,
+        Page::Backup,
+        Page::Passcode,
+        Page::About,
+        Page::AccountQr,
+        Page::Import,
+    ] {
+        d.pages().invoke_open(page);
+        missing.extend(unlabelled(&d, &format!("{page:?}")));
+        d.pages().invoke_back();
+    }
+    d.app
+        .window()
+        .global::<ListAdapter>()
+        .invoke_open_settings();
+    d.pages().invoke_open(Page::Export);
+    d.app.window().global::<ExportAdapter>().invoke_start();
+    missing.extend(unlabelled(&d, "passcode prompt"));
+    d.reauth(PASSCODE);
+    d.until("the parts", |a| {
+        a.window().global::<Pages>().get_page() == Page::ExportShow
+    });
+    missing.extend(unlabelled(&d, "export parts"));
+    assert!(missing.is_empty(), "{missing:#?}");
+    // The query does see the controls: the parts page has its buttons and switch, labelled.
+    let controls: Vec<_> = ElementQuery::from_root(d.app.window())
+        .match_descendants()
+        .find_all()
+        .into_iter()
+        .filter(|e| {
+            matches!(
+                e.accessible_role(),
+                Some(AccessibleRole::Button | AccessibleRole::Switch)
+            )
+        })
+        .filter_map(|e| e.accessible_label())
+        .collect();
+    for label in ["Previous", "Next", "Done", "Advance every 3 s"] {
+        assert!(
+            controls.iter().any(|l| l == label),
+            "{label} in {controls:?}"
+        );
+    }
+}
