@@ -1,5 +1,5 @@
 //! Renders the screens of issue 7 (export, import, account QR, backup, passcode, about,
-//! settings) in English and Japanese with Slint's software renderer into
+//! settings), and part 1's list, scanner, manual entry, edit and unlock, in English and Japanese with Slint's software renderer into
 //! `docs/screenshots/t*-{en,ja}.png`. Run: `scripts/screenshots.sh` (part 1) and
 //! `cargo run --example screenshots_transfer -- docs/screenshots`.
 //!
@@ -15,8 +15,8 @@ use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
 use monban::account::{Account, Secret};
 use monban::app::clipboard::RecordingClipboard;
 use monban::app::{
-    AccountQrAdapter, App, AppOptions, BackupAdapter, ExportAdapter, ImportAdapter, ImportStage, ListAdapter, ManualClock,
-    Page, Pages, PrefsAdapter, TMsg, Theme, ThemeMode, UnlockAdapter,
+    AccountQrAdapter, App, AppOptions, BackupAdapter, ExportAdapter, ImportAdapter, ImportStage,
+    ListAdapter, ManualClock, Page, Pages, PrefsAdapter, TMsg, Theme, ThemeMode, UnlockAdapter,
 };
 use monban::vault::{KdfParams, OpenOptions, Vault};
 use slint::{ComponentHandle, Model};
@@ -39,8 +39,19 @@ fn sample(n: usize, salt: u8) -> Vec<Account> {
     (0..n)
         .map(|i| {
             let (issuer, name) = NAMES[i % NAMES.len()];
-            let issuer = if i < NAMES.len() { issuer.to_string() } else { format!("{issuer} {}", i / NAMES.len() + 1) };
-            let secret = (0..20).map(|j| (i as u8).wrapping_mul(37).wrapping_add(j).wrapping_add(salt)).collect();
+            let issuer = if i < NAMES.len() {
+                issuer.to_string()
+            } else {
+                format!("{issuer} {}", i / NAMES.len() + 1)
+            };
+            let secret = (0..20)
+                .map(|j| {
+                    (i as u8)
+                        .wrapping_mul(37)
+                        .wrapping_add(j)
+                        .wrapping_add(salt)
+                })
+                .collect();
             Account::totp(issuer, name, Secret::new(secret))
         })
         .collect()
@@ -55,7 +66,8 @@ impl Shots {
         app.pump();
         i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(1));
         let snap = app.window().window().take_snapshot().expect("snapshot");
-        let img = image::RgbaImage::from_raw(snap.width(), snap.height(), snap.as_bytes().to_vec()).expect("rgba");
+        let img = image::RgbaImage::from_raw(snap.width(), snap.height(), snap.as_bytes().to_vec())
+            .expect("rgba");
         let path = self.out.join(format!("{name}.png"));
         img.save(&path).expect("write png");
         println!("{}", path.display());
@@ -64,7 +76,14 @@ impl Shots {
 
 fn device(dir: &Path, name: &str, accounts: Vec<Account>, dark: bool, size: (f32, f32)) -> App {
     let path = dir.join(format!("{name}.vault"));
-    let mut v = Vault::create_with(&path, PASSCODE, KdfParams::TEST_LIGHT, T0, &OpenOptions::light_for_tests()).expect("vault");
+    let mut v = Vault::create_with(
+        &path,
+        PASSCODE,
+        KdfParams::TEST_LIGHT,
+        T0,
+        &OpenOptions::light_for_tests(),
+    )
+    .expect("vault");
     v.add_many(accounts, T0).expect("accounts");
     v.lock();
     let app = App::new(AppOptions {
@@ -78,9 +97,14 @@ fn device(dir: &Path, name: &str, accounts: Vec<Account>, dark: bool, size: (f32
     })
     .expect("app");
     let ui = app.window();
-    ui.global::<Theme>().set_mode(if dark { ThemeMode::Dark } else { ThemeMode::Light });
+    ui.global::<Theme>().set_mode(if dark {
+        ThemeMode::Dark
+    } else {
+        ThemeMode::Light
+    });
     ui.invoke_apply_theme();
-    ui.window().set_size(slint::LogicalSize::new(size.0, size.1));
+    ui.window()
+        .set_size(slint::LogicalSize::new(size.0, size.1));
     ui.show().expect("show");
     ui.global::<UnlockAdapter>().invoke_unlock(PASSCODE.into());
     assert!(app.pump_until(WAIT, |a| a.core().is_unlocked()), "unlock");
@@ -88,16 +112,27 @@ fn device(dir: &Path, name: &str, accounts: Vec<Account>, dark: bool, size: (f32
 }
 
 fn reauth(app: &App) {
-    app.window().global::<Pages>().invoke_reauth_submit(PASSCODE.into());
-    assert!(app.pump_until(WAIT, |a| !a.window().global::<Pages>().get_reauth()), "passcode");
+    app.window()
+        .global::<Pages>()
+        .invoke_reauth_submit(PASSCODE.into());
+    assert!(
+        app.pump_until(WAIT, |a| !a.window().global::<Pages>().get_reauth()),
+        "passcode"
+    );
 }
 
 fn feed(old: &App, new: &App) {
     i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(1));
     let snap = old.window().window().take_snapshot().expect("snapshot");
-    let img = image::RgbaImage::from_raw(snap.width(), snap.height(), snap.as_bytes().to_vec()).expect("rgba");
-    let frame = monban::camera::frame_from_rgba(img.as_raw(), img.width() as usize, img.height() as usize, img.width() as usize * 4)
-        .expect("frame");
+    let img = image::RgbaImage::from_raw(snap.width(), snap.height(), snap.as_bytes().to_vec())
+        .expect("rgba");
+    let frame = monban::camera::frame_from_rgba(
+        img.as_raw(),
+        img.width() as usize,
+        img.height() as usize,
+        img.width() as usize * 4,
+    )
+    .expect("frame");
     let before = new.window().global::<ImportAdapter>().get_scanned();
     monban::app::scan::feed_frame(new.core(), frame);
     assert!(
@@ -110,7 +145,10 @@ fn feed(old: &App, new: &App) {
 }
 
 fn main() {
-    let out = std::env::args().nth(1).map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots"));
+    let out = std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots"));
     std::fs::create_dir_all(&out).expect("output folder");
     slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
         mock_time: true,
@@ -126,17 +164,29 @@ fn main() {
         for dark in [false, true] {
             let theme = if dark { "-dark" } else { "" };
             let tag = |name: &str| format!("{name}-{lang}{theme}");
-            let old = device(dir.path(), &format!("old-{lang}{theme}"), sample(25, 1), dark, phone);
-            old.window().global::<PrefsAdapter>().invoke_language_changed(index);
+            let old = device(
+                dir.path(),
+                &format!("old-{lang}{theme}"),
+                sample(25, 1),
+                dark,
+                phone,
+            );
+            old.window()
+                .global::<PrefsAdapter>()
+                .invoke_language_changed(index);
             let pages = old.window().global::<Pages>();
             let ex = old.window().global::<ExportAdapter>();
 
             if !dark {
                 // Settings with the part-2 rows (a taller window shows them all).
-                old.window().window().set_size(slint::LogicalSize::new(360.0, 1280.0));
+                old.window()
+                    .window()
+                    .set_size(slint::LogicalSize::new(360.0, 1280.0));
                 old.window().global::<ListAdapter>().invoke_open_settings();
                 shots.take(&old, &tag("t01-settings"));
-                old.window().window().set_size(slint::LogicalSize::new(phone.0, phone.1));
+                old.window()
+                    .window()
+                    .set_size(slint::LogicalSize::new(phone.0, phone.1));
             }
 
             // Export: choose, Google warning, passcode prompt, parts.
@@ -148,7 +198,10 @@ fn main() {
                 ex.invoke_start();
                 shots.take(&old, &tag("t04-passcode-prompt"));
                 reauth(&old);
-                assert!(old.pump_until(WAIT, |a| a.window().global::<Pages>().get_page() == Page::ExportShow));
+                assert!(
+                    old.pump_until(WAIT, |a| a.window().global::<Pages>().get_page()
+                        == Page::ExportShow)
+                );
                 shots.take(&old, &tag("t05-export-google-part"));
                 pages.invoke_back();
                 ex.set_google(false);
@@ -157,13 +210,24 @@ fn main() {
             if pages.get_reauth() {
                 reauth(&old);
             }
-            assert!(old.pump_until(WAIT, |a| a.window().global::<Pages>().get_page() == Page::ExportShow));
+            assert!(
+                old.pump_until(WAIT, |a| a.window().global::<Pages>().get_page()
+                    == Page::ExportShow)
+            );
             shots.take(&old, &tag("t06-export-sealed-part"));
 
             // Import on a second device that already has 3 of the accounts.
-            let new = device(dir.path(), &format!("new-{lang}{theme}"), sample(3, 1), dark, phone);
+            let new = device(
+                dir.path(),
+                &format!("new-{lang}{theme}"),
+                sample(3, 1),
+                dark,
+                phone,
+            );
             // One language per process: the second app starts with the stored (system) choice.
-            new.window().global::<PrefsAdapter>().invoke_language_changed(index);
+            new.window()
+                .global::<PrefsAdapter>()
+                .invoke_language_changed(index);
             let npages = new.window().global::<Pages>();
             let im = new.window().global::<ImportAdapter>();
             npages.invoke_open(Page::Import);
@@ -175,7 +239,10 @@ fn main() {
             }
             shots.take(&new, &tag("t08-import-code"));
             im.invoke_submit_code(ex.get_code());
-            assert!(new.pump_until(WAIT, |a| a.window().global::<ImportAdapter>().get_stage() == ImportStage::Summary));
+            assert!(
+                new.pump_until(WAIT, |a| a.window().global::<ImportAdapter>().get_stage()
+                    == ImportStage::Summary)
+            );
             shots.take(&new, &tag("t09-import-summary"));
             ex.invoke_done();
 
@@ -196,7 +263,13 @@ fn main() {
                 // Backup page after a restore drill.
                 pages.invoke_open(Page::Backup);
                 let b = old.window().global::<BackupAdapter>();
-                b.set_backup_path(dir.path().join("backup.monban-backup").display().to_string().into());
+                b.set_backup_path(
+                    dir.path()
+                        .join("backup.monban-backup")
+                        .display()
+                        .to_string()
+                        .into(),
+                );
                 b.set_paper_path(dir.path().join("paper.pdf").display().to_string().into());
                 b.invoke_export_backup("backup password".into(), "backup password".into());
                 assert!(old.pump_until(WAIT, |a| !a.window().global::<BackupAdapter>().get_busy()));
@@ -216,6 +289,33 @@ fn main() {
                 pages.invoke_open(Page::About);
                 shots.take(&old, &tag("t14-about"));
                 pages.invoke_back();
+
+                // Part 1's screens in the same language (the list, adding, editing, unlocking).
+                let list = old.window().global::<ListAdapter>();
+                old.window().global::<monban::app::AppState>().invoke_back();
+                shots.take(&old, &tag("t15-list"));
+                list.invoke_add();
+                shots.take(&old, &tag("t16-add-scanner"));
+                old.window()
+                    .global::<monban::app::ScanAdapter>()
+                    .invoke_manual();
+                shots.take(&old, &tag("t17-manual-entry"));
+                old.window()
+                    .global::<monban::app::EditAdapter>()
+                    .invoke_cancel();
+                old.pump();
+                old.window()
+                    .global::<monban::app::ScanAdapter>()
+                    .invoke_close();
+                let id = list.get_accounts().row_data(0).expect("row").id;
+                list.invoke_edit(id);
+                shots.take(&old, &tag("t18-edit"));
+                old.window()
+                    .global::<monban::app::EditAdapter>()
+                    .invoke_cancel();
+                old.pump();
+                old.core().lock();
+                shots.take(&old, &tag("t19-unlock"));
             }
             drop(new);
             drop(old);
