@@ -11,8 +11,6 @@ mod qr; // decoder on the dev photo set, synthetic frames, encode/decode round t
 mod transfer; // transfer formats, backups, importers, export/import CLI
 #[cfg(feature = "gui")]
 mod ui_transfer; // export/import/backup/settings screens, two apps moving accounts (issue 7)
-#[cfg(feature = "gui")]
-mod ui_transfer; // export/import/backup/settings screens, two apps moving accounts (issue 7)
 mod vault; // vault format, tamper, crash safety, vault CLI
 #[cfg(feature = "gui")]
 mod ui; // the app on Slint's testing backend; the real binary under Xvfb
