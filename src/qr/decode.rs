@@ -2,7 +2,7 @@
 //! cascade of fallback passes — `rqrr` on several binarizations and rescaled images, `rxing`
 //! with a different binarizer — within a time budget. The decoders fail on different photos;
 //! the order and the set of passes are chosen by measurement on the dev photo set
-//! (`cargo bench --no-default-features --bench qr`, numbers in `benches/README.md`).
+//! (`cargo bench --no-default-features --bench qr`, numbers in `benches/qr.md`).
 //!
 //! Both decoders are third-party code run on untrusted pixels: every pass runs under
 //! `catch_unwind` (rqrr 0.11 has a reachable assertion in its grid geometry), so a bad frame
@@ -80,7 +80,7 @@ pub fn decode_traced(frame: &Frame, opts: &DecodeOptions) -> (Vec<Payload>, Opti
 type Pass = fn(&Gray, &Gray) -> Vec<Hit>;
 
 /// The fallback passes in the order they run, chosen by measurement on the dev photo set
-/// (see `benches/README.md`).
+/// (see `benches/qr.md`).
 const FALLBACKS: &[(&str, Pass)] = &[
     // Cheap rxing retries first (well under 1 ms each on typical photos).
     ("rxing-global", |gray, _| rxing_pass(gray, Binz::Global, true)),
