@@ -64,7 +64,9 @@ fn main() {
         println!("ui bench skipped: {} not installed (apt-get install -y xvfb xdotool xclip)", missing.join(", "));
         return;
     }
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_monban"));
+    // MONBAN_BENCH_BIN: a copy of the GUI binary (the shared target/release/monban may be
+    // replaced by a command-line-only build while this runs).
+    let bin = std::env::var_os("MONBAN_BENCH_BIN").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_monban")));
     let x = Xvfb::start().expect("Xvfb starts");
     let dir = tempfile::tempdir().unwrap();
     let small = make_vault(dir.path(), "small.vault", 0);
