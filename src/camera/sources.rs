@@ -59,6 +59,31 @@ impl Replay {
     /// they load), once or in a loop. Unreadable files are reported as source errors and
     /// skipped; the end of a one-shot replay is reported as `SourceEnded`.
     pub fn start(dir: &Path, fps: f64, looping: bool, sink: FrameSink) -> Result<Replay, Error> {
+        let (frames, errors, end) = (sink.clone(), sink.clone(), sink);
+        Self::start_with(
+            dir,
+            fps,
+            looping,
+            move |frame| {
+                frames.submit(frame);
+                !frames.is_closed()
+            },
+            move |e| errors.error(e),
+            move || end.end(),
+        )
+    }
+
+    /// Like [`Replay::start`] with callbacks, for glue that wraps the scanner (the app's
+    /// camera feed): `on_frame` gets every frame and returns `false` to stop, `on_error` gets
+    /// unreadable files, `on_end` runs after the last frame of a one-shot replay.
+    pub fn start_with(
+        dir: &Path,
+        fps: f64,
+        looping: bool,
+        mut on_frame: impl FnMut(super::Frame) -> bool + Send + 'static,
+        on_error: impl Fn(String) + Send + 'static,
+        on_end: impl FnOnce() + Send + 'static,
+    ) -> Result<Replay, Error> {
         let files = list_frames(dir)?;
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
@@ -73,12 +98,16 @@ impl Replay {
                 let mut next = Instant::now();
                 'outer: loop {
                     for f in &files {
-                        if flag.load(Ordering::Relaxed) || sink.is_closed() {
+                        if flag.load(Ordering::Relaxed) {
                             break 'outer;
                         }
                         match super::load_image(f) {
-                            Ok(frame) => sink.submit(frame),
-                            Err(e) => sink.error(format!("{}: {e}", f.display())),
+                            Ok(frame) => {
+                                if !on_frame(frame) {
+                                    break 'outer;
+                                }
+                            }
+                            Err(e) => on_error(format!("{}: {e}", f.display())),
                         }
                         next += interval;
                         let now = Instant::now();
@@ -89,7 +118,7 @@ impl Replay {
                         }
                     }
                     if !looping {
-                        sink.end();
+                        on_end();
                         break;
                     }
                 }

@@ -155,3 +155,41 @@ fn folder_replay_feeds_the_scanner() {
     let empty = tempfile::tempdir().unwrap();
     assert!(Replay::start(empty.path(), 5.0, false, s.sink()).is_err());
 }
+
+#[test]
+fn looping_replay_with_callbacks_stops_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.png"), qr::encode_png("a", 2).unwrap()).unwrap();
+    std::fs::write(dir.path().join("b.png"), b"broken").unwrap();
+    let (tx, rx) = mpsc::channel();
+    let errors = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let errs = std::sync::Arc::clone(&errors);
+    let mut n = 0;
+    let replay = Replay::start_with(
+        dir.path(),
+        0.0,
+        true,
+        move |frame| {
+            n += 1;
+            let _ = tx.send(frame.width());
+            n < 5
+        },
+        move |e| errs.lock().unwrap().push(e),
+        || panic!("a looping replay never ends by itself"),
+    )
+    .unwrap();
+    let widths: Vec<usize> = (0..5)
+        .map(|_| rx.recv_timeout(Duration::from_secs(20)).unwrap())
+        .collect();
+    assert!(
+        rx.recv_timeout(Duration::from_millis(300)).is_err(),
+        "stopped after 5 frames"
+    );
+    drop(replay);
+    assert!(widths.iter().all(|&w| w == widths[0]));
+    let errors = errors.lock().unwrap();
+    assert!(
+        !errors.is_empty() && errors[0].contains("b.png"),
+        "{errors:?}"
+    );
+}
