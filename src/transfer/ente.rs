@@ -27,6 +27,9 @@ const FORMAT: &str = "Ente Auth";
 const MAX_MEM_BYTES: u64 = 1 << 30;
 /// Most Argon2 passes an export may ask for.
 const MAX_OPS: u64 = 64;
+/// Most Argon2 work (memory bytes × passes) an export may ask for: libsodium's SENSITIVE
+/// setting, 1 GiB × 4 passes, which every Ente memory/pass trade-off keeps.
+const MAX_WORK: u64 = 4 << 30;
 
 pub struct Ente;
 
@@ -54,7 +57,14 @@ fn decrypt(doc: &Value, password: &str) -> Result<zeroize::Zeroizing<Vec<u8>>> {
     let kdf = doc.get("kdfParams").unwrap_or(&Value::Null);
     let mem = num(kdf, "memLimit").ok_or_else(|| malformed("no kdfParams.memLimit"))?;
     let ops = num(kdf, "opsLimit").ok_or_else(|| malformed("no kdfParams.opsLimit"))?;
-    if mem > MAX_MEM_BYTES || ops > MAX_OPS || ops == 0 || mem < 8 * 1024 {
+    // Ente trades memory for passes (halving memLimit, doubling opsLimit from libsodium's
+    // SENSITIVE 1 GiB × 4), so the work it asks for is at most 4 GiB-passes: bound the product.
+    if mem > MAX_MEM_BYTES
+        || ops > MAX_OPS
+        || ops == 0
+        || mem < 8 * 1024
+        || mem.saturating_mul(ops) > MAX_WORK
+    {
         return Err(Error::KdfRefused(format!(
             "Argon2id with {mem} bytes and {ops} passes"
         )));
