@@ -170,11 +170,11 @@ fn backup(path: &Path) -> Result<()> {
         File::open(&tmp)?.sync_all()
     });
     let result = made.and_then(|()| fs::rename(&tmp, &bak));
-    if let Err(e) = result {
-        let _ = fs::remove_file(&tmp);
-        return Err(Error::io("keep the previous version as", &bak, e));
-    }
-    Ok(())
+    // When the backup already is a hard link to the vault (a save killed between its two
+    // renames), POSIX rename of one link over another of the same file does nothing and
+    // leaves `tmp` in place: remove it in every case.
+    let _ = fs::remove_file(&tmp);
+    result.map_err(|e| Error::io("keep the previous version as", &bak, e))
 }
 
 /// Makes a rename durable (Unix: fsync of the directory; elsewhere a no-op).

@@ -625,7 +625,7 @@ mod prop {
 #[test]
 fn damaged_message_points_to_the_backup_when_there_is_one() {
     let dir = tempfile::tempdir().unwrap();
-    let (path, mut v) = new_vault(&dir);
+    let (path, v) = new_vault(&dir);
     let corrupt = |p: &std::path::Path| {
         let mut b = std::fs::read(p).unwrap();
         let last = b.len() - 1;
@@ -650,4 +650,25 @@ fn damaged_message_points_to_the_backup_when_there_is_one() {
     std::fs::copy(backup_path(&path), &path).unwrap();
     std::fs::remove_file(state_path(&path)).unwrap();
     assert_eq!(open(&path).unwrap().entries().len(), 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn backup_that_is_a_link_to_the_vault_leaves_no_temp_file() {
+    // The state after a save killed between "backup" and "rename": PATH.bak is a hard link to
+    // PATH. The next save must not leave its backup temp file behind.
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut v) = new_vault(&dir);
+    v.add(acct("A", "a", 1), NOW).unwrap();
+    std::fs::remove_file(backup_path(&path)).unwrap();
+    std::fs::hard_link(&path, backup_path(&path)).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    v.add(acct("B", "b", 2), NOW).unwrap();
+    assert_eq!(std::fs::read(backup_path(&path)).unwrap(), before);
+    let stray: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(stray.is_empty(), "{stray:?}");
 }
