@@ -30,7 +30,7 @@ use zeroize::Zeroizing;
 
 use super::CmdResult;
 use super::code::now;
-use super::prompt::{self, BACKUP_PASSWORD_ENV, PASSCODE_ENV};
+use super::prompt::{self, BACKUP_PASSWORD_ENV};
 use crate::account::Account;
 use crate::transfer::backup::{self, BackupEntry};
 use crate::transfer::sealed::{self, TransferCode};
@@ -91,30 +91,7 @@ pub enum BackupCommand {
 
 // ------------------------------------------------------------------ shared helpers
 
-fn vault_path(vault: Option<PathBuf>) -> anyhow::Result<PathBuf> {
-    match vault {
-        Some(p) => Ok(p),
-        None => crate::vault::default_path().context(
-            "no home directory to keep the vault in: give one with --vault PATH or MONBAN_VAULT",
-        ),
-    }
-}
-
-fn open_vault(vault: Option<PathBuf>) -> anyhow::Result<Vault> {
-    let path = vault_path(vault)?;
-    if !path.exists() {
-        bail!(
-            "there is no vault at {}: create one with `monban init`",
-            path.display()
-        );
-    }
-    let now = now();
-    if let Some(wait) = crate::vault::backoff_status(&path, now) {
-        bail!("too many wrong passcodes: wait {wait} s before trying again");
-    }
-    let passcode = prompt::secret(PASSCODE_ENV, "Passcode")?;
-    Vault::open(&path, &passcode, now).context("cannot open the vault")
-}
+use super::vault_cmds::open as open_vault;
 
 /// Creates `path` (never overwriting) with mode 0600 and writes `data`.
 fn write_new(path: &Path, data: &[u8]) -> anyhow::Result<()> {

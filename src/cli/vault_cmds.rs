@@ -58,7 +58,7 @@ pub struct RenameArgs {
 pub struct PasswdArgs {}
 
 /// The vault path: `--vault`/`MONBAN_VAULT`, else the per-user default.
-fn vault_path(vault: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+pub(super) fn vault_path(vault: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     match vault {
         Some(p) => Ok(p),
         None => crate::vault::default_path().context(
@@ -68,7 +68,7 @@ fn vault_path(vault: Option<PathBuf>) -> anyhow::Result<PathBuf> {
 }
 
 /// Asks for the passcode and opens the vault.
-fn open(vault: Option<PathBuf>) -> anyhow::Result<Vault> {
+pub(super) fn open(vault: Option<PathBuf>) -> anyhow::Result<Vault> {
     let path = vault_path(vault)?;
     if !path.exists() {
         bail!(
