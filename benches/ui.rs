@@ -20,7 +20,10 @@ use xvfb_driver::{Gui, Xvfb, missing_tools, perf_value};
 const PASSCODE: &str = "bench passcode";
 
 fn unix_ms() -> u128 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis()
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_millis()
 }
 
 fn wait_for(path: &Path, key: &str, timeout: Duration) -> Option<String> {
@@ -36,16 +39,23 @@ fn wait_for(path: &Path, key: &str, timeout: Duration) -> Option<String> {
 
 fn make_vault(dir: &Path, name: &str, accounts: usize) -> PathBuf {
     let path = dir.join(name);
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
     let mut v = Vault::create(&path, PASSCODE, KdfParams::DEFAULT, now).unwrap();
     if accounts == 0 {
         monban::app::demo::fill_sample(&mut v, now).unwrap();
     } else {
-        v.add_many(monban::app::demo::many_accounts(accounts), now).unwrap();
+        v.add_many(monban::app::demo::many_accounts(accounts), now)
+            .unwrap();
     }
     v.lock();
     // Keep the app unlocked for the whole measurement.
-    let settings = Settings { auto_lock_secs: 900, ..Settings::default() };
+    let settings = Settings {
+        auto_lock_secs: 900,
+        ..Settings::default()
+    };
     settings.save(&Settings::path_for(&path)).unwrap();
     path
 }
@@ -61,12 +71,17 @@ fn main() {
     }
     let missing = missing_tools();
     if !missing.is_empty() {
-        println!("ui bench skipped: {} not installed (apt-get install -y xvfb xdotool xclip)", missing.join(", "));
+        println!(
+            "ui bench skipped: {} not installed (apt-get install -y xvfb xdotool xclip)",
+            missing.join(", ")
+        );
         return;
     }
     // MONBAN_BENCH_BIN: a copy of the GUI binary (the shared target/release/monban may be
     // replaced by a command-line-only build while this runs).
-    let bin = std::env::var_os("MONBAN_BENCH_BIN").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_monban")));
+    let bin = std::env::var_os("MONBAN_BENCH_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_monban")));
     let x = Xvfb::start().expect("Xvfb starts");
     let dir = tempfile::tempdir().unwrap();
     let small = make_vault(dir.path(), "small.vault", 0);
@@ -78,7 +93,8 @@ fn main() {
         let log = dir.path().join(format!("launch{i}.log"));
         let t0 = unix_ms();
         let gui = Gui::start(&bin, &x, &small, Some(&log), None);
-        let first = wait_for(&log, "first_frame_unix_ms", Duration::from_secs(30)).expect("first frame");
+        let first =
+            wait_for(&log, "first_frame_unix_ms", Duration::from_secs(30)).expect("first frame");
         launch.push((first.parse::<u128>().unwrap() - t0) as f64);
         drop(gui);
     }
@@ -90,7 +106,9 @@ fn main() {
     for i in 0..3 {
         let log = dir.path().join(format!("unlock{i}.log"));
         let gui = Gui::start(&bin, &x, &small, Some(&log), None);
-        let win = x.wait_window("Monban", Duration::from_secs(30)).expect("window");
+        let win = x
+            .wait_window("Monban", Duration::from_secs(30))
+            .expect("window");
         wait_for(&log, "first_frame_unix_ms", Duration::from_secs(30)).expect("first frame");
         std::thread::sleep(Duration::from_millis(300));
         x.type_line(&win, PASSCODE);
@@ -101,14 +119,25 @@ fn main() {
         drop(gui);
     }
     let overhead: Vec<f64> = total.iter().zip(&kdf).map(|(t, k)| t - k).collect();
-    let (total_ms, kdf_ms, over_ms) = (median(total.clone()), median(kdf.clone()), median(overhead.clone()));
-    println!("passcode → list drawn: median {total_ms:.0} ms = open vault (KDF) {kdf_ms:.0} ms + {over_ms:.1} ms");
+    let (total_ms, kdf_ms, over_ms) = (
+        median(total.clone()),
+        median(kdf.clone()),
+        median(overhead.clone()),
+    );
+    println!(
+        "passcode → list drawn: median {total_ms:.0} ms = open vault (KDF) {kdf_ms:.0} ms + {over_ms:.1} ms"
+    );
 
     // 3. CPU while 200 accounts count down.
-    let secs: u64 = std::env::var("MONBAN_BENCH_CPU_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
+    let secs: u64 = std::env::var("MONBAN_BENCH_CPU_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60);
     let log = dir.path().join("cpu.log");
     let gui = Gui::start(&bin, &x, &big, Some(&log), None);
-    let win = x.wait_window("Monban", Duration::from_secs(30)).expect("window");
+    let win = x
+        .wait_window("Monban", Duration::from_secs(30))
+        .expect("window");
     wait_for(&log, "first_frame_unix_ms", Duration::from_secs(30)).expect("first frame");
     std::thread::sleep(Duration::from_millis(300));
     x.type_line(&win, PASSCODE);
@@ -118,14 +147,23 @@ fn main() {
     std::thread::sleep(Duration::from_secs(secs));
     let (c1, wall) = (gui.cpu_time().expect("cpu"), t0.elapsed());
     let cpu_pct = (c1 - c0).as_secs_f64() / wall.as_secs_f64() * 100.0;
-    println!("CPU with 200 accounts counting down for {secs} s: {cpu_pct:.2} % of one core ({:?} CPU)", c1 - c0);
+    println!(
+        "CPU with 200 accounts counting down for {secs} s: {cpu_pct:.2} % of one core ({:?} CPU)",
+        c1 - c0
+    );
     drop(gui);
 
     let cpu_model = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
         .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     let section = format!(
         "## The app (UI)\n\n\
 Measured by `cargo bench --bench ui` (`benches/ui.rs`): the release binary on a virtual X display\n\
@@ -143,7 +181,11 @@ injectable clock) and sets one integer property; each row derives its seconds le
 only the visible rows (the `ListView` instantiates only those) are redrawn; codes are recomputed\n\
 only for rows whose period ended. The timer stops when the app locks (idle 1 min by default, or\n\
 when sent to the background), so a hidden, locked app does no work at all.\n",
-        launch = launch.iter().map(|v| format!("{v:.0}")).collect::<Vec<_>>().join(", "),
+        launch = launch
+            .iter()
+            .map(|v| format!("{v:.0}"))
+            .collect::<Vec<_>>()
+            .join(", "),
         cpu = c1 - c0,
     );
     // Replace only this bench's section; other benches keep theirs.

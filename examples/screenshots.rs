@@ -12,8 +12,8 @@ use std::time::Duration;
 use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
 use monban::app::clipboard::RecordingClipboard;
 use monban::app::{
-    App, AppOptions, AppState, CameraState, EditAdapter, ListAdapter, ManualClock, Msg, ScanAdapter, Screen,
-    Theme, ThemeMode, UnlockAdapter,
+    App, AppOptions, AppState, CameraState, EditAdapter, ListAdapter, ManualClock, Msg,
+    ScanAdapter, Screen, Theme, ThemeMode, UnlockAdapter,
 };
 use monban::vault::{KdfParams, OpenOptions, Vault};
 use slint::ComponentHandle;
@@ -55,23 +55,37 @@ fn new_app(vault: &Path, clock: Arc<ManualClock>, dark: bool, size: (f32, f32)) 
     };
     let app = App::new(options).expect("app");
     let ui = app.window();
-    ui.global::<Theme>().set_mode(if dark { ThemeMode::Dark } else { ThemeMode::Light });
+    ui.global::<Theme>().set_mode(if dark {
+        ThemeMode::Dark
+    } else {
+        ThemeMode::Light
+    });
     ui.invoke_apply_theme();
-    ui.window().dispatch_event(slint::platform::WindowEvent::ScaleFactorChanged { scale_factor: SCALE });
-    ui.window().set_size(slint::LogicalSize::new(size.0, size.1));
+    ui.window()
+        .dispatch_event(slint::platform::WindowEvent::ScaleFactorChanged {
+            scale_factor: SCALE,
+        });
+    ui.window()
+        .set_size(slint::LogicalSize::new(size.0, size.1));
     ui.show().expect("show");
     app
 }
 
 fn unlock(app: &App) {
-    app.window().global::<UnlockAdapter>().invoke_unlock(PASSCODE.into());
-    assert!(app.pump_until(Duration::from_secs(20), |a| a.core().is_unlocked()), "unlock");
+    app.window()
+        .global::<UnlockAdapter>()
+        .invoke_unlock(PASSCODE.into());
+    assert!(
+        app.pump_until(Duration::from_secs(20), |a| a.core().is_unlocked()),
+        "unlock"
+    );
 }
 
 fn main() {
-    let out = std::env::args().nth(1).map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots")
-    });
+    let out = std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots"));
     std::fs::create_dir_all(&out).expect("output folder");
     let scale = SCALE;
     slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
@@ -85,8 +99,14 @@ fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let vault_path = dir.path().join("demo.vault");
     {
-        let mut v = Vault::create_with(&vault_path, PASSCODE, KdfParams::TEST_LIGHT, T0_MS / 1000, &OpenOptions::light_for_tests())
-            .expect("vault");
+        let mut v = Vault::create_with(
+            &vault_path,
+            PASSCODE,
+            KdfParams::TEST_LIGHT,
+            T0_MS / 1000,
+            &OpenOptions::light_for_tests(),
+        )
+        .expect("vault");
         monban::app::demo::fill_sample(&mut v, T0_MS / 1000).expect("accounts");
         v.lock();
     }
@@ -97,7 +117,12 @@ fn main() {
         let clock = Arc::new(ManualClock::at_ms(T0_MS));
 
         // First start.
-        let app = new_app(&dir.path().join(format!("new{suffix}.vault")), clock.clone(), dark, phone);
+        let app = new_app(
+            &dir.path().join(format!("new{suffix}.vault")),
+            clock.clone(),
+            dark,
+            phone,
+        );
         shot.take(&app, &format!("01-setup{suffix}"));
         drop(app);
 
@@ -128,13 +153,19 @@ fn main() {
 
             // Search.
             ui.global::<ListAdapter>().set_search("mail".into());
-            ui.global::<ListAdapter>().invoke_search_changed("mail".into());
+            ui.global::<ListAdapter>()
+                .invoke_search_changed("mail".into());
             shot.take(&app, "07-search");
             ui.global::<ListAdapter>().set_search("".into());
             ui.global::<ListAdapter>().invoke_search_changed("".into());
 
             // Long-press / right-click actions.
-            if let Some(row) = i_slint_backend_testing::ElementHandle::find_by_accessible_label(ui, "coin.z.com alice").next() {
+            if let Some(row) = i_slint_backend_testing::ElementHandle::find_by_accessible_label(
+                ui,
+                "coin.z.com alice",
+            )
+            .next()
+            {
                 row.mock_single_click(slint::platform::PointerEventButton::Right);
                 shot.take(&app, "17-actions");
             }
@@ -142,9 +173,11 @@ fn main() {
             // Scanner without a camera, then a web-link QR message.
             ui.global::<ListAdapter>().invoke_add();
             shot.take(&app, "08-scan");
-            ui.global::<ScanAdapter>().set_camera_state(CameraState::Denied);
+            ui.global::<ScanAdapter>()
+                .set_camera_state(CameraState::Denied);
             shot.take(&app, "09-scan-camera-denied");
-            ui.global::<ScanAdapter>().set_camera_state(CameraState::Unavailable);
+            ui.global::<ScanAdapter>()
+                .set_camera_state(CameraState::Unavailable);
             ui.global::<ScanAdapter>().set_message(Msg::WebLink);
             ui.global::<ScanAdapter>().set_message_is_error(true);
             ui.global::<ScanAdapter>().set_show_path_field(true);
@@ -154,7 +187,9 @@ fn main() {
             let uri = "otpauth://totp/coin.z.com:bob?secret=JBSWY3DPEHPK3PXP&issuer=coin.z.com";
             let frame = monban::qr::encode(uri).expect("qr").to_frame();
             monban::app::scan::feed_frame(app.core(), frame);
-            assert!(app.pump_until(Duration::from_secs(10), |a| a.window().global::<AppState>().get_screen() == Screen::Edit));
+            assert!(app.pump_until(Duration::from_secs(10), |a| {
+                a.window().global::<AppState>().get_screen() == Screen::Edit
+            }));
             shot.take(&app, "11-confirm");
             ui.global::<EditAdapter>().invoke_cancel();
             app.pump();
@@ -172,7 +207,12 @@ fn main() {
             ui.global::<ScanAdapter>().invoke_close();
 
             // Edit an existing account, and the delete confirmation.
-            let id = ui.global::<ListAdapter>().get_accounts().row_data(1).map(|r| r.id).unwrap_or_default();
+            let id = ui
+                .global::<ListAdapter>()
+                .get_accounts()
+                .row_data(1)
+                .map(|r| r.id)
+                .unwrap_or_default();
             ui.global::<ListAdapter>().invoke_edit(id);
             shot.take(&app, "13-edit");
             ui.global::<EditAdapter>().set_confirm_delete(true);
@@ -195,7 +235,15 @@ fn main() {
     // Empty list after first start.
     let clock = Arc::new(ManualClock::at_ms(T0_MS));
     let empty = dir.path().join("empty.vault");
-    Vault::create_with(&empty, PASSCODE, KdfParams::TEST_LIGHT, T0_MS / 1000, &OpenOptions::light_for_tests()).unwrap().lock();
+    Vault::create_with(
+        &empty,
+        PASSCODE,
+        KdfParams::TEST_LIGHT,
+        T0_MS / 1000,
+        &OpenOptions::light_for_tests(),
+    )
+    .unwrap()
+    .lock();
     let app = new_app(&empty, clock, false, phone);
     unlock(&app);
     shot.take(&app, "00-empty");

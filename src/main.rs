@@ -21,7 +21,9 @@ fn main() -> ExitCode {
         match monban::app::run(options) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("monban: cannot open the window: {e} (use a subcommand for the command line; see --help)");
+                eprintln!(
+                    "monban: cannot open the window: {e} (use a subcommand for the command line; see --help)"
+                );
                 ExitCode::from(1)
             }
         }

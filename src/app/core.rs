@@ -75,7 +75,10 @@ impl Core {
             .take()
             .or_else(crate::vault::default_path)
             .unwrap_or_else(|| PathBuf::from(crate::vault::DEFAULT_FILE_NAME));
-        let settings_path = options.settings_path.take().unwrap_or_else(|| Settings::path_for(&vault_path));
+        let settings_path = options
+            .settings_path
+            .take()
+            .unwrap_or_else(|| Settings::path_for(&vault_path));
         let settings = Settings::load(&settings_path);
         let clipboard = options.clipboard.take().or_else(default_clipboard);
         let (tx, rx) = mpsc::channel();
@@ -145,7 +148,8 @@ impl Core {
 
     /// The value of `ListAdapter.clock` for Unix time `unix`.
     pub(crate) fn clock_value(&self, unix: u64) -> i32 {
-        unix.saturating_sub(self.base.get()).min(i32::MAX as u64 - 1) as i32
+        unix.saturating_sub(self.base.get())
+            .min(i32::MAX as u64 - 1) as i32
     }
 
     pub(crate) fn show(&self, screen: Screen) {
@@ -156,7 +160,9 @@ impl Core {
     }
 
     pub(crate) fn screen(&self) -> Screen {
-        self.ui().map(|ui| ui.global::<AppState>().get_screen()).unwrap_or(Screen::Unlock)
+        self.ui()
+            .map(|ui| ui.global::<AppState>().get_screen())
+            .unwrap_or(Screen::Unlock)
     }
 
     /// Shows a short confirmation at the bottom for 1.5 s.
@@ -166,11 +172,15 @@ impl Core {
         state.set_toast(msg);
         state.set_toast_arg(arg.into());
         let weak = self.window.clone();
-        self.toast_timer.start(TimerMode::SingleShot, Duration::from_millis(1500), move || {
-            if let Some(ui) = weak.upgrade() {
-                ui.global::<AppState>().set_toast(Msg::None);
-            }
-        });
+        self.toast_timer.start(
+            TimerMode::SingleShot,
+            Duration::from_millis(1500),
+            move || {
+                if let Some(ui) = weak.upgrade() {
+                    ui.global::<AppState>().set_toast(Msg::None);
+                }
+            },
+        );
     }
 
     /// (Re)arms the once-a-second tick so it fires just after the next whole second of the
@@ -178,11 +188,15 @@ impl Core {
     pub(crate) fn schedule_tick(self: &Rc<Self>) {
         let wait = ms_to_next_second(self.clock.now_ms());
         let weak = Rc::downgrade(self);
-        self.tick_timer.start(TimerMode::SingleShot, Duration::from_millis(wait), move || {
-            if let Some(core) = weak.upgrade() {
-                core.tick();
-            }
-        });
+        self.tick_timer.start(
+            TimerMode::SingleShot,
+            Duration::from_millis(wait),
+            move || {
+                if let Some(core) = weak.upgrade() {
+                    core.tick();
+                }
+            },
+        );
     }
 
     /// One second passed: update what depends on time, and re-arm only if something does.

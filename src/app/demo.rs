@@ -49,14 +49,26 @@ pub fn sample_accounts() -> Vec<(Account, Option<&'static str>, bool)> {
 
 /// `n` generated TOTP accounts ("Service 001", ...), for load tests and benchmarks.
 pub fn many_accounts(n: usize) -> Vec<Account> {
-    (0..n).map(|i| Account::totp(format!("Service {:03}", i + 1), format!("user{i}@example.com"), sample_secret(1000 + i as u64))).collect()
+    (0..n)
+        .map(|i| {
+            Account::totp(
+                format!("Service {:03}", i + 1),
+                format!("user{i}@example.com"),
+                sample_secret(1000 + i as u64),
+            )
+        })
+        .collect()
 }
 
 /// Adds the sample accounts to `vault` with their icons, colours and favourites.
 pub fn fill_sample(vault: &mut Vault, now: u64) -> crate::vault::Result<()> {
     for (account, glyph, favourite) in sample_accounts() {
         let mut meta = EntryMeta::new_for(&account, now);
-        let key = if account.issuer.is_empty() { account.name.clone() } else { account.issuer.clone() };
+        let key = if account.issuer.is_empty() {
+            account.name.clone()
+        } else {
+            account.issuer.clone()
+        };
         meta.colour = glyphs::COLOURS[glyphs::default_colour(&key)];
         meta.icon = match glyph {
             Some(g) => Icon::Builtin(g.to_owned()),

@@ -66,13 +66,32 @@ fn set_error(core: &Core, msg: Msg, arg: impl Into<SharedString>) {
 fn kind_summary(a: &Account) -> String {
     match a.kind {
         Kind::Steam => "Steam · 30 s".to_owned(),
-        Kind::Totp => format!("TOTP · {} · {} · {} s", a.algorithm.as_str(), a.digits, a.period),
-        Kind::Hotp => format!("HOTP · {} · {} · #{}", a.algorithm.as_str(), a.digits, a.counter),
+        Kind::Totp => format!(
+            "TOTP · {} · {} · {} s",
+            a.algorithm.as_str(),
+            a.digits,
+            a.period
+        ),
+        Kind::Hotp => format!(
+            "HOTP · {} · {} · #{}",
+            a.algorithm.as_str(),
+            a.digits,
+            a.counter
+        ),
     }
 }
 
 #[allow(clippy::too_many_arguments)]
-fn fill(core: &Core, mode: EditMode, issuer: &str, name: &str, glyph: i32, colour: usize, favourite: bool, details: &str) {
+fn fill(
+    core: &Core,
+    mode: EditMode,
+    issuer: &str,
+    name: &str,
+    glyph: i32,
+    colour: usize,
+    favourite: bool,
+    details: &str,
+) {
     with_form(core, |a| {
         a.set_mode(mode);
         a.set_issuer(issuer.into());
@@ -97,10 +116,25 @@ fn fill(core: &Core, mode: EditMode, issuer: &str, name: &str, glyph: i32, colou
 
 /// Shows the confirm form for a scanned account.
 pub(crate) fn open_new(core: &Rc<Core>, account: Account) {
-    let glyph = glyphs::suggest_glyph(&account.issuer).map(|g| g as i32).unwrap_or(-1);
-    let key = if account.issuer.is_empty() { &account.name } else { &account.issuer };
+    let glyph = glyphs::suggest_glyph(&account.issuer)
+        .map(|g| g as i32)
+        .unwrap_or(-1);
+    let key = if account.issuer.is_empty() {
+        &account.name
+    } else {
+        &account.issuer
+    };
     let colour = glyphs::default_colour(key);
-    fill(core, EditMode::Confirm, &account.issuer, &account.name, glyph, colour, false, &kind_summary(&account));
+    fill(
+        core,
+        EditMode::Confirm,
+        &account.issuer,
+        &account.name,
+        glyph,
+        colour,
+        false,
+        &kind_summary(&account),
+    );
     *core.edit.borrow_mut() = EditTarget::New(account);
     core.show(Screen::Edit);
 }
@@ -114,7 +148,9 @@ pub(crate) fn open_manual(core: &Rc<Core>) {
 
 /// Shows the edit form of a stored account.
 pub(crate) fn open_existing(core: &Rc<Core>, id: EntryId) {
-    let Some(Some((account, meta))) = core.with_vault(|v| v.entry(id).map(|e| (e.account.clone(), e.meta.clone()))) else {
+    let Some(Some((account, meta))) =
+        core.with_vault(|v| v.entry(id).map(|e| (e.account.clone(), e.meta.clone())))
+    else {
         return;
     };
     let glyph = match &meta.icon {
@@ -172,7 +208,8 @@ fn vault_error(core: &Rc<Core>, e: vault::Error) {
 /// Reads the form's look fields into entry metadata (keeping what the form does not show).
 fn meta_from_form(core: &Core, base: EntryMeta) -> EntryMeta {
     let (glyph, colour, favourite) =
-        with_form(core, |a| (a.get_glyph(), a.get_colour(), a.get_favourite())).unwrap_or((-1, 0, false));
+        with_form(core, |a| (a.get_glyph(), a.get_colour(), a.get_favourite()))
+            .unwrap_or((-1, 0, false));
     let mut meta = base;
     meta.icon = match glyphs::glyph_name(glyph) {
         Some(name) => Icon::Builtin(name.to_owned()),
@@ -184,8 +221,12 @@ fn meta_from_form(core: &Core, base: EntryMeta) -> EntryMeta {
 }
 
 fn save(core: &Rc<Core>) {
-    let Some((issuer, name)) = with_form(core, |a| (a.get_issuer().trim().to_owned(), a.get_name().trim().to_owned()))
-    else {
+    let Some((issuer, name)) = with_form(core, |a| {
+        (
+            a.get_issuer().trim().to_owned(),
+            a.get_name().trim().to_owned(),
+        )
+    }) else {
         return;
     };
     let now = core.now();
@@ -221,7 +262,9 @@ fn save(core: &Rc<Core>) {
         }
         EditTarget::Existing(id) => {
             let id = *id;
-            let current = core.with_vault(|v| v.entry(id).map(|e| (e.account.clone(), e.meta.clone()))).flatten();
+            let current = core
+                .with_vault(|v| v.entry(id).map(|e| (e.account.clone(), e.meta.clone())))
+                .flatten();
             match current {
                 Some((mut account, meta)) => {
                     account.issuer = issuer;

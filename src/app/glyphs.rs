@@ -4,13 +4,15 @@
 
 /// Glyph names, in the order of `Glyphs.all`.
 pub const GLYPHS: [&str; 14] = [
-    "key", "shield", "mail", "cloud", "bank", "game", "code", "cart", "chat", "globe", "work", "server", "coin",
-    "home",
+    "key", "shield", "mail", "cloud", "bank", "game", "code", "cart", "chat", "globe", "work",
+    "server", "coin", "home",
 ];
 
 /// Avatar colours, in the order of `Glyphs.colours` (white on each has ≥ 3:1 contrast).
-pub const COLOURS: [u32; 10] =
-    [0x1565c0, 0x2e7d32, 0xc62828, 0xd84315, 0x6a1b9a, 0x00695c, 0x5d4037, 0x283593, 0xad1457, 0x455a64];
+pub const COLOURS: [u32; 10] = [
+    0x1565c0, 0x2e7d32, 0xc62828, 0xd84315, 0x6a1b9a, 0x00695c, 0x5d4037, 0x283593, 0xad1457,
+    0x455a64,
+];
 
 /// The glyph index for a stored icon name; `None` means the letter avatar.
 pub fn glyph_index(name: &str) -> Option<usize> {
@@ -20,7 +22,9 @@ pub fn glyph_index(name: &str) -> Option<usize> {
 
 /// The stored name of a glyph index (negative or out of range: the letter avatar, `None`).
 pub fn glyph_name(index: i32) -> Option<&'static str> {
-    usize::try_from(index).ok().and_then(|i| GLYPHS.get(i).copied())
+    usize::try_from(index)
+        .ok()
+        .and_then(|i| GLYPHS.get(i).copied())
 }
 
 /// The first letter of a name, upper-cased, for the letter avatar ("?" when empty).
@@ -34,10 +38,9 @@ pub fn letter(name: &str) -> String {
 
 /// A stable default colour for a service: the same issuer always gets the same colour.
 pub fn default_colour(issuer: &str) -> usize {
-    let h = issuer
-        .to_lowercase()
-        .bytes()
-        .fold(0x811c9dc5u32, |h, b| (h ^ b as u32).wrapping_mul(0x01000193));
+    let h = issuer.to_lowercase().bytes().fold(0x811c9dc5u32, |h, b| {
+        (h ^ b as u32).wrapping_mul(0x01000193)
+    });
     (h % COLOURS.len() as u32) as usize
 }
 
@@ -47,7 +50,9 @@ pub fn colour_index(rgb: u32) -> usize {
         let c = |s: u32| ((a >> s) & 0xff) as i32 - ((b >> s) & 0xff) as i32;
         c(16).pow(2) + c(8).pow(2) + c(0).pow(2)
     };
-    (0..COLOURS.len()).min_by_key(|&i| d(COLOURS[i], rgb)).unwrap_or(0)
+    (0..COLOURS.len())
+        .min_by_key(|&i| d(COLOURS[i], rgb))
+        .unwrap_or(0)
 }
 
 /// A glyph suggested by the service name, when one obviously fits.
@@ -56,14 +61,28 @@ pub fn suggest_glyph(issuer: &str) -> Option<usize> {
     let rules: [(&[&str], &str); 8] = [
         (&["mail", "proton", "fastmail", "outlook"], "mail"),
         (&["bank", "pay", "wallet"], "bank"),
-        (&["steam", "game", "epic", "nintendo", "playstation", "xbox", "battle.net"], "game"),
+        (
+            &[
+                "steam",
+                "game",
+                "epic",
+                "nintendo",
+                "playstation",
+                "xbox",
+                "battle.net",
+            ],
+            "game",
+        ),
         (&["git", "code", "npm", "pypi", "crates"], "code"),
         (&["coin", "crypto", "exchange", "bit"], "coin"),
         (&["aws", "cloud", "azure", "drive", "dropbox"], "cloud"),
         (&["shop", "amazon", "store", "cart"], "cart"),
         (&["vpn", "server", "host", "ssh"], "server"),
     ];
-    rules.iter().find(|(words, _)| words.iter().any(|w| s.contains(w))).and_then(|(_, g)| glyph_index(g))
+    rules
+        .iter()
+        .find(|(words, _)| words.iter().any(|w| s.contains(w)))
+        .and_then(|(_, g)| glyph_index(g))
 }
 
 #[cfg(test)]
@@ -103,8 +122,14 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(suggest_glyph("GitHub").and_then(|i| glyph_name(i as i32)), Some("code"));
-        assert_eq!(suggest_glyph("coin.z.com").and_then(|i| glyph_name(i as i32)), Some("coin"));
+        assert_eq!(
+            suggest_glyph("GitHub").and_then(|i| glyph_name(i as i32)),
+            Some("code")
+        );
+        assert_eq!(
+            suggest_glyph("coin.z.com").and_then(|i| glyph_name(i as i32)),
+            Some("coin")
+        );
         assert_eq!(suggest_glyph("Example"), None);
     }
 }

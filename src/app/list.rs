@@ -101,7 +101,11 @@ fn parse_id(s: &str) -> Option<EntryId> {
 
 fn row_for(core: &Core, entry: &Entry, now: u64, hotp: &HashMap<EntryId, String>) -> AccountRow {
     let a = &entry.account;
-    let label = if a.issuer.is_empty() { &a.name } else { &a.issuer };
+    let label = if a.issuer.is_empty() {
+        &a.name
+    } else {
+        &a.issuer
+    };
     let glyph = match &entry.meta.icon {
         Icon::Builtin(name) => glyphs::glyph_index(name).map(|i| i as i32).unwrap_or(-1),
         _ => -1,
@@ -164,7 +168,10 @@ pub(crate) fn refresh(core: &Rc<Core>) {
     let entries = vault.entries();
     adapter.set_vault_empty(entries.is_empty());
     let query = core.list.search.borrow().clone();
-    let keys: Vec<(bool, u32)> = entries.iter().map(|e| (e.meta.favourite, e.meta.order)).collect();
+    let keys: Vec<(bool, u32)> = entries
+        .iter()
+        .map(|e| (e.meta.favourite, e.meta.order))
+        .collect();
     let hotp = core.list.hotp.borrow();
     let mut shown = Vec::new();
     let mut new_rows = Vec::new();
@@ -191,7 +198,9 @@ pub(crate) fn tick(core: &Rc<Core>) {
     let shown = core.list.shown.borrow();
     let model = &core.list.model;
     for (i, id) in shown.iter().enumerate() {
-        let Some(mut row) = model.row_data(i) else { continue };
+        let Some(mut row) = model.row_data(i) else {
+            continue;
+        };
         if row.deadline > clock {
             continue;
         }
@@ -218,7 +227,9 @@ pub(crate) fn clear(core: &Core) {
 fn copy(core: &Rc<Core>, id: SharedString) {
     let Some(id) = parse_id(&id) else { return };
     let now = core.now();
-    let kind = core.with_vault(|v| v.entry(id).map(|e| e.account.kind)).flatten();
+    let kind = core
+        .with_vault(|v| v.entry(id).map(|e| e.account.kind))
+        .flatten();
     let code = match kind {
         None => return,
         Some(Kind::Hotp) => {
@@ -232,7 +243,12 @@ fn copy(core: &Rc<Core>, id: SharedString) {
             }
         }
         Some(_) => {
-            let code = core.with_vault(|v| v.entry(id).and_then(|e| crate::otp::code_at(&e.account, now).ok())).flatten();
+            let code = core
+                .with_vault(|v| {
+                    v.entry(id)
+                        .and_then(|e| crate::otp::code_at(&e.account, now).ok())
+                })
+                .flatten();
             match code {
                 Some(c) => c,
                 None => return,
@@ -287,7 +303,10 @@ fn toggle_favourite(core: &Rc<Core>, id: SharedString) {
 fn move_entry(core: &Rc<Core>, id: EntryId, delta: i32) {
     let result = core.with_vault(|v| {
         let entries = v.entries();
-        let keys: Vec<(bool, u32)> = entries.iter().map(|e| (e.meta.favourite, e.meta.order)).collect();
+        let keys: Vec<(bool, u32)> = entries
+            .iter()
+            .map(|e| (e.meta.favourite, e.meta.order))
+            .collect();
         let favs: Vec<bool> = entries.iter().map(|e| e.meta.favourite).collect();
         let displayed = rows::display_order(&keys);
         let from = entries.iter().position(|e| e.id == id)?;

@@ -4,7 +4,9 @@
 use thiserror::Error;
 use zeroize::Zeroizing;
 
-use crate::account::{Account, Algorithm, DEFAULT_PERIOD, Kind, MAX_DIGITS, MIN_DIGITS, STEAM_DIGITS};
+use crate::account::{
+    Account, Algorithm, DEFAULT_PERIOD, Kind, MAX_DIGITS, MIN_DIGITS, STEAM_DIGITS,
+};
 use crate::uri;
 
 /// Smallest secret accepted when typed by hand (80 bits, as RFC 4226 requires at least 128
@@ -101,7 +103,11 @@ impl ManualForm {
         }
         if kind == Kind::Hotp {
             let c = self.counter.trim();
-            account.counter = if c.is_empty() { 0 } else { c.parse().map_err(|_| FormError::Counter)? };
+            account.counter = if c.is_empty() {
+                0
+            } else {
+                c.parse().map_err(|_| FormError::Counter)?
+            };
         }
         Ok(account)
     }
@@ -127,7 +133,10 @@ mod tests {
     #[test]
     fn secret_checked_as_typed() {
         assert_eq!(check_secret(""), Err(FormError::NoSecret));
-        assert!(matches!(check_secret("JBSW Y3DP"), Err(FormError::SecretTooShort { bits: 40 })));
+        assert!(matches!(
+            check_secret("JBSW Y3DP"),
+            Err(FormError::SecretTooShort { bits: 40 })
+        ));
         assert_eq!(check_secret("jbsw y3dp ehpk 3pxp"), Ok(80));
         assert!(matches!(check_secret("JBSW1"), Err(FormError::Secret(_))));
     }
@@ -144,13 +153,19 @@ mod tests {
         f.digits = "8".into();
         f.algorithm = 2;
         let a = f.build().unwrap();
-        assert_eq!((a.kind, a.counter, a.digits, a.algorithm), (Kind::Hotp, 7, 8, Algorithm::Sha512));
+        assert_eq!(
+            (a.kind, a.counter, a.digits, a.algorithm),
+            (Kind::Hotp, 7, 8, Algorithm::Sha512)
+        );
 
         let mut f = form("JBSWY3DPEHPK3PXP");
         f.kind = 2;
         f.digits = "9".into();
         let a = f.build().unwrap();
-        assert_eq!((a.kind, a.digits, a.algorithm), (Kind::Steam, 5, Algorithm::Sha1));
+        assert_eq!(
+            (a.kind, a.digits, a.algorithm),
+            (Kind::Steam, 5, Algorithm::Sha1)
+        );
         assert!(crate::otp::validate(&a).is_ok());
     }
 

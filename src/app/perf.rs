@@ -16,13 +16,25 @@ pub(crate) struct PerfLog {
 }
 
 fn unix_ms() -> u128 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or(0)
 }
 
 impl PerfLog {
     pub(crate) fn open(path: Option<&Path>) -> PerfLog {
-        let file = path.and_then(|p| std::fs::OpenOptions::new().create(true).append(true).open(p).ok());
-        PerfLog { file: RefCell::new(file), ..Default::default() }
+        let file = path.and_then(|p| {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(p)
+                .ok()
+        });
+        PerfLog {
+            file: RefCell::new(file),
+            ..Default::default()
+        }
     }
 
     pub(crate) fn enabled(&self) -> bool {
@@ -52,11 +64,12 @@ impl PerfLog {
         if !self.first_frame.replace(true) {
             self.mark("first_frame_unix_ms", unix_ms());
         }
-        if list_shown {
-            if let Some(t) = self.unlock_started.take() {
-                self.mark("unlock_to_list_ms", format!("{:.1}", t.elapsed().as_secs_f64() * 1000.0));
-                self.mark("list_drawn_unix_ms", unix_ms());
-            }
+        if list_shown && let Some(t) = self.unlock_started.take() {
+            self.mark(
+                "unlock_to_list_ms",
+                format!("{:.1}", t.elapsed().as_secs_f64() * 1000.0),
+            );
+            self.mark("list_drawn_unix_ms", unix_ms());
         }
     }
 

@@ -33,7 +33,10 @@ pub fn code_view(account: &Account, unix: u64) -> CodeView {
     };
     CodeView {
         spoken: code.as_deref().map(spoken).unwrap_or_default(),
-        code: code.as_deref().map(otp::group).unwrap_or_else(|| NO_CODE.to_owned()),
+        code: code
+            .as_deref()
+            .map(otp::group)
+            .unwrap_or_else(|| NO_CODE.to_owned()),
         next: next.as_deref().map(otp::group).unwrap_or_default(),
         expires,
     }
@@ -59,7 +62,9 @@ pub fn clipboard_text(grouped: &str) -> String {
 /// True when every word of `query` occurs in the issuer or the name (case-insensitive).
 pub fn matches(query: &str, issuer: &str, name: &str) -> bool {
     let hay = format!("{}\u{1f}{}", issuer.to_lowercase(), name.to_lowercase());
-    query.split_whitespace().all(|w| hay.contains(&w.to_lowercase()))
+    query
+        .split_whitespace()
+        .all(|w| hay.contains(&w.to_lowercase()))
 }
 
 /// Display order: favourites first, then the user's order. Returns indices into `items`
@@ -74,7 +79,12 @@ pub fn display_order(items: &[(bool, u32)]) -> Vec<usize> {
 /// *displayed* list. `displayed` is the vault-order index of each displayed row. Moving past the
 /// ends or across the favourites boundary is clamped to the row's neighbour; `None` when
 /// nothing moves.
-pub fn move_target(displayed: &[usize], favourites: &[bool], from: usize, delta: i32) -> Option<usize> {
+pub fn move_target(
+    displayed: &[usize],
+    favourites: &[bool],
+    from: usize,
+    delta: i32,
+) -> Option<usize> {
     let pos = displayed.iter().position(|&v| v == from)?;
     let target = pos as i64 + delta as i64;
     if target < 0 || target >= displayed.len() as i64 {
@@ -110,7 +120,10 @@ mod tests {
         let w = code_view(&a, 60);
         assert_eq!(w.expires, Some(90));
         assert_ne!(w.code, v.code);
-        assert_eq!(v.next, w.code, "the next code shown before the boundary is the code after it");
+        assert_eq!(
+            v.next, w.code,
+            "the next code shown before the boundary is the code after it"
+        );
         assert_eq!(code_view(&a, 30).code, v.code);
     }
 
@@ -156,7 +169,10 @@ mod tests {
         assert!(matches("git ALI", "GitHub", "alice"));
         assert!(matches("z.com", "coin.z.com", ""));
         assert!(!matches("bob", "GitHub", "alice"));
-        assert!(!matches("hubal", "GitHub", "alice"), "words do not run across issuer and name");
+        assert!(
+            !matches("hubal", "GitHub", "alice"),
+            "words do not run across issuer and name"
+        );
     }
 
     #[test]
@@ -171,7 +187,11 @@ mod tests {
         let favs = [false, true, false, true];
         let shown = [1, 3, 0, 2];
         assert_eq!(move_target(&shown, &favs, 3, -1), Some(1));
-        assert_eq!(move_target(&shown, &favs, 3, 1), None, "a favourite does not move below the rest");
+        assert_eq!(
+            move_target(&shown, &favs, 3, 1),
+            None,
+            "a favourite does not move below the rest"
+        );
         assert_eq!(move_target(&shown, &favs, 0, 1), Some(2));
         assert_eq!(move_target(&shown, &favs, 2, 1), None);
         assert_eq!(move_target(&shown, &favs, 1, -1), None);

@@ -186,7 +186,10 @@ fn start_camera(core: &Rc<Core>) {
     let feed = {
         let scanner = core.scan.scanner.borrow();
         let Some(s) = scanner.as_ref() else { return };
-        CameraFeed { sink: s.sink(), poster: core.poster() }
+        CameraFeed {
+            sink: s.sink(),
+            poster: core.poster(),
+        }
     };
     let mut camera = core.scan.camera.borrow_mut();
     let Some(cam) = camera.as_mut() else {
@@ -212,10 +215,10 @@ fn camera_failed(core: &Rc<Core>, e: &CameraError) {
 }
 
 fn stop_camera(core: &Core) {
-    if core.scan.camera_running.replace(false) {
-        if let Some(cam) = core.scan.camera.borrow_mut().as_mut() {
-            cam.stop();
-        }
+    if core.scan.camera_running.replace(false)
+        && let Some(cam) = core.scan.camera.borrow_mut().as_mut()
+    {
+        cam.stop();
     }
 }
 
@@ -243,7 +246,10 @@ pub fn feed_frame(core: &Rc<Core>, frame: Frame) {
     ensure_scanner(core);
     let feed = {
         let scanner = core.scan.scanner.borrow();
-        scanner.as_ref().map(|s| CameraFeed { sink: s.sink(), poster: core.poster() })
+        scanner.as_ref().map(|s| CameraFeed {
+            sink: s.sink(),
+            poster: core.poster(),
+        })
     };
     if let Some(feed) = feed {
         feed.push(frame);
@@ -266,14 +272,27 @@ fn on_event(core: &Rc<Core>, event: ScanEvent) {
                     stop(core);
                     super::edit::open_new(core, account);
                 }
-                Classified::InvalidAccount(reason) => set_message(core, Msg::NotAccount, reason, true),
-                Classified::GoogleMigration(t) => super::import::start_from_scan(core, Classified::GoogleMigration(t)),
-                Classified::MonbanTransfer(t) => super::import::start_from_scan(core, Classified::MonbanTransfer(t)),
+                Classified::InvalidAccount(reason) => {
+                    set_message(core, Msg::NotAccount, reason, true)
+                }
+                Classified::GoogleMigration(t) => {
+                    super::import::start_from_scan(core, Classified::GoogleMigration(t))
+                }
+                Classified::MonbanTransfer(t) => {
+                    super::import::start_from_scan(core, Classified::MonbanTransfer(t))
+                }
                 Classified::Backup(_) => set_message(core, Msg::Backup, "", true),
                 Classified::Other(text) => {
                     let t = text.trim().to_ascii_lowercase();
-                    let link = t.starts_with("http://") || t.starts_with("https://") || t.starts_with("www.");
-                    set_message(core, if link { Msg::WebLink } else { Msg::PlainText }, "", true);
+                    let link = t.starts_with("http://")
+                        || t.starts_with("https://")
+                        || t.starts_with("www.");
+                    set_message(
+                        core,
+                        if link { Msg::WebLink } else { Msg::PlainText },
+                        "",
+                        true,
+                    );
                 }
             }
         }
@@ -345,11 +364,35 @@ enum Dialog {
 /// GTK/portal libraries; without one the view shows the in-app path field.
 fn native_file_dialog() -> Dialog {
     let candidates: &[(&str, &[&str])] = if cfg!(target_os = "macos") {
-        &[("osascript", &["-e", "POSIX path of (choose file of type {\"public.image\"} with prompt \"Choose a QR code image\")"])]
-    } else if cfg!(all(unix, not(target_os = "android"), not(target_os = "ios"))) {
+        &[(
+            "osascript",
+            &[
+                "-e",
+                "POSIX path of (choose file of type {\"public.image\"} with prompt \"Choose a QR code image\")",
+            ],
+        )]
+    } else if cfg!(all(
+        unix,
+        not(target_os = "android"),
+        not(target_os = "ios")
+    )) {
         &[
-            ("zenity", &["--file-selection", "--title=Choose a QR code image", "--file-filter=Images | *.png *.jpg *.jpeg *.webp *.gif *.bmp *.tif *.tiff"]),
-            ("kdialog", &["--getopenfilename", ".", "image/png image/jpeg image/webp image/gif image/bmp image/tiff"]),
+            (
+                "zenity",
+                &[
+                    "--file-selection",
+                    "--title=Choose a QR code image",
+                    "--file-filter=Images | *.png *.jpg *.jpeg *.webp *.gif *.bmp *.tif *.tiff",
+                ],
+            ),
+            (
+                "kdialog",
+                &[
+                    "--getopenfilename",
+                    ".",
+                    "image/png image/jpeg image/webp image/gif image/bmp image/tiff",
+                ],
+            ),
         ]
     } else {
         &[]
@@ -358,7 +401,11 @@ fn native_file_dialog() -> Dialog {
         match std::process::Command::new(program).args(*args).output() {
             Ok(out) if out.status.success() => {
                 let path = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-                return if path.is_empty() { Dialog::Cancelled } else { Dialog::Chosen(PathBuf::from(path)) };
+                return if path.is_empty() {
+                    Dialog::Cancelled
+                } else {
+                    Dialog::Chosen(PathBuf::from(path))
+                };
             }
             Ok(_) => return Dialog::Cancelled,
             Err(_) => continue,
@@ -385,7 +432,9 @@ fn read_clipboard() -> Option<Pasted> {
             }
         }
         let img = board.get_image().ok()?;
-        let frame = camera::frame_from_rgba_on_white(&img.bytes, img.width, img.height, img.width * 4).ok()?;
+        let frame =
+            camera::frame_from_rgba_on_white(&img.bytes, img.width, img.height, img.width * 4)
+                .ok()?;
         Some(Pasted::Image(frame))
     }
     #[cfg(any(target_os = "android", target_os = "ios"))]
@@ -426,7 +475,13 @@ mod tests {
 
     #[test]
     fn preview_shrinks_by_whole_steps() {
-        let f = Frame::new(1280, 720, 1280, (0..1280 * 720).map(|i| (i % 251) as u8).collect()).unwrap();
+        let f = Frame::new(
+            1280,
+            720,
+            1280,
+            (0..1280 * 720).map(|i| (i % 251) as u8).collect(),
+        )
+        .unwrap();
         let b = preview_buffer(&f, 640);
         assert_eq!((b.width(), b.height()), (640, 360));
         assert_eq!(b.as_slice()[1].r, f.get(2, 0));

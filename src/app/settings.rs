@@ -17,7 +17,10 @@ pub const CLIPBOARD_CHOICES: [u64; 5] = [15, 30, 60, 120, 0];
 #[derive(Debug, Error)]
 pub enum Error {
     #[error("cannot save the settings to {}: {source}", path.display())]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// Light/dark choice.
@@ -46,7 +49,13 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { auto_lock_secs: 60, clipboard_clear_secs: 30, theme: ThemeChoice::System, show_next_code: true, keypad: false }
+        Settings {
+            auto_lock_secs: 60,
+            clipboard_clear_secs: 30,
+            theme: ThemeChoice::System,
+            show_next_code: true,
+            keypad: false,
+        }
     }
 }
 
@@ -60,12 +69,18 @@ impl Settings {
 
     /// Reads settings; a missing or unreadable file gives the defaults.
     pub fn load(path: &Path) -> Settings {
-        std::fs::read(path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
+        std::fs::read(path)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
     }
 
     /// Writes settings (through a temporary file renamed into place).
     pub fn save(&self, path: &Path) -> Result<(), Error> {
-        let err = |source| Error::Write { path: path.to_owned(), source };
+        let err = |source| Error::Write {
+            path: path.to_owned(),
+            source,
+        };
         let json = serde_json::to_vec_pretty(self).map_err(|e| err(std::io::Error::other(e)))?;
         let mut tmp = path.as_os_str().to_owned();
         tmp.push(".tmp");
@@ -92,20 +107,27 @@ impl Settings {
         if self.clipboard_clear_secs == 0 {
             return CLIPBOARD_CHOICES.len() - 1;
         }
-        nearest(&CLIPBOARD_CHOICES[..CLIPBOARD_CHOICES.len() - 1], self.clipboard_clear_secs)
+        nearest(
+            &CLIPBOARD_CHOICES[..CLIPBOARD_CHOICES.len() - 1],
+            self.clipboard_clear_secs,
+        )
     }
 
     pub fn set_auto_lock_index(&mut self, i: i32) {
-        self.auto_lock_secs = AUTO_LOCK_CHOICES[(i.max(0) as usize).min(AUTO_LOCK_CHOICES.len() - 1)];
+        self.auto_lock_secs =
+            AUTO_LOCK_CHOICES[(i.max(0) as usize).min(AUTO_LOCK_CHOICES.len() - 1)];
     }
 
     pub fn set_clipboard_index(&mut self, i: i32) {
-        self.clipboard_clear_secs = CLIPBOARD_CHOICES[(i.max(0) as usize).min(CLIPBOARD_CHOICES.len() - 1)];
+        self.clipboard_clear_secs =
+            CLIPBOARD_CHOICES[(i.max(0) as usize).min(CLIPBOARD_CHOICES.len() - 1)];
     }
 }
 
 fn nearest(choices: &[u64], v: u64) -> usize {
-    (0..choices.len()).min_by_key(|&i| choices[i].abs_diff(v)).unwrap_or(0)
+    (0..choices.len())
+        .min_by_key(|&i| choices[i].abs_diff(v))
+        .unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -40,7 +40,8 @@ pub(crate) fn apply(core: &Rc<Core>) {
     s.set_show_next_code(st.show_next_code);
     s.set_theme(theme_mode(st.theme));
     ui.global::<Theme>().set_mode(theme_mode(st.theme));
-    ui.global::<ListAdapter>().set_show_next_code(st.show_next_code);
+    ui.global::<ListAdapter>()
+        .set_show_next_code(st.show_next_code);
     ui.invoke_apply_theme();
 }
 

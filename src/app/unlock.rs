@@ -63,10 +63,15 @@ pub(crate) fn backoff_active(core: &Core) -> bool {
 
 /// Re-reads the backoff wait (locked only) and shows it. Returns whether a wait is running.
 pub(crate) fn refresh_backoff(core: &Core) -> bool {
-    let wait = if core.is_unlocked() { 0 } else { vault::backoff_status(&core.vault_path, core.now()).unwrap_or(0) };
+    let wait = if core.is_unlocked() {
+        0
+    } else {
+        vault::backoff_status(&core.vault_path, core.now()).unwrap_or(0)
+    };
     core.unlock.backoff.set(wait);
     if let Some(ui) = core.ui() {
-        ui.global::<UnlockAdapter>().set_backoff_seconds(wait.min(i32::MAX as u64) as i32);
+        ui.global::<UnlockAdapter>()
+            .set_backoff_seconds(wait.min(i32::MAX as u64) as i32);
     }
     wait > 0
 }
@@ -86,7 +91,12 @@ fn unlock(core: &Rc<Core>, passcode: SharedString) {
     set_error(core, Msg::None, "");
     set_busy(core, true);
     core.perf.unlock_started();
-    let (path, now, options, poster) = (core.vault_path.clone(), core.now(), core.open_options, core.poster());
+    let (path, now, options, poster) = (
+        core.vault_path.clone(),
+        core.now(),
+        core.open_options,
+        core.poster(),
+    );
     std::thread::Builder::new()
         .name("monban-unlock".into())
         .spawn(move || {
@@ -112,12 +122,21 @@ fn create(core: &Rc<Core>, first: SharedString, second: SharedString) {
         return;
     }
     if passcode.chars().count() < vault::MIN_PASSCODE_LEN {
-        set_error(core, Msg::PasscodeShort, vault::MIN_PASSCODE_LEN.to_string());
+        set_error(
+            core,
+            Msg::PasscodeShort,
+            vault::MIN_PASSCODE_LEN.to_string(),
+        );
         return;
     }
     set_error(core, Msg::None, "");
     set_busy(core, true);
-    let (path, now, options, poster) = (core.vault_path.clone(), core.now(), core.open_options, core.poster());
+    let (path, now, options, poster) = (
+        core.vault_path.clone(),
+        core.now(),
+        core.open_options,
+        core.poster(),
+    );
     std::thread::Builder::new()
         .name("monban-create".into())
         .spawn(move || {
@@ -142,7 +161,10 @@ fn finished(core: &Rc<Core>, result: vault::Result<Vault>) {
         }
         Err(e) => {
             let (msg, arg) = match &e {
-                vault::Error::WrongPasscode => (Msg::WrongPasscode, vault::failed_attempts(&core.vault_path).to_string()),
+                vault::Error::WrongPasscode => (
+                    Msg::WrongPasscode,
+                    vault::failed_attempts(&core.vault_path).to_string(),
+                ),
                 vault::Error::Backoff { .. } => (Msg::None, String::new()),
                 vault::Error::Locked => (Msg::VaultInUse, String::new()),
                 vault::Error::PasscodeTooShort { min } => (Msg::PasscodeShort, min.to_string()),

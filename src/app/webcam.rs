@@ -38,7 +38,8 @@ impl CameraSource for Webcam {
 /// A refused device (EACCES on Linux, TCC on macOS) is a permission problem the user can fix.
 fn classify(reason: &str) -> CameraError {
     let lower = reason.to_lowercase();
-    if lower.contains("permission") || lower.contains("denied") || lower.contains("not authorized") {
+    if lower.contains("permission") || lower.contains("denied") || lower.contains("not authorized")
+    {
         CameraError::PermissionDenied
     } else {
         CameraError::Unavailable(reason.to_owned())
@@ -51,7 +52,13 @@ mod tests {
 
     #[test]
     fn permission_errors_are_told_apart() {
-        assert_eq!(classify("cannot open camera 0: Permission denied (os error 13)"), CameraError::PermissionDenied);
-        assert!(matches!(classify("cannot open camera 0: No such device"), CameraError::Unavailable(_)));
+        assert_eq!(
+            classify("cannot open camera 0: Permission denied (os error 13)"),
+            CameraError::PermissionDenied
+        );
+        assert!(matches!(
+            classify("cannot open camera 0: No such device"),
+            CameraError::Unavailable(_)
+        ));
     }
 }
