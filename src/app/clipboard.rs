@@ -21,7 +21,10 @@ pub trait Clipboard {
 
 #[cfg(not(any(target_os = "android", target_os = "ios")))]
 enum Command {
-    Set { code: Zeroizing<String>, clear_after: Duration },
+    Set {
+        code: Zeroizing<String>,
+        clear_after: Duration,
+    },
 }
 
 #[cfg(not(any(target_os = "android", target_os = "ios")))]
@@ -42,7 +45,9 @@ impl DesktopClipboard {
         thread::Builder::new()
             .name("monban-clipboard".into())
             .spawn(move || {
-                let Ok(mut board) = arboard::Clipboard::new() else { return };
+                let Ok(mut board) = arboard::Clipboard::new() else {
+                    return;
+                };
                 // The code waiting to be cleared and when.
                 let mut pending: Option<(Zeroizing<String>, Instant)> = None;
                 loop {
@@ -63,11 +68,15 @@ impl DesktopClipboard {
                     match msg {
                         Some(Command::Set { code, clear_after }) => {
                             let _ = set_text(&mut board, &code);
-                            pending = (!clear_after.is_zero()).then(|| (code, Instant::now() + clear_after));
+                            pending = (!clear_after.is_zero())
+                                .then(|| (code, Instant::now() + clear_after));
                         }
                         None => {
                             if let Some((code, _)) = pending.take() {
-                                let still = board.get_text().map(|t| Zeroizing::new(t) == code).unwrap_or(false);
+                                let still = board
+                                    .get_text()
+                                    .map(|t| Zeroizing::new(t) == code)
+                                    .unwrap_or(false);
                                 if still {
                                     let _ = board.clear();
                                 }
@@ -76,7 +85,9 @@ impl DesktopClipboard {
                     }
                 }
             })
-            .map_err(|e| arboard::Error::Unknown { description: e.to_string() })?;
+            .map_err(|e| arboard::Error::Unknown {
+                description: e.to_string(),
+            })?;
         Ok(DesktopClipboard { tx })
     }
 }
@@ -98,7 +109,10 @@ fn set_text(board: &mut arboard::Clipboard, text: &str) -> Result<(), arboard::E
 #[cfg(not(any(target_os = "android", target_os = "ios")))]
 impl Clipboard for DesktopClipboard {
     fn set_code(&self, code: &str, clear_after: Duration) {
-        let _ = self.tx.send(Command::Set { code: Zeroizing::new(code.to_owned()), clear_after });
+        let _ = self.tx.send(Command::Set {
+            code: Zeroizing::new(code.to_owned()),
+            clear_after,
+        });
     }
 }
 
@@ -124,7 +138,9 @@ impl RecordingClipboard {
 
 impl Clipboard for RecordingClipboard {
     fn set_code(&self, code: &str, clear_after: Duration) {
-        self.copied.borrow_mut().push((code.to_owned(), clear_after));
+        self.copied
+            .borrow_mut()
+            .push((code.to_owned(), clear_after));
     }
 }
 
@@ -144,6 +160,9 @@ mod tests {
         c.set_code("123456", Duration::from_secs(30));
         c.set_code("654321", Duration::ZERO);
         assert_eq!(c.last().as_deref(), Some("654321"));
-        assert_eq!(c.copied()[0], ("123456".to_owned(), Duration::from_secs(30)));
+        assert_eq!(
+            c.copied()[0],
+            ("123456".to_owned(), Duration::from_secs(30))
+        );
     }
 }

@@ -30,8 +30,8 @@ mod edit;
 pub mod glyphs;
 pub mod lifecycle;
 mod list;
-mod perf;
 pub mod manual;
+mod perf;
 pub mod rows;
 pub mod scan;
 pub mod settings;
@@ -123,7 +123,8 @@ impl App {
         if core.perf.enabled() {
             let weak = Rc::downgrade(&core);
             let _ = window.window().set_rendering_notifier(move |state, _| {
-                if let (slint::RenderingState::AfterRendering, Some(core)) = (state, weak.upgrade()) {
+                if let (slint::RenderingState::AfterRendering, Some(core)) = (state, weak.upgrade())
+                {
                     core.perf.frame_drawn(core.screen() == Screen::List);
                 }
             });

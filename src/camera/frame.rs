@@ -10,8 +10,16 @@ pub enum FrameError {
     Empty { width: usize, height: usize },
     #[error("row stride {stride} is smaller than the width {width}")]
     StrideTooSmall { width: usize, stride: usize },
-    #[error("frame buffer holds {got} bytes, {needed} needed for {width}×{height} with stride {stride}")]
-    TooShort { width: usize, height: usize, stride: usize, needed: usize, got: usize },
+    #[error(
+        "frame buffer holds {got} bytes, {needed} needed for {width}×{height} with stride {stride}"
+    )]
+    TooShort {
+        width: usize,
+        height: usize,
+        stride: usize,
+        needed: usize,
+        got: usize,
+    },
 }
 
 /// An 8-bit luma image. Row `y` starts at `y * stride`; bytes between `width` and `stride`
@@ -26,7 +34,12 @@ pub struct Frame {
 
 impl Frame {
     /// Wraps a luma plane, checking that it is large enough. The last row may omit its padding.
-    pub fn new(width: usize, height: usize, stride: usize, luma: Vec<u8>) -> Result<Self, FrameError> {
+    pub fn new(
+        width: usize,
+        height: usize,
+        stride: usize,
+        luma: Vec<u8>,
+    ) -> Result<Self, FrameError> {
         if width == 0 || height == 0 {
             return Err(FrameError::Empty { width, height });
         }
@@ -38,9 +51,20 @@ impl Frame {
             .and_then(|n| n.checked_add(width))
             .unwrap_or(usize::MAX);
         if luma.len() < needed {
-            return Err(FrameError::TooShort { width, height, stride, needed, got: luma.len() });
+            return Err(FrameError::TooShort {
+                width,
+                height,
+                stride,
+                needed,
+                got: luma.len(),
+            });
         }
-        Ok(Frame { width, height, stride, luma })
+        Ok(Frame {
+            width,
+            height,
+            stride,
+            luma,
+        })
     }
 
     /// A tightly packed frame (stride = width).
@@ -79,13 +103,22 @@ impl Frame {
         for y in 0..self.height {
             out.extend_from_slice(self.row(y));
         }
-        Frame { width: self.width, height: self.height, stride: self.width, luma: out }
+        Frame {
+            width: self.width,
+            height: self.height,
+            stride: self.width,
+            luma: out,
+        }
     }
 }
 
 impl std::fmt::Debug for Frame {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Frame({}×{}, stride {})", self.width, self.height, self.stride)
+        write!(
+            f,
+            "Frame({}×{}, stride {})",
+            self.width, self.height, self.stride
+        )
     }
 }
 
@@ -95,9 +128,18 @@ mod tests {
 
     #[test]
     fn checks_sizes() {
-        assert!(matches!(Frame::new(0, 1, 1, vec![]), Err(FrameError::Empty { .. })));
-        assert!(matches!(Frame::new(4, 1, 3, vec![0; 4]), Err(FrameError::StrideTooSmall { .. })));
-        assert!(matches!(Frame::new(4, 2, 8, vec![0; 11]), Err(FrameError::TooShort { .. })));
+        assert!(matches!(
+            Frame::new(0, 1, 1, vec![]),
+            Err(FrameError::Empty { .. })
+        ));
+        assert!(matches!(
+            Frame::new(4, 1, 3, vec![0; 4]),
+            Err(FrameError::StrideTooSmall { .. })
+        ));
+        assert!(matches!(
+            Frame::new(4, 2, 8, vec![0; 11]),
+            Err(FrameError::TooShort { .. })
+        ));
         // last row may omit padding
         assert!(Frame::new(4, 2, 8, vec![0; 12]).is_ok());
     }

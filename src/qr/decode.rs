@@ -83,10 +83,18 @@ type Pass = fn(&Gray, &Gray) -> Vec<Hit>;
 /// (see `benches/qr.md`).
 const FALLBACKS: &[(&str, Pass)] = &[
     // Cheap rxing retries first (well under 1 ms each on typical photos).
-    ("rxing-global", |gray, _| rxing_pass(gray, Binz::Global, true)),
-    ("rxing-halved", |gray, _| rxing_pass(&gray.shrink(2), Binz::Hybrid, true)),
-    ("rxing-mirrored", |gray, _| rxing_pass(&gray.mirrored(), Binz::Hybrid, true)),
-    ("rxing-padded-global", |gray, _| rxing_pass(&padded(gray), Binz::Global, true)),
+    ("rxing-global", |gray, _| {
+        rxing_pass(gray, Binz::Global, true)
+    }),
+    ("rxing-halved", |gray, _| {
+        rxing_pass(&gray.shrink(2), Binz::Hybrid, true)
+    }),
+    ("rxing-mirrored", |gray, _| {
+        rxing_pass(&gray.mirrored(), Binz::Hybrid, true)
+    }),
+    ("rxing-padded-global", |gray, _| {
+        rxing_pass(&padded(gray), Binz::Global, true)
+    }),
     // A local-mean threshold (what zxing-cpp binarizes with by default; rxing has only its
     // hybrid and global binarizers). Reads nothing unique on the dev set but is cheap and
     // fails differently: a hedge for photos we have not seen.
@@ -95,8 +103,12 @@ const FALLBACKS: &[(&str, Pass)] = &[
         rxing_pass(&Gray::from_mask(base.w, base.h, &m), Binz::Global, false)
     }),
     // Then rqrr, whose detector fails on different photos than ZXing's, and enlargements.
-    ("rqrr-adaptive", |_, base| rqrr_mask(base, &base.adaptive(radius(base), 6))),
-    ("rxing-upscaled", |_, base| rxing_pass(&upscaled(base), Binz::Hybrid, true)),
+    ("rqrr-adaptive", |_, base| {
+        rqrr_mask(base, &base.adaptive(radius(base), 6))
+    }),
+    ("rxing-upscaled", |_, base| {
+        rxing_pass(&upscaled(base), Binz::Hybrid, true)
+    }),
     ("rqrr-upscaled-adaptive", |_, base| {
         let up = upscaled(base);
         rqrr_mask(&up, &up.adaptive(radius(&up), 6))
@@ -112,13 +124,17 @@ const FALLBACKS: &[(&str, Pass)] = &[
 /// cheaper pass had not); kept runnable for the benchmark's matrix so the choice can be
 /// re-checked on new photos.
 const CANDIDATES: &[(&str, Pass)] = &[
-    ("rxing-padded", |gray, _| rxing_pass(&padded(gray), Binz::Hybrid, true)),
+    ("rxing-padded", |gray, _| {
+        rxing_pass(&padded(gray), Binz::Hybrid, true)
+    }),
     ("rxing-padded-otsu", |gray, _| {
         let p = padded(gray);
         let m = p.threshold(p.otsu_level());
         rxing_pass(&Gray::from_mask(p.w, p.h, &m), Binz::Global, false)
     }),
-    ("rxing-stretched", |_, base| rxing_pass(&base.stretched(), Binz::Hybrid, true)),
+    ("rxing-stretched", |_, base| {
+        rxing_pass(&base.stretched(), Binz::Hybrid, true)
+    }),
     ("rqrr-stretch-otsu", |_, base| {
         let s = base.stretched();
         rqrr_mask(&s, &s.threshold(s.otsu_level()))
@@ -133,13 +149,19 @@ const CANDIDATES: &[(&str, Pass)] = &[
 ];
 
 fn base_for_fallbacks(gray: &Gray) -> Gray {
-    if gray.w.max(gray.h) > 1200 { gray.fit(1000) } else { gray.clone() }
+    if gray.w.max(gray.h) > 1200 {
+        gray.fit(1000)
+    } else {
+        gray.clone()
+    }
 }
 
 /// Names of the first pass and every fallback pass (for the benchmark's per-pass matrix).
 #[doc(hidden)]
 pub fn pass_names() -> Vec<&'static str> {
-    std::iter::once("rxing").chain(FALLBACKS.iter().chain(CANDIDATES).map(|p| p.0)).collect()
+    std::iter::once("rxing")
+        .chain(FALLBACKS.iter().chain(CANDIDATES).map(|p| p.0))
+        .collect()
 }
 
 /// Runs one named pass alone (for the benchmark's per-pass matrix).
@@ -147,7 +169,10 @@ pub fn pass_names() -> Vec<&'static str> {
 pub fn run_pass(frame: &Frame, name: &str) -> Vec<Payload> {
     let gray = Gray::from_frame(frame);
     if name == "rxing" {
-        return guarded(|| rxing_pass(&gray, Binz::Hybrid, true)).into_iter().map(|h| h.payload).collect();
+        return guarded(|| rxing_pass(&gray, Binz::Hybrid, true))
+            .into_iter()
+            .map(|h| h.payload)
+            .collect();
     }
     let base = base_for_fallbacks(&gray);
     FALLBACKS

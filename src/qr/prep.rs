@@ -97,9 +97,14 @@ impl Gray {
         let w = self.w + 2 * b;
         let mut px = vec![255u8; w * (self.h + 2 * b)];
         for y in 0..self.h {
-            px[(y + b) * w + b..(y + b) * w + b + self.w].copy_from_slice(&self.px[y * self.w..(y + 1) * self.w]);
+            px[(y + b) * w + b..(y + b) * w + b + self.w]
+                .copy_from_slice(&self.px[y * self.w..(y + 1) * self.w]);
         }
-        Gray { w, h: self.h + 2 * b, px }
+        Gray {
+            w,
+            h: self.h + 2 * b,
+            px,
+        }
     }
 
     /// Nearest-neighbour enlargement by an integer factor (keeps module edges sharp).
@@ -110,12 +115,19 @@ impl Gray {
         let w = self.w * f;
         let mut px = Vec::with_capacity(w * self.h * f);
         for y in 0..self.h {
-            let row: Vec<u8> = self.px[y * self.w..(y + 1) * self.w].iter().flat_map(|&v| std::iter::repeat_n(v, f)).collect();
+            let row: Vec<u8> = self.px[y * self.w..(y + 1) * self.w]
+                .iter()
+                .flat_map(|&v| std::iter::repeat_n(v, f))
+                .collect();
             for _ in 0..f {
                 px.extend_from_slice(&row);
             }
         }
-        Gray { w, h: self.h * f, px }
+        Gray {
+            w,
+            h: self.h * f,
+            px,
+        }
     }
 
     pub fn inverted(&self) -> Gray {

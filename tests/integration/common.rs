@@ -33,7 +33,11 @@ pub fn monban() -> Command {
 
 /// Runs a command and returns (status ok, stdout, stderr) as strings.
 pub fn run(mut c: Command) -> (bool, String, String) {
-    let Output { status, stdout, stderr } = c.output().expect("spawn");
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = c.output().expect("spawn");
     (
         status.success(),
         String::from_utf8_lossy(&stdout).into_owned(),

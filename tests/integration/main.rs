@@ -10,7 +10,7 @@ mod proof; // fuzz-adjacent property tests, full disk, tamper, secret leaks, off
 mod qr; // decoder on the dev photo set, synthetic frames, encode/decode round trips
 mod transfer; // transfer formats, backups, importers, export/import CLI
 #[cfg(feature = "gui")]
-mod ui_transfer; // export/import/backup/settings screens, two apps moving accounts (issue 7)
-mod vault; // vault format, tamper, crash safety, vault CLI
+mod ui;
 #[cfg(feature = "gui")]
-mod ui; // the app on Slint's testing backend; the real binary under Xvfb
+mod ui_transfer; // export/import/backup/settings screens, two apps moving accounts (issue 7)
+mod vault; // vault format, tamper, crash safety, vault CLI // the app on Slint's testing backend; the real binary under Xvfb

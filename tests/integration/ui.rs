@@ -14,7 +14,8 @@ use std::time::Duration;
 use i_slint_backend_testing::{ElementHandle, mock_elapsed_time};
 use monban::app::clipboard::RecordingClipboard;
 use monban::app::{
-    AccountRow, App, AppOptions, AppState, EditAdapter, ListAdapter, ManualClock, Msg, ScanAdapter, Screen, UnlockAdapter,
+    AccountRow, App, AppOptions, AppState, EditAdapter, ListAdapter, ManualClock, Msg, ScanAdapter,
+    Screen, UnlockAdapter,
 };
 use monban::vault::{KdfParams, OpenOptions, Vault};
 use slint::platform::PointerEventButton;
@@ -42,7 +43,8 @@ fn harness(with_vault: bool) -> Harness {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ui.vault");
     if with_vault {
-        let mut v = Vault::create_with(&path, PASSCODE, KdfParams::TEST_LIGHT, T0, &light()).unwrap();
+        let mut v =
+            Vault::create_with(&path, PASSCODE, KdfParams::TEST_LIGHT, T0, &light()).unwrap();
         monban::app::demo::fill_sample(&mut v, T0).unwrap();
         v.lock();
     }
@@ -59,14 +61,23 @@ fn harness(with_vault: bool) -> Harness {
     })
     .unwrap();
     app.window().show().unwrap();
-    Harness { _dir: dir, path, clock, clipboard, app }
+    Harness {
+        _dir: dir,
+        path,
+        clock,
+        clipboard,
+        app,
+    }
 }
 
 impl Harness {
     /// A tall window, so long forms fit without scrolling (the element query only sees what
     /// is inside the visible area).
     fn tall(&self) {
-        self.app.window().window().set_size(slint::LogicalSize::new(400.0, 1800.0));
+        self.app
+            .window()
+            .window()
+            .set_size(slint::LogicalSize::new(400.0, 1800.0));
     }
 
     fn screen(&self) -> Screen {
@@ -74,21 +85,29 @@ impl Harness {
     }
 
     fn find(&self, label: &str) -> ElementHandle {
-        let found: Vec<_> = ElementHandle::find_by_accessible_label(self.app.window(), label).collect();
+        let found: Vec<_> =
+            ElementHandle::find_by_accessible_label(self.app.window(), label).collect();
         if found.is_empty() {
-            let labels: Vec<String> = i_slint_backend_testing::ElementQuery::from_root(self.app.window())
-                .match_descendants()
-                .find_all()
-                .iter()
-                .filter_map(|e| e.accessible_label().filter(|l| !l.is_empty()).map(|l| l.to_string()))
-                .collect();
+            let labels: Vec<String> =
+                i_slint_backend_testing::ElementQuery::from_root(self.app.window())
+                    .match_descendants()
+                    .find_all()
+                    .iter()
+                    .filter_map(|e| {
+                        e.accessible_label()
+                            .filter(|l| !l.is_empty())
+                            .map(|l| l.to_string())
+                    })
+                    .collect();
             panic!("no element labelled {label:?}; labelled elements: {labels:?}");
         }
         found.into_iter().next().unwrap()
     }
 
     fn exists(&self, label: &str) -> bool {
-        ElementHandle::find_by_accessible_label(self.app.window(), label).next().is_some()
+        ElementHandle::find_by_accessible_label(self.app.window(), label)
+            .next()
+            .is_some()
     }
 
     fn click(&self, label: &str) {
@@ -99,13 +118,18 @@ impl Harness {
     /// Types into the text field labelled `label` (not the caption beside it).
     fn type_into(&self, label: &str, text: &str) {
         let field = ElementHandle::find_by_accessible_label(self.app.window(), label)
-            .find(|e| e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::TextInput))
+            .find(|e| {
+                e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::TextInput)
+            })
             .unwrap_or_else(|| panic!("no text field labelled {label:?}"));
         field.set_accessible_value(text);
     }
 
     fn wait(&self, what: &str, done: impl FnMut(&App) -> bool) {
-        assert!(self.app.pump_until(Duration::from_secs(30), done), "timed out waiting for {what}");
+        assert!(
+            self.app.pump_until(Duration::from_secs(30), done),
+            "timed out waiting for {what}"
+        );
     }
 
     fn unlock(&self) {
@@ -125,11 +149,19 @@ impl Harness {
     }
 
     fn rows(&self) -> Vec<AccountRow> {
-        self.app.window().global::<ListAdapter>().get_accounts().iter().collect()
+        self.app
+            .window()
+            .global::<ListAdapter>()
+            .get_accounts()
+            .iter()
+            .collect()
     }
 
     fn row(&self, issuer: &str) -> AccountRow {
-        self.rows().into_iter().find(|r| r.issuer == issuer).unwrap_or_else(|| panic!("no row {issuer}"))
+        self.rows()
+            .into_iter()
+            .find(|r| r.issuer == issuer)
+            .unwrap_or_else(|| panic!("no row {issuer}"))
     }
 
     fn vault(&self) -> Vault {
@@ -138,7 +170,10 @@ impl Harness {
 }
 
 fn code_of(issuer: &str, unix: u64) -> String {
-    let (account, _, _) = monban::app::demo::sample_accounts().into_iter().find(|(a, _, _)| a.issuer == issuer).unwrap();
+    let (account, _, _) = monban::app::demo::sample_accounts()
+        .into_iter()
+        .find(|(a, _, _)| a.issuer == issuer)
+        .unwrap();
     monban::otp::code_at(&account, unix).unwrap()
 }
 
@@ -148,7 +183,9 @@ fn unlock_with_wrong_then_right_passcode() {
     assert_eq!(h.screen(), Screen::Unlock);
     h.type_into("Passcode", "not the passcode");
     h.click("Unlock");
-    h.wait("the wrong-passcode message", |a| a.window().global::<UnlockAdapter>().get_error() == Msg::WrongPasscode);
+    h.wait("the wrong-passcode message", |a| {
+        a.window().global::<UnlockAdapter>().get_error() == Msg::WrongPasscode
+    });
     assert!(!h.app.core().is_unlocked());
     assert_eq!(h.screen(), Screen::Unlock);
     assert!(h.exists("Wrong passcode. Try again."), "the error is shown");
@@ -172,15 +209,29 @@ fn countdown_crosses_the_period_boundary_with_mocked_time() {
     };
     assert_eq!(left(&h), 3);
     // Last seconds: the next code is known and the row reports the time left.
-    assert_eq!(before.next_code.replace(' ', ""), code_of("coin.z.com", T0 + 3));
+    assert_eq!(
+        before.next_code.replace(' ', ""),
+        code_of("coin.z.com", T0 + 3)
+    );
     let label = "coin.z.com alice";
-    assert_eq!(h.find(label).accessible_description().as_deref(), Some("3 seconds left"));
+    assert_eq!(
+        h.find(label).accessible_description().as_deref(),
+        Some("3 seconds left")
+    );
     h.advance_secs(1);
     assert_eq!(left(&h), 2);
-    assert_eq!(h.row("coin.z.com").code, before.code, "no change before the boundary");
+    assert_eq!(
+        h.row("coin.z.com").code,
+        before.code,
+        "no change before the boundary"
+    );
     h.advance_secs(2);
     let after = h.row("coin.z.com");
-    assert_eq!(after.code.replace(' ', ""), code_of("coin.z.com", T0 + 3), "new code exactly at the boundary");
+    assert_eq!(
+        after.code.replace(' ', ""),
+        code_of("coin.z.com", T0 + 3),
+        "new code exactly at the boundary"
+    );
     assert_ne!(after.code, before.code);
     assert_eq!(after.code, before.next_code);
     assert_eq!(left(&h), 30);
@@ -200,14 +251,19 @@ fn tap_copies_the_code_and_the_toast_goes_away() {
     let copied = h.clipboard.copied();
     assert_eq!(copied.len(), 1, "one tap, one copy");
     assert_eq!(copied[0].0, code_of("GitHub", T0));
-    assert_eq!(copied[0].1, Duration::from_secs(30), "cleared after 30 s by default");
+    assert_eq!(
+        copied[0].1,
+        Duration::from_secs(30),
+        "cleared after 30 s by default"
+    );
     let state = h.app.window().global::<AppState>();
     assert_eq!(state.get_toast(), Msg::Copied);
     assert!(h.exists("Copied — clears in 30 s"));
     mock_elapsed_time(Duration::from_millis(1600));
     assert_eq!(state.get_toast(), Msg::None);
     // Keyboard: the accessible default action (Enter on the focused row) copies too.
-    h.find("Proton Mail alice@proton.me").invoke_accessible_default_action();
+    h.find("Proton Mail alice@proton.me")
+        .invoke_accessible_default_action();
     assert_eq!(h.clipboard.last().unwrap(), code_of("Proton Mail", T0));
 }
 
@@ -215,18 +271,38 @@ fn tap_copies_the_code_and_the_toast_goes_away() {
 fn hotp_next_code_advances_the_counter() {
     let h = harness(true);
     h.unlock();
-    assert!(h.row("VPN").code.contains('•'), "a HOTP code is hidden until generated");
-    let (account, _, _) = monban::app::demo::sample_accounts().into_iter().find(|(a, _, _)| a.issuer == "VPN").unwrap();
+    assert!(
+        h.row("VPN").code.contains('•'),
+        "a HOTP code is hidden until generated"
+    );
+    let (account, _, _) = monban::app::demo::sample_accounts()
+        .into_iter()
+        .find(|(a, _, _)| a.issuer == "VPN")
+        .unwrap();
     let before = account.counter;
     h.click("Generate the next code");
-    assert_eq!(h.row("VPN").code.replace(' ', ""), monban::otp::hotp(&account, before).unwrap());
+    assert_eq!(
+        h.row("VPN").code.replace(' ', ""),
+        monban::otp::hotp(&account, before).unwrap()
+    );
     // Tapping the row copies the code on screen (no second counter step).
     h.find("VPN alice").invoke_accessible_default_action();
-    assert_eq!(h.clipboard.last().unwrap(), monban::otp::hotp(&account, before).unwrap());
+    assert_eq!(
+        h.clipboard.last().unwrap(),
+        monban::otp::hotp(&account, before).unwrap()
+    );
     // Lock to release the vault, then check the stored counter moved on exactly once.
     h.app.core().lock();
     let v = h.vault();
-    assert_eq!(v.entries().iter().find(|e| e.account.issuer == "VPN").unwrap().account.counter, before + 1);
+    assert_eq!(
+        v.entries()
+            .iter()
+            .find(|e| e.account.issuer == "VPN")
+            .unwrap()
+            .account
+            .counter,
+        before + 1
+    );
 }
 
 #[test]
@@ -236,28 +312,44 @@ fn add_by_feeding_a_qr_frame_through_the_scanner() {
     h.click("Add account");
     assert_eq!(h.screen(), Screen::Scan);
     // Not an authenticator QR: a clear message, nothing added.
-    let link = monban::qr::encode("https://example.com/login").unwrap().to_frame();
+    let link = monban::qr::encode("https://example.com/login")
+        .unwrap()
+        .to_frame();
     monban::app::scan::feed_frame(h.app.core(), link);
-    h.wait("the web-link message", |a| a.window().global::<ScanAdapter>().get_message() == Msg::WebLink);
+    h.wait("the web-link message", |a| {
+        a.window().global::<ScanAdapter>().get_message() == Msg::WebLink
+    });
     assert!(h.exists("This QR code is a web link, not an authenticator key."));
     assert_eq!(h.screen(), Screen::Scan);
 
     let uri = "otpauth://totp/coin.z.com:bob?secret=JBSWY3DPEHPK3PXP&issuer=coin.z.com";
     let frame = monban::qr::encode(uri).unwrap().to_frame();
     monban::app::scan::feed_frame(h.app.core(), frame);
-    h.wait("the confirm form", |a| a.window().global::<AppState>().get_screen() == Screen::Edit);
+    h.wait("the confirm form", |a| {
+        a.window().global::<AppState>().get_screen() == Screen::Edit
+    });
     let form = h.app.window().global::<EditAdapter>();
     assert_eq!(form.get_issuer(), "coin.z.com");
     assert_eq!(form.get_name(), "bob");
-    assert_eq!(form.get_secret(), "", "the scanned secret never enters the UI");
+    assert_eq!(
+        form.get_secret(),
+        "",
+        "the scanned secret never enters the UI"
+    );
     h.type_into("Account name", "bob (work)");
     h.click("Register");
     assert_eq!(h.screen(), Screen::List);
     let rows = h.rows();
     assert_eq!(rows.len(), monban::app::demo::sample_accounts().len() + 1);
-    let added = rows.iter().find(|r| r.name == "bob (work)").expect("new row");
+    let added = rows
+        .iter()
+        .find(|r| r.name == "bob (work)")
+        .expect("new row");
     let account = monban::uri::parse(uri).unwrap();
-    assert_eq!(added.code.replace(' ', ""), monban::otp::code_at(&account, T0).unwrap());
+    assert_eq!(
+        added.code.replace(' ', ""),
+        monban::otp::code_at(&account, T0).unwrap()
+    );
     assert_eq!(h.app.window().global::<AppState>().get_toast(), Msg::Added);
 }
 
@@ -280,7 +372,11 @@ fn manual_entry_checks_the_key_as_typed() {
     assert_eq!(form.get_secret_status(), Msg::SecretOk);
     h.click("Register");
     assert_eq!(h.screen(), Screen::List);
-    assert_eq!(form.get_secret(), "", "the typed key is wiped from the form");
+    assert_eq!(
+        form.get_secret(),
+        "",
+        "the typed key is wiped from the form"
+    );
     assert!(h.rows().iter().any(|r| r.issuer == "Example"));
 }
 
@@ -290,7 +386,8 @@ fn edit_then_delete_with_confirmation() {
     h.tall();
     h.unlock();
     // Right-click (long-press on touch) opens the actions.
-    h.find("Nextcloud alice").mock_single_click(PointerEventButton::Right);
+    h.find("Nextcloud alice")
+        .mock_single_click(PointerEventButton::Right);
     h.app.pump();
     h.click("Edit name and icon");
     assert_eq!(h.screen(), Screen::Edit);
@@ -301,14 +398,16 @@ fn edit_then_delete_with_confirmation() {
     let row = h.row("Nextcloud (home)");
     assert_eq!(row.glyph, 13);
 
-    h.find("Nextcloud (home) alice").mock_single_click(PointerEventButton::Right);
+    h.find("Nextcloud (home) alice")
+        .mock_single_click(PointerEventButton::Right);
     h.app.pump();
     h.click("Delete…");
     // Asked first; cancelling keeps it.
     assert!(h.exists("Delete Nextcloud (home)?"));
     h.click("Cancel");
     assert_eq!(h.rows().len(), 9);
-    h.find("Nextcloud (home) alice").mock_single_click(PointerEventButton::Right);
+    h.find("Nextcloud (home) alice")
+        .mock_single_click(PointerEventButton::Right);
     h.app.pump();
     h.click("Delete…");
     h.click("Delete");
@@ -332,7 +431,10 @@ fn auto_lock_after_idle_and_on_background() {
 
     h.unlock();
     monban::app::lifecycle::on_background();
-    assert!(!h.app.core().is_unlocked(), "locked when sent to the background");
+    assert!(
+        !h.app.core().is_unlocked(),
+        "locked when sent to the background"
+    );
     monban::app::lifecycle::on_foreground();
     assert_eq!(h.screen(), Screen::Unlock);
 }
@@ -345,14 +447,20 @@ fn backoff_countdown_after_repeated_failures() {
     while adapter.get_backoff_seconds() == 0 && tries < 12 {
         h.type_into("Passcode", "wrong wrong");
         h.click("Unlock");
-        h.wait("an answer", |a| !a.window().global::<UnlockAdapter>().get_busy());
+        h.wait("an answer", |a| {
+            !a.window().global::<UnlockAdapter>().get_busy()
+        });
         tries += 1;
     }
     let wait = adapter.get_backoff_seconds();
     assert!(wait > 0, "a wait after {tries} failures");
     assert!(h.exists(&format!("Too many wrong passcodes. Try again in {wait} s.")));
     h.advance_secs(2);
-    assert_eq!(adapter.get_backoff_seconds(), wait - 2, "counts down once a second");
+    assert_eq!(
+        adapter.get_backoff_seconds(),
+        wait - 2,
+        "counts down once a second"
+    );
     // The right passcode is refused until the wait is over.
     h.type_into("Passcode", PASSCODE);
     h.click("Unlock");
@@ -367,11 +475,17 @@ fn backoff_countdown_after_repeated_failures() {
 fn first_start_asks_for_the_passcode_twice_then_shows_the_empty_list() {
     let h = harness(false);
     assert_eq!(h.screen(), Screen::Setup);
-    assert!(h.exists(&format!("At least {} characters. A longer passcode is harder to guess.", monban::vault::MIN_PASSCODE_LEN)));
+    assert!(h.exists(&format!(
+        "At least {} characters. A longer passcode is harder to guess.",
+        monban::vault::MIN_PASSCODE_LEN
+    )));
     h.type_into("Passcode", "first try 1");
     h.type_into("Repeat the passcode", "first try 2");
     h.click("Create passcode");
-    assert_eq!(h.app.window().global::<UnlockAdapter>().get_error(), Msg::PasscodesDiffer);
+    assert_eq!(
+        h.app.window().global::<UnlockAdapter>().get_error(),
+        Msg::PasscodesDiffer
+    );
     assert!(!h.path.exists());
     h.type_into("Repeat the passcode", "first try 1");
     h.click("Create passcode");
@@ -407,7 +521,8 @@ fn five_hundred_accounts_stay_light() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.vault");
     let mut v = Vault::create_with(&path, PASSCODE, KdfParams::TEST_LIGHT, T0, &light()).unwrap();
-    v.add_many(monban::app::demo::many_accounts(500), T0).unwrap();
+    v.add_many(monban::app::demo::many_accounts(500), T0)
+        .unwrap();
     v.lock();
     let clock = Arc::new(ManualClock::at_ms(T0 * 1000));
     let app = App::new(AppOptions {
@@ -421,7 +536,9 @@ fn five_hundred_accounts_stay_light() {
     })
     .unwrap();
     app.window().show().unwrap();
-    app.window().global::<UnlockAdapter>().invoke_unlock(PASSCODE.into());
+    app.window()
+        .global::<UnlockAdapter>()
+        .invoke_unlock(PASSCODE.into());
     assert!(app.pump_until(Duration::from_secs(30), |a| a.core().is_unlocked()));
     let rows = app.window().global::<ListAdapter>().get_accounts();
     assert_eq!(rows.row_count(), 500);
@@ -430,14 +547,18 @@ fn five_hundred_accounts_stay_light() {
     let instantiated = i_slint_backend_testing::ElementQuery::from_root(app.window())
         .match_descendants()
         .match_predicate(|e| {
-            e.accessible_label().is_some_and(|l| l.starts_with("Service ") && l.ends_with("@example.com"))
+            e.accessible_label()
+                .is_some_and(|l| l.starts_with("Service ") && l.ends_with("@example.com"))
         })
         .find_all()
         .iter()
         .filter_map(|e| e.accessible_label())
         .collect::<std::collections::HashSet<_>>()
         .len();
-    assert!((1..=20).contains(&instantiated), "{instantiated} row components for 500 accounts");
+    assert!(
+        (1..=20).contains(&instantiated),
+        "{instantiated} row components for 500 accounts"
+    );
     // Crossing a period boundary recomputes all 500 codes within one tick, quickly.
     let before = rows.row_data(499).unwrap().code;
     let started = std::time::Instant::now();
@@ -447,6 +568,12 @@ fn five_hundred_accounts_stay_light() {
     }
     let elapsed = started.elapsed();
     let after = rows.row_data(499).unwrap();
-    assert_ne!(after.code, before, "the last row changed at the boundary too");
-    assert!(elapsed < Duration::from_millis(500), "3 ticks with a boundary took {elapsed:?}");
+    assert_ne!(
+        after.code, before,
+        "the last row changed at the boundary too"
+    );
+    assert!(
+        elapsed < Duration::from_millis(500),
+        "3 ticks with a boundary took {elapsed:?}"
+    );
 }

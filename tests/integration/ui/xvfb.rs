@@ -13,7 +13,10 @@ use super::xvfb_driver::{Gui, Xvfb, missing_tools};
 fn click_an_account_and_paste_its_code_with_xclip() {
     let missing = missing_tools();
     if !missing.is_empty() {
-        println!("SKIPPED ui::xvfb: {} not installed (apt-get install -y xvfb xdotool xclip)", missing.join(", "));
+        println!(
+            "SKIPPED ui::xvfb: {} not installed (apt-get install -y xvfb xdotool xclip)",
+            missing.join(", ")
+        );
         return;
     }
     let Some(x) = Xvfb::start() else {
@@ -22,16 +25,31 @@ fn click_an_account_and_paste_its_code_with_xclip() {
     };
     let dir = tempfile::tempdir().unwrap();
     let vault = dir.path().join("e2e.vault");
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
-    let account = Account::totp("Example", "e2e@example.com", Secret::new(b"12345678901234567890".to_vec()));
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let account = Account::totp(
+        "Example",
+        "e2e@example.com",
+        Secret::new(b"12345678901234567890".to_vec()),
+    );
     {
         // The real parameters: the binary refuses light ones.
         let mut v = Vault::create(&vault, "xvfb passcode", KdfParams::DEFAULT, now).unwrap();
         v.add(account.clone(), now).unwrap();
         v.lock();
     }
-    let gui = Gui::start(std::path::Path::new(env!("CARGO_BIN_EXE_monban")), &x, &vault, None, Some("winit-software"));
-    let win = x.wait_window("Monban", Duration::from_secs(30)).expect("the Monban window appears");
+    let gui = Gui::start(
+        std::path::Path::new(env!("CARGO_BIN_EXE_monban")),
+        &x,
+        &vault,
+        None,
+        Some("winit-software"),
+    );
+    let win = x
+        .wait_window("Monban", Duration::from_secs(30))
+        .expect("the Monban window appears");
     std::thread::sleep(Duration::from_millis(300));
     x.type_line(&win, "xvfb passcode");
     // Unlocked when the vault's lock file is held and the window shows the list: poll the
@@ -46,12 +64,18 @@ fn click_an_account_and_paste_its_code_with_xclip() {
         }
     }
     let copied = copied.expect("clicking the account put its code on the clipboard");
-    let t = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+    let t = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
     let candidates: Vec<String> = [t.saturating_sub(30), t.saturating_sub(1), t, t + 1]
         .iter()
         .map(|&u| monban::otp::code_at(&account, u).unwrap())
         .collect();
-    assert!(candidates.contains(&copied), "clipboard {copied:?} is the account's code (one of {candidates:?})");
+    assert!(
+        candidates.contains(&copied),
+        "clipboard {copied:?} is the account's code (one of {candidates:?})"
+    );
     assert_eq!(copied.len(), 6, "digits only, no grouping space");
     drop(gui);
 }

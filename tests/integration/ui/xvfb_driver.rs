@@ -18,7 +18,10 @@ pub fn have(program: &str) -> bool {
 
 /// The tools missing for a run under Xvfb (empty: all there).
 pub fn missing_tools() -> Vec<&'static str> {
-    ["Xvfb", "xdotool", "xclip"].into_iter().filter(|p| !have(p)).collect()
+    ["Xvfb", "xdotool", "xclip"]
+        .into_iter()
+        .filter(|p| !have(p))
+        .collect()
 }
 
 /// A private virtual X server, killed on drop.
@@ -37,16 +40,28 @@ impl Xvfb {
                 continue;
             }
             let child = Command::new("Xvfb")
-                .args([&format!(":{num}"), "-screen", "0", "1024x900x24", "-nolisten", "tcp"])
+                .args([
+                    &format!(":{num}"),
+                    "-screen",
+                    "0",
+                    "1024x900x24",
+                    "-nolisten",
+                    "tcp",
+                ])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
                 .ok()?;
-            let mut x = Xvfb { child, display: format!(":{num}") };
+            let mut x = Xvfb {
+                child,
+                display: format!(":{num}"),
+            };
             let socket = format!("/tmp/.X11-unix/X{num}");
             let end = Instant::now() + Duration::from_secs(10);
             while Instant::now() < end {
-                if Path::new(&socket).exists() && x.run("xdotool", &["getmouselocation"]).status.success() {
+                if Path::new(&socket).exists()
+                    && x.run("xdotool", &["getmouselocation"]).status.success()
+                {
                     return Some(x);
                 }
                 if let Ok(Some(_)) = x.child.try_wait() {
@@ -73,7 +88,10 @@ impl Xvfb {
     pub fn wait_window(&self, title: &str, timeout: Duration) -> Option<String> {
         let end = Instant::now() + timeout;
         while Instant::now() < end {
-            let out = self.run("xdotool", &["search", "--onlyvisible", "--name", &format!("^{title}$")]);
+            let out = self.run(
+                "xdotool",
+                &["search", "--onlyvisible", "--name", &format!("^{title}$")],
+            );
             if let Some(id) = String::from_utf8_lossy(&out.stdout).lines().next() {
                 return Some(id.trim().to_owned());
             }
@@ -91,7 +109,16 @@ impl Xvfb {
 
     /// Clicks at (x, y) inside `window` (logical = physical pixels on Xvfb).
     pub fn click(&self, window: &str, x: u32, y: u32) {
-        self.run("xdotool", &["mousemove", "--window", window, &x.to_string(), &y.to_string()]);
+        self.run(
+            "xdotool",
+            &[
+                "mousemove",
+                "--window",
+                window,
+                &x.to_string(),
+                &y.to_string(),
+            ],
+        );
         std::thread::sleep(Duration::from_millis(50));
         self.run("xdotool", &["click", "1"]);
     }
@@ -99,7 +126,9 @@ impl Xvfb {
     /// The text on the CLIPBOARD selection.
     pub fn clipboard(&self) -> Option<String> {
         let out = self.run("xclip", &["-o", "-selection", "clipboard"]);
-        out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
     }
 }
 
@@ -119,7 +148,13 @@ impl Gui {
     /// Starts the binary on `vault`. `backend` sets `SLINT_BACKEND` (e.g. `winit-software`,
     /// which needs no OpenGL); `None` keeps Slint's default (FemtoVG on OpenGL, Mesa's
     /// llvmpipe on Xvfb).
-    pub fn start(bin: &Path, x: &Xvfb, vault: &Path, perf_log: Option<&Path>, backend: Option<&str>) -> Gui {
+    pub fn start(
+        bin: &Path,
+        x: &Xvfb,
+        vault: &Path,
+        perf_log: Option<&Path>,
+        backend: Option<&str>,
+    ) -> Gui {
         let mut c = Command::new(bin);
         c.arg("--vault").arg(vault).env("DISPLAY", &x.display);
         match backend {
@@ -136,7 +171,9 @@ impl Gui {
             c.env("MONBAN_PERF_LOG", p);
         }
         c.stdout(Stdio::null()).stderr(Stdio::piped());
-        Gui { child: c.spawn().expect("start monban") }
+        Gui {
+            child: c.spawn().expect("start monban"),
+        }
     }
 
     /// CPU time (user + system) used so far, from /proc.
@@ -168,5 +205,9 @@ pub fn perf_marks(path: &Path) -> Vec<(String, String)> {
 
 /// The last value of `key` in a perf log.
 pub fn perf_value(path: &Path, key: &str) -> Option<String> {
-    perf_marks(path).into_iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+    perf_marks(path)
+        .into_iter()
+        .rev()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
 }
