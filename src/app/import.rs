@@ -10,7 +10,7 @@
 //! themselves stay here until they are added, cancelled or the app locks.
 
 use std::cell::{Cell, RefCell};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::rc::Rc;
 
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
@@ -445,11 +445,7 @@ fn open_file(core: &Rc<Core>) {
         .expect("spawn the file dialog thread");
 }
 
-enum Dialog {
-    Chosen(PathBuf),
-    Cancelled,
-    Missing,
-}
+use super::scan::{Dialog, run_file_dialog};
 
 /// The desktop's own file chooser (zenity, kdialog, or the macOS one), else the in-app path
 /// field. Runs a separate program, so the app needs no GTK or portal libraries.
@@ -477,21 +473,7 @@ fn native_file_dialog() -> Dialog {
     } else {
         &[]
     };
-    for (program, args) in candidates {
-        match std::process::Command::new(program).args(*args).output() {
-            Ok(out) if out.status.success() => {
-                let path = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-                return if path.is_empty() {
-                    Dialog::Cancelled
-                } else {
-                    Dialog::Chosen(PathBuf::from(path))
-                };
-            }
-            Ok(_) => return Dialog::Cancelled,
-            Err(_) => continue,
-        }
-    }
-    Dialog::Missing
+    run_file_dialog(candidates)
 }
 
 fn looks_like_image(b: &[u8]) -> bool {

@@ -353,7 +353,7 @@ fn open_image(core: &Rc<Core>) {
         .expect("spawn the file dialog thread");
 }
 
-enum Dialog {
+pub(super) enum Dialog {
     Chosen(PathBuf),
     Cancelled,
     Missing,
@@ -397,6 +397,12 @@ fn native_file_dialog() -> Dialog {
     } else {
         &[]
     };
+    run_file_dialog(candidates)
+}
+
+/// Runs the first file-chooser program that exists among `candidates` (program, arguments)
+/// and reports what the user chose; shared by the scanner and the import page.
+pub(super) fn run_file_dialog(candidates: &[(&str, &[&str])]) -> Dialog {
     for (program, args) in candidates {
         match std::process::Command::new(program).args(*args).output() {
             Ok(out) if out.status.success() => {
