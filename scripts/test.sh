@@ -27,4 +27,9 @@ if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import google.protobuf' 2
   python3 -m pip install --quiet --disable-pip-version-check protobuf || echo "note: pip install protobuf failed; the interop test will say it skipped"
 fi
 
+# Every crate of every target and feature, exactly as locked: the tests read the dependency
+# graph of all of them (tests/integration/proof/offline.rs), not only what this build needs.
+cargo fetch --locked
+cargo fetch --locked --manifest-path android/Cargo.toml
+
 cargo test

@@ -6,6 +6,11 @@
 //! All features are on, so the optional camera (nokhwa) and GUI stacks are checked too. The
 //! Android entry crate (`android/Cargo.toml`) is checked the same way for Android, and the
 //! Android manifest must ask for no network permission.
+//!
+//! `--locked`, not `--offline`: the graph of every feature and target needs crates that no
+//! build on this machine may have downloaded yet (bindgen of `camera`, the phone stacks), so
+//! cargo may fetch them, exactly the versions in the lock file (`scripts/test.sh` fetches them
+//! all beforehand with `cargo fetch --locked`).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
@@ -104,7 +109,7 @@ fn shipped_crates(manifest: &Path, target: &str) -> BTreeSet<String> {
             "--format-version",
             "1",
             "--all-features",
-            "--offline",
+            "--locked",
         ])
         .args(["--filter-platform", target, "--manifest-path"])
         .arg(manifest)
