@@ -11,6 +11,7 @@ pub mod cli;
 pub mod otp;
 pub mod platform;
 pub mod qr;
+pub mod secure_file;
 pub mod transfer;
 pub mod uri;
 pub mod vault;

@@ -1,5 +1,5 @@
-//! Change the passcode (パスコード): the current one is checked against the vault file, then
-//! the key that unlocks the vault is re-wrapped under the new one ([`Vault::change_passcode`]).
+//! Change the passcode (パスコード): [`Vault::change_passcode`] checks the current one against
+//! the open vault (not the file) through the attempt policy, then re-keys the vault.
 //! Both steps run the KDF, so they run on a background thread: the open vault is handed to
 //! that thread and back (the list's clock pauses meanwhile); if the app locks in between,
 //! the vault is dropped when it comes back.
@@ -88,27 +88,15 @@ fn change(
     };
     set_busy(core, true);
     message(core, TMsg::None, "", false);
-    let (bounds, poster, epoch) = (
-        core.open_options.kdf_bounds,
-        core.poster(),
-        state(core).epoch.get(),
-    );
+    let (now, poster, epoch) = (core.now(), core.poster(), state(core).epoch.get());
     std::thread::Builder::new()
         .name("monban-passcode".into())
         .spawn(move || {
-            let outcome = match std::fs::read(v.path()) {
+            let params = v.kdf_params();
+            let outcome = match v.change_passcode(&current, &first, params, now) {
+                Ok(()) => Outcome::Changed,
+                Err(vault::Error::WrongPasscode) => Outcome::WrongCurrent,
                 Err(e) => Outcome::Failed(e.to_string()),
-                Ok(bytes) => match vault::read_bytes(&bytes, &current, &bounds) {
-                    Err(vault::Error::WrongPasscode) => Outcome::WrongCurrent,
-                    Err(e) => Outcome::Failed(e.to_string()),
-                    Ok(contents) => {
-                        drop(contents);
-                        match v.change_passcode(&first) {
-                            Ok(()) => Outcome::Changed,
-                            Err(e) => Outcome::Failed(e.to_string()),
-                        }
-                    }
-                },
             };
             drop((current, first, second));
             poster.post(move |core| finished(core, epoch, v, outcome));

@@ -18,10 +18,10 @@
 //! - `backup verify FILE`: the restore drill: entry count, date and fingerprint; nothing is
 //!   imported and no vault is needed.
 //!
-//! Files holding secrets are created with mode 0600 and never overwrite an existing file.
+//! Files holding secrets go through [`crate::secure_file`]: mode 0600, new folders 0700, an
+//! existing file is replaced only with `--overwrite`.
 //! The CLI always uses the real KDF parameters and bounds.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -32,6 +32,7 @@ use super::CmdResult;
 use super::code::now;
 use super::prompt::{self, BACKUP_PASSWORD_ENV};
 use crate::account::Account;
+use crate::secure_file::{self, Overwrite};
 use crate::transfer::backup::{self, BackupEntry};
 use crate::transfer::sealed::{self, TransferCode};
 use crate::transfer::{self, Assembler, Parsed, Refused, google};
@@ -54,6 +55,9 @@ pub struct ExportArgs {
     /// `uri` format: export only the account matching QUERY (issuer or name).
     #[arg(long, value_name = "QUERY")]
     pub account: Option<String>,
+    /// Replace output files that already exist (default: refuse and change nothing).
+    #[arg(long)]
+    pub overwrite: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -93,25 +97,24 @@ pub enum BackupCommand {
 
 use super::vault_cmds::open as open_vault;
 
-/// Creates `path` (never overwriting) with mode 0600 and writes `data`.
-fn write_new(path: &Path, data: &[u8]) -> anyhow::Result<()> {
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    let mut f = o.open(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::AlreadyExists => anyhow::anyhow!(
-            "{} already exists: choose another name or delete it first",
+/// Writes a file holding secrets through the one safe writer (mode 0600, complete or absent,
+/// no temporary file left on error); an existing file is replaced only with `--overwrite`.
+fn write_new(path: &Path, data: &[u8], overwrite: Overwrite) -> anyhow::Result<()> {
+    secure_file::write(path, data, overwrite).map_err(|e| match e {
+        secure_file::Error::AlreadyExists { .. } => anyhow::anyhow!(
+            "{} already exists: choose another name, delete it first or pass --overwrite",
             path.display()
         ),
-        _ => anyhow::Error::new(e).context(format!("cannot create {}", path.display())),
-    })?;
-    f.write_all(data)
-        .and_then(|_| f.sync_all())
-        .with_context(|| format!("cannot write {}", path.display()))
+        e => anyhow::Error::new(e),
+    })
+}
+
+fn overwrite(a: &ExportArgs) -> Overwrite {
+    if a.overwrite {
+        Overwrite::Replace
+    } else {
+        Overwrite::Refuse
+    }
 }
 
 fn ensure_dir(dir: &Path) -> anyhow::Result<()> {
@@ -121,8 +124,7 @@ fn ensure_dir(dir: &Path) -> anyhow::Result<()> {
             dir.display()
         );
     }
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create the folder {}", dir.display()))
+    secure_file::create_private_dir(dir).map_err(anyhow::Error::new)
 }
 
 fn print_files(json: bool, files: &[PathBuf], code: Option<&str>, refused: &[Refused]) {
@@ -149,7 +151,12 @@ fn print_files(json: bool, files: &[PathBuf], code: Option<&str>, refused: &[Ref
 }
 
 /// Writes one PNG per QR text into `dir` as `<stem>-<i>-of-<n>.png`.
-fn write_qr_pngs(dir: &Path, stem: &str, texts: &[&str]) -> anyhow::Result<Vec<PathBuf>> {
+fn write_qr_pngs(
+    dir: &Path,
+    stem: &str,
+    texts: &[&str],
+    overwrite: Overwrite,
+) -> anyhow::Result<Vec<PathBuf>> {
     ensure_dir(dir)?;
     let n = texts.len();
     let mut files = Vec::with_capacity(n);
@@ -157,7 +164,7 @@ fn write_qr_pngs(dir: &Path, stem: &str, texts: &[&str]) -> anyhow::Result<Vec<P
         let img = crate::qr::encode(t)
             .map_err(|e| anyhow::anyhow!("cannot draw QR code {} of {n}: {e}", i + 1))?;
         let path = dir.join(format!("{stem}-{}-of-{n}.png", i + 1));
-        write_new(&path, &img.to_png())?;
+        write_new(&path, &img.to_png(), overwrite)?;
         files.push(path);
     }
     Ok(files)
@@ -176,6 +183,7 @@ pub fn export(vault: Option<PathBuf>, a: ExportArgs) -> CmdResult {
     if a.account.is_some() && format != "uri" {
         bail!("--account is for --format uri only");
     }
+    let overwrite = overwrite(&a);
     let v = open_vault(vault)?;
     if v.entries().is_empty() {
         bail!("nothing to export: the vault has no accounts");
@@ -196,7 +204,7 @@ pub fn export(vault: Option<PathBuf>, a: ExportArgs) -> CmdResult {
                 );
             }
             let texts: Vec<&str> = e.uris.iter().map(|u| u.as_str()).collect();
-            let files = write_qr_pngs(&a.out, "google", &texts)?;
+            let files = write_qr_pngs(&a.out, "google", &texts, overwrite)?;
             if !a.json {
                 eprintln!(
                     "warning: Google transfer QR codes are NOT encrypted: whoever photographs them owns the accounts"
@@ -213,7 +221,7 @@ pub fn export(vault: Option<PathBuf>, a: ExportArgs) -> CmdResult {
                 crate::qr::PHONE_READABLE_MAX_VERSION,
             )?;
             let texts: Vec<&str> = s.texts.iter().map(|t| t.as_str()).collect();
-            let files = write_qr_pngs(&a.out, "sealed", &texts)?;
+            let files = write_qr_pngs(&a.out, "sealed", &texts, overwrite)?;
             let shown = code.display();
             if !a.json {
                 println!("transfer code: {}", shown.as_str());
@@ -236,7 +244,7 @@ pub fn export(vault: Option<PathBuf>, a: ExportArgs) -> CmdResult {
                 })
                 .collect();
             let bytes = backup::write(&entries, &password, KdfParams::DEFAULT, now())?;
-            write_new(&a.out, &bytes)?;
+            write_new(&a.out, &bytes, overwrite)?;
             if !a.json {
                 println!(
                     "backup of {} account(s), fingerprint {}",
@@ -257,7 +265,7 @@ pub fn export(vault: Option<PathBuf>, a: ExportArgs) -> CmdResult {
             let mut files = Vec::new();
             match ext.as_str() {
                 "pdf" => {
-                    write_new(&a.out, &transfer::paper::to_pdf(&pages))?;
+                    write_new(&a.out, &transfer::paper::to_pdf(&pages), overwrite)?;
                     files.push(a.out.clone());
                 }
                 "png" => {
@@ -272,7 +280,7 @@ pub fn export(vault: Option<PathBuf>, a: ExportArgs) -> CmdResult {
                                 .unwrap_or("paper");
                             a.out.with_file_name(format!("{stem}-{}.png", i + 1))
                         };
-                        write_new(&path, &transfer::paper::to_png(p))?;
+                        write_new(&path, &transfer::paper::to_png(p), overwrite)?;
                         files.push(path);
                     }
                 }
@@ -316,14 +324,14 @@ fn export_uri(v: &Vault, a: &ExportArgs) -> anyhow::Result<()> {
         };
         let uri = crate::uri::write(one);
         let img = crate::qr::encode(&uri)?;
-        write_new(&a.out, &img.to_png())?;
+        write_new(&a.out, &img.to_png(), overwrite(a))?;
     } else {
         let mut text = Zeroizing::new(String::new());
         for acc in &chosen {
             text.push_str(&crate::uri::write(acc));
             text.push('\n');
         }
-        write_new(&a.out, text.as_bytes())?;
+        write_new(&a.out, text.as_bytes(), overwrite(a))?;
     }
     if !a.json {
         eprintln!("warning: the file holds the secret keys in plain text");

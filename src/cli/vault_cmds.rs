@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
+use zeroize::Zeroizing;
 
 use super::CmdResult;
 use super::code::now;
@@ -69,6 +70,11 @@ pub(super) fn vault_path(vault: Option<PathBuf>) -> anyhow::Result<PathBuf> {
 
 /// Asks for the passcode and opens the vault.
 pub(super) fn open(vault: Option<PathBuf>) -> anyhow::Result<Vault> {
+    open_keeping_passcode(vault).map(|(v, _)| v)
+}
+
+/// [`open`], also returning the passcode typed (for a second check, e.g. `passwd`).
+fn open_keeping_passcode(vault: Option<PathBuf>) -> anyhow::Result<(Vault, Zeroizing<String>)> {
     let path = vault_path(vault)?;
     if !path.exists() {
         bail!(
@@ -81,7 +87,8 @@ pub(super) fn open(vault: Option<PathBuf>) -> anyhow::Result<Vault> {
         bail!("too many wrong passcodes: wait {wait} s before trying again");
     }
     let passcode = prompt::secret(PASSCODE_ENV, "Passcode")?;
-    Vault::open(&path, &passcode, now).context("cannot open the vault")
+    let v = Vault::open(&path, &passcode, now).context("cannot open the vault")?;
+    Ok((v, passcode))
 }
 
 pub fn init(vault: Option<PathBuf>, _a: InitArgs) -> CmdResult {
@@ -292,9 +299,9 @@ pub fn rename(vault: Option<PathBuf>, a: RenameArgs) -> CmdResult {
 }
 
 pub fn passwd(vault: Option<PathBuf>, _a: PasswdArgs) -> CmdResult {
-    let mut v = open(vault)?;
+    let (mut v, current) = open_keeping_passcode(vault)?;
     let new = prompt::new_secret(NEW_PASSCODE_ENV, "New passcode")?;
-    v.change_passcode(&new)
+    v.change_passcode(&current, &new, KdfParams::DEFAULT, now())
         .context("cannot change the passcode")?;
     println!("passcode changed");
     Ok(ExitCode::SUCCESS)

@@ -48,6 +48,10 @@ pub enum Error {
         "the disk is full: the vault was not saved (the previous version is intact); free some space and retry"
     )]
     DiskFull,
+    /// Too many wrong passcodes in a row at an unlocked vault ([`super::REAUTH_LIMIT`]): the
+    /// app locks, and the lock screen's backoff continues from the same count.
+    #[error("too many wrong passcodes: Monban locked itself; unlock it again to continue")]
+    TooManyTries,
     /// Too many wrong passcodes in a row: wait before the next try.
     #[error("too many wrong passcodes: wait {wait_secs} s before trying again")]
     Backoff { wait_secs: u64 },

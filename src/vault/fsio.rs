@@ -3,7 +3,7 @@
 //! of the previous generation, and the small state file (failed attempts, last generation).
 
 use std::ffi::OsString;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -49,16 +49,7 @@ fn dir_of(path: &Path) -> PathBuf {
     }
 }
 
-/// Opening options giving mode 0600 on Unix.
-fn private_options() -> OpenOptions {
-    let mut o = OpenOptions::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    o
-}
+use crate::secure_file::private_options;
 
 /// An exclusive OS lock on `<vault>.lock`, released when dropped or when the process dies.
 #[derive(Debug)]
@@ -208,16 +199,10 @@ pub(crate) fn remove_stale_temps(vault: &Path) {
 /// Creates the directory that will hold a new vault (mode 0700 on Unix for new directories).
 pub(crate) fn create_dir_for(vault: &Path) -> Result<()> {
     let dir = dir_of(vault);
-    if dir.is_dir() {
-        return Ok(());
-    }
-    let mut b = fs::DirBuilder::new();
-    b.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        b.mode(0o700);
-    }
-    b.create(&dir)
-        .map_err(|e| Error::io("create the directory", &dir, e))
+    crate::secure_file::create_private_dir(&dir).map_err(|e| match e {
+        crate::secure_file::Error::Io { source, .. } => {
+            Error::io("create the directory", &dir, source)
+        }
+        other => Error::io("create the directory", &dir, std::io::Error::other(other)),
+    })
 }

@@ -40,7 +40,7 @@ pub use error::{Error, Result};
 pub use format::{HEADER_LEN, KdfBounds, KdfParams, MAGIC, VERSION};
 pub use fsio::{backup_path, lock_path, state_path};
 pub use model::{Entry, EntryId, EntryMeta, Icon, MAX_ICON_BYTES, MAX_NOTE_BYTES, default_colour};
-pub use state::{FIRST_WAIT_SECS, FREE_ATTEMPTS, MAX_WAIT_SECS, delay_after};
+pub use state::{FIRST_WAIT_SECS, FREE_ATTEMPTS, MAX_WAIT_SECS, REAUTH_LIMIT, delay_after};
 
 use format::{Header, HeaderError, KEY_LEN, PasscodeSlot};
 use model::Payload;
@@ -119,6 +119,7 @@ pub struct Vault {
     path: PathBuf,
     master_key: Zeroizing<[u8; KEY_LEN]>,
     slot: PasscodeSlot,
+    bounds: KdfBounds,
     generation: u64,
     created: u64,
     next_id: u64,
@@ -180,6 +181,7 @@ impl Vault {
             path: path.to_path_buf(),
             master_key,
             slot,
+            bounds: options.kdf_bounds,
             generation: 0,
             created: now,
             next_id: 1,
@@ -209,19 +211,14 @@ impl Vault {
             });
         }
         let lock = fsio::lock(path)?;
-        let mut state = State::load(path);
-        if let Some(wait_secs) = state.wait_secs(now) {
-            return Err(Error::Backoff { wait_secs });
-        }
+        let mut state = state::before_attempt(path, now)?;
         let file = Zeroizing::new(fsio::read_vault(path)?);
         let (header, master_key, payload) = match decrypt(path, file, passcode, &options.kdf_bounds)
         {
             Err(Error::WrongPasscode) => {
-                state.failed_attempts = state.failed_attempts.saturating_add(1);
-                state.last_failure = now;
-                // Best effort: on a read-only medium the answer is still "wrong passcode"
-                // (someone holding a copy of the file is not slowed by this counter anyway).
-                let _ = state.store(path);
+                // Someone holding a copy of the file is not slowed by this counter; the KDF
+                // and the passcode's strength are what stop them.
+                state::failed(path, state, now);
                 return Err(Error::WrongPasscode);
             }
             other => other?,
@@ -249,6 +246,7 @@ impl Vault {
             path: path.to_path_buf(),
             master_key,
             slot: header.slot,
+            bounds: options.kdf_bounds,
             generation: header.generation,
             created: payload.created,
             next_id: payload.next_id,
@@ -437,13 +435,85 @@ impl Vault {
         Ok(code)
     }
 
-    /// Changes the passcode: a new salt and key-wrap under the same KDF parameters; the
-    /// content and its master key stay as they are. Saves.
-    pub fn change_passcode(&mut self, new_passcode: &str) -> Result<()> {
+    /// Checks `passcode` against this open vault's key slot **in memory** (never the file on
+    /// disk, which someone at an unlocked device could have swapped for their own): the KDF
+    /// runs on the slot the vault was opened with and the key it unwraps is compared with the
+    /// open master key in constant time. Goes through the attempt policy: refused with
+    /// [`Error::Backoff`] during a wait (the KDF does not run), a wrong passcode is counted
+    /// and persisted like one typed at the lock screen, and once [`REAUTH_LIMIT`] wrong ones
+    /// are in a row the answer is [`Error::TooManyTries`]: lock the app.
+    pub fn verify_passcode(&self, passcode: &str, now: u64) -> Result<()> {
+        self.passcode_check().verify(passcode, now)
+    }
+
+    /// What [`Vault::verify_passcode`] needs, detached from the vault so that the KDF can run on
+    /// another thread while the vault stays where it is.
+    pub fn passcode_check(&self) -> PasscodeCheck {
+        PasscodeCheck {
+            path: self.path.clone(),
+            slot: self.slot.clone(),
+            master_key: self.master_key.clone(),
+        }
+    }
+
+    /// Changes the passcode, after checking `current` with [`Vault::verify_passcode`] (same
+    /// attempt policy): a **new master key** wraps under the new passcode with `params` (which
+    /// must be inside the bounds the vault was opened with), the content is re-encrypted
+    /// under it, and the previous generation `<vault>.bak` is re-encrypted under the new key
+    /// too (or removed when it cannot be read with the old one), so no file this vault left
+    /// behind opens with the old passcode. On failure nothing changes, on disk or in memory.
+    pub fn change_passcode(
+        &mut self,
+        current: &str,
+        new_passcode: &str,
+        params: KdfParams,
+        now: u64,
+    ) -> Result<()> {
         check_passcode(new_passcode)?;
-        let slot = PasscodeSlot::wrap(new_passcode, self.slot.params, &self.master_key)?;
-        let old = std::mem::replace(&mut self.slot, slot);
-        self.save_or(|v| v.slot = old)
+        self.bounds.check(params)?;
+        self.verify_passcode(current, now)?;
+        let master_key = Zeroizing::new(format::random::<KEY_LEN>()?);
+        let slot = PasscodeSlot::wrap(new_passcode, params, &master_key)?;
+        fsio::remove_stale_temps(&self.path);
+        let bak = fsio::backup_path(&self.path);
+        let old_bak = std::fs::read(&bak).ok().map(Zeroizing::new);
+        match old_bak
+            .as_deref()
+            .map(|b| self.reseal(b, &slot, &master_key))
+        {
+            Some(Some(bytes)) => fsio::write_atomic(&bak, &bytes, false)?,
+            Some(None) => {
+                std::fs::remove_file(&bak).map_err(|e| Error::io("remove", &bak, e))?;
+            }
+            None => {}
+        }
+        let old_key = std::mem::replace(&mut self.master_key, master_key);
+        let old_slot = std::mem::replace(&mut self.slot, slot);
+        if let Err(e) = self.write(false) {
+            self.master_key = old_key;
+            self.slot = old_slot;
+            if let Some(b) = &old_bak {
+                let _ = fsio::write_atomic(&bak, b, false);
+            }
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// A vault file's bytes re-encrypted under `key` with `slot`, keeping its generation and
+    /// content; `None` when the open master key cannot read them (damaged, or another key).
+    fn reseal(&self, file: &[u8], slot: &PasscodeSlot, key: &[u8; KEY_LEN]) -> Option<Vec<u8>> {
+        let header = Header::decode(file).ok()?;
+        let mut content = Zeroizing::new(file[HEADER_LEN..].to_vec());
+        let plaintext = format::open(
+            &self.master_key,
+            &header.content_nonce,
+            &file[..HEADER_LEN],
+            &mut content,
+        )?;
+        let mut buf = Zeroizing::new(Vec::with_capacity(plaintext.len() + format::TAG_LEN));
+        buf.extend_from_slice(plaintext);
+        seal_file(key, slot, header.generation, buf).ok()
     }
 
     /// Locks the vault: drops the entries and the key (zeroized) and releases the OS lock.
@@ -468,6 +538,10 @@ impl Vault {
     /// Writes the vault: generation + 1, fresh content nonce, atomic replace, previous file
     /// kept as `<vault>.bak`. On failure the file on disk is unchanged.
     pub fn save(&mut self) -> Result<()> {
+        self.write(true)
+    }
+
+    fn write(&mut self, keep_backup: bool) -> Result<()> {
         let generation = self.generation + 1;
         let payload = PayloadRef {
             created: self.created,
@@ -476,27 +550,9 @@ impl Vault {
         };
         let mut buf = ZeroizingWriter::with_capacity(HEADER_LEN + 4096 + 512 * self.entries.len());
         serde_json::to_writer(&mut buf, &payload).expect("the vault payload always serializes");
-        let mut plaintext = buf.0;
-        let header = Header {
-            generation,
-            slot: self.slot.clone(),
-            content_nonce: format::random()?,
-            content_len: u32::try_from(plaintext.len() + format::TAG_LEN)
-                .map_err(|_| Error::InvalidEntry("the vault would exceed 4 GiB".into()))?,
-        };
-        let aad = header.encode();
-        plaintext.reserve_exact(format::TAG_LEN);
-        format::seal(
-            &self.master_key,
-            &header.content_nonce,
-            &aad,
-            &mut plaintext,
-        );
-        let mut file = Vec::with_capacity(HEADER_LEN + plaintext.len());
-        file.extend_from_slice(&aad);
-        file.extend_from_slice(&plaintext);
+        let file = seal_file(&self.master_key, &self.slot, generation, buf.0)?;
         fsio::remove_stale_temps(&self.path);
-        fsio::write_atomic(&self.path, &file, true)?;
+        fsio::write_atomic(&self.path, &file, keep_backup)?;
         self.generation = generation;
         // Record the generation outside the file for rollback detection. The vault is already
         // safely saved; if this fails, the next open records it instead.
@@ -506,6 +562,65 @@ impl Vault {
             let _ = state.store(&self.path);
         }
         Ok(())
+    }
+}
+
+/// Encrypts `plaintext` (the payload JSON, encrypted in place) into a whole vault file.
+fn seal_file(
+    key: &[u8; KEY_LEN],
+    slot: &PasscodeSlot,
+    generation: u64,
+    mut plaintext: Zeroizing<Vec<u8>>,
+) -> Result<Vec<u8>> {
+    let header = Header {
+        generation,
+        slot: slot.clone(),
+        content_nonce: format::random()?,
+        content_len: u32::try_from(plaintext.len() + format::TAG_LEN)
+            .map_err(|_| Error::InvalidEntry("the vault would exceed 4 GiB".into()))?,
+    };
+    let aad = header.encode();
+    plaintext.reserve_exact(format::TAG_LEN);
+    format::seal(key, &header.content_nonce, &aad, &mut plaintext);
+    let mut file = Vec::with_capacity(HEADER_LEN + plaintext.len());
+    file.extend_from_slice(&aad);
+    file.extend_from_slice(&plaintext);
+    Ok(file)
+}
+
+/// A passcode check against an open vault's key slot, detached from the vault (see
+/// [`Vault::passcode_check`]). Holds a copy of the master key, zeroized on drop; `Send`, so
+/// the KDF can run off the UI thread.
+pub struct PasscodeCheck {
+    path: PathBuf,
+    slot: PasscodeSlot,
+    master_key: Zeroizing<[u8; KEY_LEN]>,
+}
+
+impl fmt::Debug for PasscodeCheck {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PasscodeCheck")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PasscodeCheck {
+    /// See [`Vault::verify_passcode`].
+    pub fn verify(&self, passcode: &str, now: u64) -> Result<()> {
+        let state = state::before_attempt(&self.path, now)?;
+        let right = match self.slot.unwrap(passcode)? {
+            Some(key) => constant_time_eq::constant_time_eq_32(&key, &self.master_key),
+            None => false,
+        };
+        if right {
+            state::succeeded(&self.path, state);
+            return Ok(());
+        }
+        if state::failed(&self.path, state, now) >= REAUTH_LIMIT {
+            return Err(Error::TooManyTries);
+        }
+        Err(Error::WrongPasscode)
     }
 }
 

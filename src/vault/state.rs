@@ -1,6 +1,11 @@
 //! The small unencrypted side file `<vault>.state`: failed passcode attempts (for the backoff)
 //! and the last generation seen on this device (for rollback detection). It holds no secret.
 //! A missing or unreadable state file reads as "no failures, nothing seen yet".
+//!
+//! It also holds **the one attempt policy**: every check of the vault passcode (unlock,
+//! re-authentication in the app, changing the passcode, a backup password taken from the
+//! passcode) asks [`before_attempt`] first and reports with [`failed`] / [`succeeded`], so a
+//! guess costs the same wherever it is typed.
 
 use std::path::Path;
 
@@ -8,6 +13,11 @@ use serde::{Deserialize, Serialize};
 
 use super::error::Result;
 use super::fsio;
+
+/// Consecutive wrong passcodes at a re-authentication (an already unlocked vault) after
+/// which the app locks itself: the person at the screen must then go through the lock screen,
+/// whose backoff continues from the same count.
+pub const REAUTH_LIMIT: u32 = 3;
 
 /// Wrong passcodes allowed before the first wait.
 pub const FREE_ATTEMPTS: u32 = 5;
@@ -64,5 +74,32 @@ impl State {
         }
         let until = self.last_failure.saturating_add(delay);
         (now < until).then(|| (until - now).min(delay))
+    }
+}
+
+/// The attempt policy, step 1: `Err(Backoff)` while a wait is running (the KDF must not run).
+pub(crate) fn before_attempt(vault: &Path, now: u64) -> Result<State> {
+    let state = State::load(vault);
+    if let Some(wait_secs) = state.wait_secs(now) {
+        return Err(super::Error::Backoff { wait_secs });
+    }
+    Ok(state)
+}
+
+/// The attempt policy, a wrong passcode: counted and persisted (best effort: on a read-only
+/// medium the answer is still "wrong passcode"). Returns the failures in a row.
+pub(crate) fn failed(vault: &Path, mut state: State, now: u64) -> u32 {
+    state.failed_attempts = state.failed_attempts.saturating_add(1);
+    state.last_failure = now;
+    let _ = state.store(vault);
+    state.failed_attempts
+}
+
+/// The attempt policy, the right passcode: the count starts again.
+pub(crate) fn succeeded(vault: &Path, mut state: State) {
+    if state.failed_attempts != 0 || state.last_failure != 0 {
+        state.failed_attempts = 0;
+        state.last_failure = 0;
+        let _ = state.store(vault);
     }
 }

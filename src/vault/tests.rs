@@ -310,30 +310,147 @@ fn hotp_counter_advances_and_persists() {
 }
 
 #[test]
-fn change_passcode_rewraps_only_the_key() {
+fn change_passcode_makes_a_new_master_key_and_reencrypts_the_previous_generation() {
     let dir = tempfile::tempdir().unwrap();
     let (path, mut v) = new_vault(&dir);
     v.add(acct("A", "a", 1), NOW).unwrap();
-    let old_file = std::fs::read(&path).unwrap();
+    v.add(acct("B", "b", 2), NOW).unwrap();
+    let old_key = *v.master_key;
+    let p = KdfParams::TEST_LIGHT;
     assert!(matches!(
-        v.change_passcode("12345"),
+        v.change_passcode(PASS, "12345", p, NOW),
         Err(Error::PasscodeTooShort { .. })
     ));
-    v.change_passcode("correct horse").unwrap();
-    let new_file = std::fs::read(&path).unwrap();
-    // Same parameters, new salt and wrapped key.
-    assert_eq!(old_file[22..34], new_file[22..34]);
-    assert_ne!(old_file[34..50], new_file[34..50]);
-    assert_ne!(old_file[74..122], new_file[74..122]);
+    // A wrong current passcode changes nothing and is counted.
+    assert!(matches!(
+        v.change_passcode("999999", "correct horse", p, NOW),
+        Err(Error::WrongPasscode)
+    ));
+    assert_eq!(failed_attempts(&path), 1);
+    let gen_before = v.generation();
+    v.change_passcode(PASS, "correct horse", p, NOW).unwrap();
+    assert_eq!(failed_attempts(&path), 0);
+    assert_ne!(*v.master_key, old_key, "a new master key");
+    // Every file in the folder: none opens with the old passcode; the vault and the
+    // previous generation open with the new one.
+    let mut new_ones = Vec::new();
+    for e in std::fs::read_dir(dir.path()).unwrap() {
+        let bytes = std::fs::read(e.unwrap().path()).unwrap();
+        assert!(read_bytes(&bytes, PASS, &KdfBounds::LIGHT_FOR_TESTS).is_err());
+        if let Ok(c) = read_bytes(&bytes, "correct horse", &KdfBounds::LIGHT_FOR_TESTS) {
+            new_ones.push((c.generation, c.entries.len()));
+        }
+    }
+    new_ones.sort();
+    // The previous generation keeps its own content: before the last add it held one entry.
+    assert_eq!(new_ones, [(gen_before - 1, 1), (gen_before + 1, 2)]);
+    let mut v2 = v;
+    v2.add(acct("C", "c", 3), NOW).unwrap();
+    v2.lock();
+    let v = Vault::open_with(&path, "correct horse", NOW, &light()).unwrap();
+    assert_eq!(v.entries().len(), 3);
     v.lock();
     assert!(matches!(open(&path), Err(Error::WrongPasscode)));
-    let v = Vault::open_with(&path, "correct horse", NOW, &light()).unwrap();
-    assert_eq!(v.entries().len(), 1);
-    // The master key did not change: the old slot still unwraps a key that decrypts the new
-    // content (rewrapping touched only the slot).
-    let old_slot = Header::decode(&old_file).unwrap().slot;
-    let key = old_slot.unwrap(PASS).unwrap().unwrap();
-    assert_eq!(*key, *v.master_key);
+}
+
+#[test]
+fn change_passcode_reencrypts_a_bak_holding_fewer_entries_and_drops_an_unreadable_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut v) = new_vault(&dir);
+    v.add(acct("A", "a", 1), NOW).unwrap();
+    v.add(acct("B", "b", 2), NOW).unwrap();
+    let bak = backup_path(&path);
+    let before = read_bytes(
+        &std::fs::read(&bak).unwrap(),
+        PASS,
+        &KdfBounds::LIGHT_FOR_TESTS,
+    )
+    .unwrap();
+    assert_eq!(before.entries.len(), 1);
+    v.change_passcode(PASS, "second passcode", KdfParams::TEST_LIGHT, NOW)
+        .unwrap();
+    let after = read_bytes(
+        &std::fs::read(&bak).unwrap(),
+        "second passcode",
+        &KdfBounds::LIGHT_FOR_TESTS,
+    )
+    .unwrap();
+    assert_eq!(after.entries, before.entries);
+    assert_eq!(after.generation, before.generation);
+    // A .bak the open key cannot read (here: garbage) is removed, not left to an old key.
+    std::fs::write(&bak, b"MONBANVT garbage").unwrap();
+    v.change_passcode(
+        "second passcode",
+        "third passcode",
+        KdfParams::TEST_LIGHT,
+        NOW,
+    )
+    .unwrap();
+    assert!(!bak.exists());
+}
+
+#[test]
+fn verify_passcode_checks_the_open_slot_not_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, v) = new_vault(&dir);
+    // Someone at the unlocked device puts their own vault where the real one is.
+    let other = dir.path().join("other.vault");
+    Vault::create_with(
+        &other,
+        "attacker passcode",
+        KdfParams::TEST_LIGHT,
+        NOW,
+        &light(),
+    )
+    .unwrap()
+    .lock();
+    std::fs::copy(&other, &path).unwrap();
+    assert!(matches!(
+        v.verify_passcode("attacker passcode", NOW),
+        Err(Error::WrongPasscode)
+    ));
+    v.verify_passcode(PASS, NOW).unwrap();
+    // Run from another thread through the detached check.
+    let check = v.passcode_check();
+    assert!(format!("{check:?}").contains("PasscodeCheck"));
+    std::thread::spawn(move || check.verify(PASS, NOW).unwrap())
+        .join()
+        .unwrap();
+}
+
+#[test]
+fn verify_passcode_shares_the_attempt_policy_and_asks_to_lock_at_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, v) = new_vault(&dir);
+    for i in 1..REAUTH_LIMIT {
+        assert!(matches!(
+            v.verify_passcode("000000", NOW),
+            Err(Error::WrongPasscode)
+        ));
+        assert_eq!(failed_attempts(&path), i);
+    }
+    assert!(matches!(
+        v.verify_passcode("000000", NOW),
+        Err(Error::TooManyTries)
+    ));
+    v.lock();
+    // The lock screen continues from the same count: two more and the backoff starts.
+    for _ in REAUTH_LIMIT..FREE_ATTEMPTS {
+        assert!(matches!(
+            Vault::open_with(&path, "000000", NOW, &light()),
+            Err(Error::WrongPasscode)
+        ));
+    }
+    assert_eq!(backoff_status(&path, NOW), Some(FIRST_WAIT_SECS));
+    let v = Vault::open_with(&path, PASS, NOW + FIRST_WAIT_SECS, &light()).unwrap();
+    // During a wait the KDF is not even run for a re-authentication.
+    for _ in 0..FREE_ATTEMPTS {
+        let _ = v.verify_passcode("000000", NOW + FIRST_WAIT_SECS);
+    }
+    assert!(matches!(
+        v.verify_passcode(PASS, NOW + FIRST_WAIT_SECS + 1),
+        Err(Error::Backoff { .. })
+    ));
 }
 
 #[test]

@@ -334,3 +334,79 @@ fn sealed_qr_pngs_read_by_zbarimg_reveal_nothing_and_import_with_the_code() {
     assert!(success, "{err}");
     assert!(out.contains("added 5, duplicates 0, refused 0"), "{out}");
 }
+
+/// Every file an export writes is readable by its owner only, a folder the export creates is
+/// 0700, and an existing file is replaced only with `--overwrite`.
+#[cfg(unix)]
+#[test]
+fn export_files_are_owner_only_and_never_silently_replaced() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let src = new_vault(d, "modes.vault");
+    ok(
+        cmd(&src),
+        &["import", fixture("transfer/uri-list.txt").to_str().unwrap()],
+    );
+    let qr_dir = d.join("new-folder/qr");
+    let json = ok(
+        cmd(&src),
+        &[
+            "export",
+            "--format",
+            "sealed-qr",
+            "--out",
+            qr_dir.to_str().unwrap(),
+            "--json",
+        ],
+    );
+    assert_eq!(mode(&d.join("new-folder")), 0o700);
+    assert_eq!(mode(&qr_dir), 0o700);
+    let mut written: Vec<PathBuf> = files(&json).into_iter().map(PathBuf::from).collect();
+    for (format, name) in [
+        ("backup", "b.monban-backup"),
+        ("paper", "p.pdf"),
+        ("uri", "u.txt"),
+    ] {
+        let out = d.join(name);
+        ok(
+            cmd(&src),
+            &["export", "--format", format, "--out", out.to_str().unwrap()],
+        );
+        written.push(out);
+    }
+    for f in &written {
+        assert_eq!(mode(f), 0o600, "{}", f.display());
+    }
+    let before = std::fs::read(d.join("b.monban-backup")).unwrap();
+    let mut c = cmd(&src);
+    c.args(["export", "--format", "backup", "--out"])
+        .arg(d.join("b.monban-backup"));
+    let (success, _, err) = run(c);
+    assert!(
+        !success && err.contains("already exists") && err.contains("--overwrite"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(d.join("b.monban-backup")).unwrap(), before);
+    let out = d.join("b.monban-backup");
+    ok(
+        cmd(&src),
+        &[
+            "export",
+            "--format",
+            "backup",
+            "--out",
+            out.to_str().unwrap(),
+            "--overwrite",
+        ],
+    );
+    assert_ne!(std::fs::read(&out).unwrap(), before);
+    assert_eq!(mode(&out), 0o600);
+    let leftovers: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".part-") || n.contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

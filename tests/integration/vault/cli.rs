@@ -149,3 +149,65 @@ fn errors_without_unlocking() {
     let (ok, _, err) = cmd(&path, Some(PASS), &["add", "otpauth://totp/x?secret=!!!"]);
     assert!(!ok && err.contains("cannot read the URI"), "{err}");
 }
+
+const STRONG: &str = "correct horse battery staple 7";
+const STRONG_NEW: &str = "quiet lantern orbit meadow 42";
+
+fn passwd(v: &Path, current: &str, new: &str) -> (bool, String, String) {
+    let mut c = monban();
+    c.env("MONBAN_VAULT", v)
+        .env("MONBAN_PASSCODE", current)
+        .env("MONBAN_NEW_PASSCODE", new)
+        .arg("passwd");
+    run(c)
+}
+
+/// After `monban passwd`, no file in the vault's folder opens with the old passcode (the
+/// previous generation `.bak` included), and the vault and its `.bak` open with the new one.
+#[test]
+fn passwd_leaves_no_file_that_opens_with_the_old_passcode() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = dir.path().join("p.vault");
+    assert!(cmd(&v, Some(STRONG), &["init"]).0);
+    let (ok, _, err) = cmd(&v, Some(STRONG), &["add", URI]);
+    assert!(ok, "{err}");
+    let (ok, out, err) = passwd(&v, STRONG, STRONG_NEW);
+    assert!(ok && out.contains("passcode changed"), "{out}{err}");
+    let mut opened_with_new = Vec::new();
+    for e in std::fs::read_dir(dir.path()).unwrap() {
+        let p = e.unwrap().path();
+        let bytes = std::fs::read(&p).unwrap();
+        let old = vault::read_bytes(&bytes, STRONG, &vault::KdfBounds::REAL);
+        assert!(old.is_err(), "{} opens with the old passcode", p.display());
+        if let Ok(c) = vault::read_bytes(&bytes, STRONG_NEW, &vault::KdfBounds::REAL) {
+            opened_with_new.push(c.entries.len());
+        }
+    }
+    // The vault (one account) and its previous generation (from before the add).
+    opened_with_new.sort();
+    assert_eq!(opened_with_new, [0, 1]);
+    let (ok, out, err) = cmd(&v, Some(STRONG_NEW), &["list", "--json"]);
+    assert!(ok && out.contains("alice@example.com"), "{out}{err}");
+}
+
+/// `monban passwd` with a wrong current passcode is a failed attempt like any other: after
+/// the free ones, the next `monban list` must wait, even with the right passcode.
+#[test]
+fn passwd_with_a_wrong_current_passcode_counts_as_a_failed_attempt() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = dir.path().join("w.vault");
+    assert!(cmd(&v, Some(STRONG), &["init"]).0);
+    for i in 1..=vault::FREE_ATTEMPTS {
+        let (ok, _, err) = passwd(&v, "not the passcode at all", STRONG_NEW);
+        assert!(!ok && err.contains("wrong passcode"), "{err}");
+        assert_eq!(vault::failed_attempts(&v), i);
+    }
+    let (ok, _, err) = cmd(&v, Some(STRONG), &["list"]);
+    assert!(
+        !ok && err.contains("too many wrong passcodes: wait"),
+        "{err}"
+    );
+    // Nothing was changed by the refused attempts.
+    let bytes = std::fs::read(&v).unwrap();
+    assert!(vault::read_bytes(&bytes, STRONG, &vault::KdfBounds::REAL).is_ok());
+}
