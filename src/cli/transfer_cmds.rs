@@ -36,7 +36,7 @@ use crate::secure_file::{self, Overwrite};
 use crate::transfer::backup::{self, BackupEntry};
 use crate::transfer::sealed::{self, TransferCode};
 use crate::transfer::{self, Assembler, Parsed, Refused, google};
-use crate::vault::{KdfBounds, KdfParams, Vault};
+use crate::vault::{EntryMeta, KdfBounds, KdfParams, Vault};
 
 /// Environment variable holding a sealed transfer's code for scripts.
 pub const TRANSFER_CODE_ENV: &str = "MONBAN_TRANSFER_CODE";
@@ -215,7 +215,7 @@ pub fn export(vault: Option<PathBuf>, a: ExportArgs) -> CmdResult {
         "sealed-qr" => {
             let code = TransferCode::generate()?;
             let s = sealed::seal(
-                &accounts,
+                v.entries(),
                 &code,
                 sealed::KdfParams::DEFAULT,
                 crate::qr::PHONE_READABLE_MAX_VERSION,
@@ -355,6 +355,8 @@ struct Gathered {
     parsed: Parsed,
     /// Entries from Monban backups (with metadata).
     backup_entries: Vec<BackupEntry>,
+    /// Entries from a sealed transfer (with their groups).
+    sealed_entries: Vec<BackupEntry>,
     google: Assembler<Parsed>,
     sealed: Assembler<sealed::Part>,
     notes: Vec<String>,
@@ -515,14 +517,25 @@ pub fn import(vault: Option<PathBuf>, a: ImportArgs) -> CmdResult {
         };
         let code = TransferCode::parse(&code)?;
         let parts = sealed_parts.into_parts();
-        let opened = sealed::open(&parts, &code, &sealed::Limits::DEFAULT)
+        let opened = sealed::open_entries(&parts, &code, &sealed::Limits::DEFAULT)
             .context("cannot open the sealed transfer")?;
-        g.parsed.extend(opened);
+        g.parsed.refused.extend(opened.parsed.refused);
+        // Sealed accounts keep their groups: added like backup entries, with metadata.
+        let now = now();
+        for (account, groups) in opened.parsed.accounts.into_iter().zip(opened.groups) {
+            let mut meta = EntryMeta::new_for(&account, now);
+            meta.groups = groups;
+            g.sealed_entries.push(BackupEntry {
+                account,
+                meta: Some(meta),
+            });
+        }
     }
     if a.replace && g.backup_entries.is_empty() {
         bail!("--replace works only when restoring a Monban backup");
     }
-    if g.parsed.accounts.is_empty() && g.backup_entries.is_empty() {
+    if g.parsed.accounts.is_empty() && g.backup_entries.is_empty() && g.sealed_entries.is_empty()
+    {
         for n in &g.notes {
             println!("{n}");
         }
@@ -544,7 +557,10 @@ pub fn import(vault: Option<PathBuf>, a: ImportArgs) -> CmdResult {
     // Backup entries keep their metadata; each is added on its own (one save each).
     let backup_accounts: Vec<Account> =
         g.backup_entries.iter().map(|e| e.account.clone()).collect();
-    for e in std::mem::take(&mut g.backup_entries) {
+    let with_meta = std::mem::take(&mut g.backup_entries)
+        .into_iter()
+        .chain(std::mem::take(&mut g.sealed_entries));
+    for e in with_meta {
         let label = transfer::label(&e.account);
         let r = match e.meta {
             Some(meta) => v.add_with_meta(e.account, meta),

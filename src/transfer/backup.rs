@@ -263,10 +263,13 @@ mod tests {
                     Secret::new(vec![i + 1; 20]),
                 ),
                 meta: (i % 2 == 0).then(|| {
-                    EntryMeta::new_for(
+                    let mut m = EntryMeta::new_for(
                         &Account::totp("x", "y", Secret::new(vec![1; 10])),
                         1_700_000_000,
-                    )
+                    );
+                    m.groups = vec!["Work".into(), format!("group {i}")];
+                    m.use_count = u64::from(i);
+                    m
                 }),
             })
             .collect()
@@ -279,6 +282,7 @@ mod tests {
         let b = read(&bytes, "correct horse", &KdfBounds::LIGHT_FOR_TESTS).unwrap();
         assert_eq!(b.entries, e);
         assert_eq!(b.created, 1_700_000_123);
+        assert_eq!(b.entries[2].meta.as_ref().unwrap().groups, ["Work", "group 2"]);
         let mut rev: Vec<Account> = b.accounts();
         rev.reverse();
         rev[0].counter = 99;

@@ -27,12 +27,16 @@ use zeroize::{Zeroize, Zeroizing};
 use super::parts::PartError;
 use super::{Parsed, Refused, crypto};
 use crate::account::{Account, Algorithm, Kind, Secret};
+use crate::vault::{Entry, MAX_GROUPS, normalise_groups};
 
 /// Text prefix of every sealed transfer QR (what the scanner classifies on).
 pub const PREFIX: &str = "monban-transfer:";
-/// Format version written after the prefix and in the first header byte.
-pub const VERSION: u8 = 1;
-const TEXT_PREFIX: &str = "monban-transfer:1:";
+/// Format version written after the prefix and in the first header byte. Version 2 adds each
+/// account's groups after its name; version 1 parts (no groups) are still read.
+pub const VERSION: u8 = 2;
+const TEXT_PREFIX: &str = "monban-transfer:2:";
+/// Oldest version still read.
+const OLDEST_VERSION: u8 = 1;
 const HEADER_LEN: usize = 1 + 4 + 1 + 1 + 4 + 1 + 1 + 16;
 const TAG_LEN: usize = 16;
 /// Characters in a transfer code.
@@ -263,8 +267,34 @@ fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
     out.extend_from_slice(b);
 }
 
-/// Compact binary form of one account (see docs/transfer-format.md).
-fn encode_account(a: &Account, out: &mut Vec<u8>) {
+/// What a sealed transfer carries of one entry: its account and its groups. Implemented for a
+/// bare [`Account`] (no groups) and for a vault [`Entry`].
+pub trait Sealable {
+    fn account(&self) -> &Account;
+    fn groups(&self) -> &[String];
+}
+
+impl Sealable for Account {
+    fn account(&self) -> &Account {
+        self
+    }
+    fn groups(&self) -> &[String] {
+        &[]
+    }
+}
+
+impl Sealable for Entry {
+    fn account(&self) -> &Account {
+        &self.account
+    }
+    fn groups(&self) -> &[String] {
+        &self.meta.groups
+    }
+}
+
+/// Compact binary form of one account and its groups (see docs/transfer-format.md).
+fn encode_account(item: &impl Sealable, out: &mut Vec<u8>) {
+    let a = item.account();
     let kind = match a.kind {
         Kind::Totp => 0,
         Kind::Hotp => 1,
@@ -282,6 +312,11 @@ fn encode_account(a: &Account, out: &mut Vec<u8>) {
     put_bytes(out, a.secret.expose());
     put_bytes(out, a.issuer.as_bytes());
     put_bytes(out, a.name.as_bytes());
+    let groups = &item.groups()[..item.groups().len().min(MAX_GROUPS)];
+    put_varint(out, groups.len() as u64);
+    for g in groups {
+        put_bytes(out, g.as_bytes());
+    }
 }
 
 struct Cursor<'a> {
@@ -315,12 +350,26 @@ impl<'a> Cursor<'a> {
     }
 }
 
-fn decode_accounts(plain: &[u8], part: usize) -> Parsed {
+/// Reads the groups list of a version 2 entry (bounded: a count above [`MAX_GROUPS`] is damage).
+fn decode_groups(c: &mut Cursor<'_>) -> Option<Vec<String>> {
+    let n = usize::try_from(c.varint()?).ok()?;
+    if n > MAX_GROUPS {
+        return None;
+    }
+    (0..n)
+        .map(|_| Some(String::from_utf8_lossy(c.bytes()?).into_owned()))
+        .collect()
+}
+
+/// The accounts of one decrypted part, and each accepted account's groups (in step with
+/// `accounts`).
+fn decode_accounts(plain: &[u8], part: usize, version: u8) -> (Parsed, Vec<Vec<String>>) {
     let mut out = Parsed::default();
+    let mut all_groups = Vec::new();
     let mut c = Cursor { b: plain, pos: 0 };
     let mut n = 0;
     while c.pos < plain.len() {
-        let Some((flags, digits, period, counter, secret, issuer, name)) = (|| {
+        let Some((flags, digits, period, counter, secret, issuer, name, groups)) = (|| {
             Some((
                 c.byte()?,
                 c.byte()?,
@@ -329,6 +378,11 @@ fn decode_accounts(plain: &[u8], part: usize) -> Parsed {
                 c.bytes()?,
                 c.bytes()?,
                 c.bytes()?,
+                if version >= 2 {
+                    decode_groups(&mut c)?
+                } else {
+                    Vec::new()
+                },
             ))
         })() else {
             out.refused.push(Refused::new(
@@ -363,7 +417,11 @@ fn decode_accounts(plain: &[u8], part: usize) -> Parsed {
                     period,
                     counter,
                 };
+                let before = out.accounts.len();
                 out.push_checked(a);
+                if out.accounts.len() > before {
+                    all_groups.push(normalise_groups(groups));
+                }
             }
             _ => out.refused.push(Refused::new(
                 super::loose_label(&issuer, &name, n),
@@ -372,7 +430,7 @@ fn decode_accounts(plain: &[u8], part: usize) -> Parsed {
         }
         n += 1;
     }
-    out
+    (out, all_groups)
 }
 
 // ------------------------------------------------------------------ parts
@@ -434,14 +492,14 @@ pub fn parse_part(text: &str) -> Result<Part> {
     let rest = text.trim().strip_prefix(PREFIX).ok_or(Error::NotSealed)?;
     let (ver, data) = rest.split_once(':').ok_or(Error::Damaged("no version"))?;
     let ver: u8 = ver.parse().map_err(|_| Error::Damaged("bad version"))?;
-    if ver != VERSION {
+    if !(OLDEST_VERSION..=VERSION).contains(&ver) {
         return Err(Error::UnsupportedVersion(ver));
     }
     let bytes = base45_decode(data).ok_or(Error::Damaged("not Base45"))?;
     if bytes.len() < HEADER_LEN + TAG_LEN {
         return Err(Error::Damaged("too short"));
     }
-    if bytes[0] != VERSION {
+    if bytes[0] != ver {
         return Err(Error::UnsupportedVersion(bytes[0]));
     }
     let header: [u8; HEADER_LEN] = bytes[..HEADER_LEN].try_into().expect("length checked");
@@ -455,10 +513,23 @@ pub fn parse_part(text: &str) -> Result<Part> {
     Ok(part)
 }
 
+/// A decrypted sealed transfer: the accounts (and refused entries) and, in step with
+/// `parsed.accounts`, each account's groups.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Opened {
+    pub parsed: Parsed,
+    pub groups: Vec<Vec<String>>,
+}
+
 /// Decrypts parts of one export (any order, a subset allowed: each part stands alone).
 /// Runs the KDF once. The caller collects parts with [`super::Assembler`] to report missing
-/// ones; this checks they belong together.
+/// ones; this checks they belong together. The accounts only; [`open_entries`] keeps groups.
 pub fn open(parts: &[Part], code: &TransferCode, limits: &Limits) -> Result<Parsed> {
+    open_entries(parts, code, limits).map(|o| o.parsed)
+}
+
+/// [`open`], keeping each account's groups.
+pub fn open_entries(parts: &[Part], code: &TransferCode, limits: &Limits) -> Result<Opened> {
     let first = parts.first().ok_or(Error::Empty)?;
     let mut asm = super::Assembler::new();
     for p in parts {
@@ -468,8 +539,11 @@ pub fn open(parts: &[Part], code: &TransferCode, limits: &Limits) -> Result<Pars
         }
     }
     limits.check(first.kdf())?;
+    if parts.iter().any(|p| p.header[0] != first.header[0]) {
+        return Err(Error::Damaged("the parts disagree on their format version"));
+    }
     let key = code.key(first.salt(), first.kdf())?;
-    let mut out = Parsed::default();
+    let mut out = Opened::default();
     let mut sorted: Vec<&Part> = parts.iter().collect();
     sorted.sort_by_key(|p| p.index());
     // The same part scanned twice is fine; two different parts claiming one number means one
@@ -487,7 +561,9 @@ pub fn open(parts: &[Part], code: &TransferCode, limits: &Limits) -> Result<Pars
     for p in sorted {
         let plain = crypto::xchacha_open(&key, &p.nonce(), &p.header, &p.body)
             .map_err(|_| Error::WrongCode)?;
-        out.extend(decode_accounts(&plain, p.index()));
+        let (parsed, groups) = decode_accounts(&plain, p.index(), p.header[0]);
+        out.parsed.extend(parsed);
+        out.groups.extend(groups);
     }
     Ok(out)
 }
@@ -509,7 +585,7 @@ fn version_for_plain_len(len: usize) -> Option<u8> {
 }
 
 /// Splits the encoded accounts into parts that each fit `max_version`.
-fn pack(accounts: &[Account], max_version: u8) -> Result<Vec<Zeroizing<Vec<u8>>>> {
+fn pack<T: Sealable>(accounts: &[T], max_version: u8) -> Result<Vec<Zeroizing<Vec<u8>>>> {
     let mut parts: Vec<Zeroizing<Vec<u8>>> = Vec::new();
     let mut current = Zeroizing::new(Vec::new());
     for a in accounts {
@@ -523,7 +599,7 @@ fn pack(accounts: &[Account], max_version: u8) -> Result<Vec<Zeroizing<Vec<u8>>>
         if version_for_plain_len(one.len()).is_none() {
             return Err(Error::TooBig(format!(
                 "the account {} is too large for a QR code",
-                super::label(a)
+                super::label(a.account())
             )));
         }
         current.extend_from_slice(&one);
@@ -535,10 +611,10 @@ fn pack(accounts: &[Account], max_version: u8) -> Result<Vec<Zeroizing<Vec<u8>>>
     Ok(parts)
 }
 
-/// Seals `accounts` under `code`, with parts no bigger than QR version `max_version`
-/// (except an account that alone needs more).
-pub fn seal(
-    accounts: &[Account],
+/// Seals `accounts` (bare accounts or vault entries with their groups) under `code`, with parts
+/// no bigger than QR version `max_version` (except an account that alone needs more).
+pub fn seal<T: Sealable>(
+    accounts: &[T],
     code: &TransferCode,
     kdf: KdfParams,
     max_version: u8,
@@ -729,6 +805,92 @@ mod tests {
         }
     }
 
+    fn entries(n: usize) -> Vec<Entry> {
+        accounts(n)
+            .into_iter()
+            .enumerate()
+            .map(|(i, account)| {
+                let mut meta = crate::vault::EntryMeta::new_for(&account, 0);
+                meta.groups = match i % 3 {
+                    0 => vec![],
+                    1 => vec!["Work".into()],
+                    _ => vec!["Work".into(), "家族".into()],
+                };
+                Entry {
+                    id: crate::vault::EntryId(i as u64),
+                    account,
+                    meta,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn groups_travel_with_their_accounts() {
+        let all = entries(12);
+        let code = TransferCode::generate().unwrap();
+        let s = seal(&all, &code, LIGHT, 8).unwrap();
+        assert!(s.texts.len() > 1 && s.texts.iter().all(|t| t.starts_with(TEXT_PREFIX)));
+        let mut parts: Vec<Part> = s.texts.iter().map(|t| parse_part(t).unwrap()).collect();
+        parts.reverse();
+        let back = open_entries(&parts, &code, &Limits::NO_FLOOR).unwrap();
+        let want: Vec<&Account> = all.iter().map(|e| &e.account).collect();
+        assert_eq!(back.parsed.accounts.iter().collect::<Vec<_>>(), want);
+        let groups: Vec<Vec<String>> = all.iter().map(|e| e.meta.groups.clone()).collect();
+        assert_eq!(back.groups, groups);
+    }
+
+    /// A part as Monban wrote it before groups existed (format 1).
+    fn seal_v1(accounts: &[Account], code: &TransferCode) -> String {
+        let mut plain = Vec::new();
+        for a in accounts {
+            encode_account(a, &mut plain);
+            assert_eq!(plain.pop(), Some(0), "no groups: one zero count byte");
+        }
+        let salt = [7u8; 16];
+        let mut header = [0u8; HEADER_LEN];
+        header[0] = 1;
+        header[1..5].copy_from_slice(&[1, 2, 3, 4]);
+        header[6] = 1;
+        header[7..11].copy_from_slice(&LIGHT.m_kib.to_le_bytes());
+        header[11] = LIGHT.t;
+        header[12] = LIGHT.p;
+        header[13..29].copy_from_slice(&salt);
+        let part = Part {
+            header,
+            body: Vec::new(),
+        };
+        let key = code.key(&salt, LIGHT).unwrap();
+        let mut bytes = header.to_vec();
+        bytes.extend(crypto::xchacha_seal(&key, &part.nonce(), &header, &plain));
+        format!("monban-transfer:1:{}", base45_encode(&bytes))
+    }
+
+    #[test]
+    fn format_1_parts_still_open_and_newer_ones_are_refused() {
+        let all = accounts(4);
+        let code = TransferCode::generate().unwrap();
+        let part = parse_part(&seal_v1(&all, &code)).unwrap();
+        let back = open_entries(&[part], &code, &Limits::NO_FLOOR).unwrap();
+        assert_eq!(back.parsed.accounts, all);
+        assert_eq!(back.groups, vec![Vec::<String>::new(); 4]);
+        assert_eq!(
+            parse_part("monban-transfer:3:AAAA"),
+            Err(Error::UnsupportedVersion(3))
+        );
+    }
+
+    #[test]
+    fn a_crafted_group_count_is_damage_not_a_huge_allocation() {
+        let mut plain = Vec::new();
+        encode_account(&accounts(1)[0], &mut plain);
+        plain.pop();
+        put_varint(&mut plain, u64::MAX);
+        let (parsed, groups) = decode_accounts(&plain, 0, 2);
+        assert!(parsed.accounts.is_empty() && groups.is_empty());
+        assert_eq!(parsed.refused.len(), 1);
+    }
+
     proptest! {
         #[test]
         fn base45_round_trips(data in proptest::collection::vec(any::<u8>(), 0..100)) {
@@ -742,7 +904,8 @@ mod tests {
         }
         #[test]
         fn decode_never_panics(data in proptest::collection::vec(any::<u8>(), 0..200)) {
-            let _ = decode_accounts(&data, 0);
+            let _ = decode_accounts(&data, 0, 1);
+            let _ = decode_accounts(&data, 0, 2);
         }
     }
 }

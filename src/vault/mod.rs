@@ -39,7 +39,10 @@ use crate::account::Account;
 pub use error::{Error, Result};
 pub use format::{HEADER_LEN, KdfBounds, KdfParams, MAGIC, VERSION};
 pub use fsio::{backup_path, lock_path, state_path};
-pub use model::{Entry, EntryId, EntryMeta, Icon, MAX_ICON_BYTES, MAX_NOTE_BYTES, default_colour};
+pub use model::{
+    Entry, EntryId, EntryMeta, Icon, MAX_GROUP_BYTES, MAX_GROUPS, MAX_ICON_BYTES, MAX_NOTE_BYTES,
+    default_colour, group_key, normalise_groups,
+};
 pub use state::{FIRST_WAIT_SECS, FREE_ATTEMPTS, MAX_WAIT_SECS, REAUTH_LIMIT, delay_after};
 
 use format::{Header, HeaderError, KEY_LEN, PasscodeSlot};
@@ -410,8 +413,27 @@ impl Vault {
     /// Records that a code of the entry was used (copied) at `now` and saves.
     pub fn mark_used(&mut self, id: EntryId, now: u64) -> Result<()> {
         let i = self.index(id)?;
-        let old = self.entries[i].meta.last_used.replace(now);
-        self.save_or(|v| v.entries[i].meta.last_used = old)
+        let meta = &mut self.entries[i].meta;
+        let old = (meta.last_used.replace(now), meta.use_count);
+        meta.use_count = meta.use_count.saturating_add(1);
+        self.save_or(|v| {
+            let meta = &mut v.entries[i].meta;
+            (meta.last_used, meta.use_count) = old;
+        })
+    }
+
+    /// Sets the groups an entry is in (cleaned with [`model::normalise_groups`]) and saves.
+    /// [`Error::InvalidEntry`] for names the vault refuses (too long, too many).
+    pub fn set_groups(&mut self, id: EntryId, groups: Vec<String>) -> Result<()> {
+        let i = self.index(id)?;
+        let mut meta = self.entries[i].meta.clone();
+        meta.groups = model::normalise_groups(groups);
+        model::validate(&self.entries[i].account, &meta).map_err(Error::InvalidEntry)?;
+        if meta.groups == self.entries[i].meta.groups {
+            return Ok(());
+        }
+        let old = std::mem::replace(&mut self.entries[i].meta, meta);
+        self.save_or(|v| v.entries[i].meta = old)
     }
 
     /// The next HOTP code of an entry: computes it for the stored counter, advances the counter
@@ -425,12 +447,18 @@ impl Vault {
         if entry.account.kind != crate::account::Kind::Hotp {
             return Ok(code);
         }
-        let (old_counter, old_used) = (entry.account.counter, entry.meta.last_used);
+        let (old_counter, old_used, old_count) = (
+            entry.account.counter,
+            entry.meta.last_used,
+            entry.meta.use_count,
+        );
         entry.account.counter = old_counter.saturating_add(1);
         entry.meta.last_used = Some(now);
+        entry.meta.use_count = old_count.saturating_add(1);
         self.save_or(|v| {
             v.entries[i].account.counter = old_counter;
             v.entries[i].meta.last_used = old_used;
+            v.entries[i].meta.use_count = old_count;
         })?;
         Ok(code)
     }

@@ -10,6 +10,10 @@ use crate::account::Account;
 pub const MAX_ICON_BYTES: usize = 64 * 1024;
 /// Longest note accepted, in bytes of UTF-8.
 pub const MAX_NOTE_BYTES: usize = 4096;
+/// Most groups one entry can be in.
+pub const MAX_GROUPS: usize = 32;
+/// Longest group name accepted, in bytes of UTF-8.
+pub const MAX_GROUP_BYTES: usize = 64;
 
 /// Stable identifier of an entry inside one vault (never reused after a removal).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -48,6 +52,13 @@ pub struct EntryMeta {
     pub created: u64,
     /// When a code was last generated or copied; `None` if never.
     pub last_used: Option<u64>,
+    /// How many times a code was generated or copied (for "most used" sorting).
+    #[serde(default)]
+    pub use_count: u64,
+    /// Groups (tags) the entry is in, as the user typed them, without duplicates
+    /// ([`normalise_groups`]); empty for none.
+    #[serde(default)]
+    pub groups: Vec<String>,
 }
 
 impl EntryMeta {
@@ -61,8 +72,43 @@ impl EntryMeta {
             note: String::new(),
             created: now,
             last_used: None,
+            use_count: 0,
+            groups: Vec::new(),
         }
     }
+
+    /// True when the entry is in `group` (compared as [`group_key`]).
+    pub fn in_group(&self, group: &str) -> bool {
+        let k = group_key(group);
+        self.groups.iter().any(|g| group_key(g) == k)
+    }
+}
+
+/// How group names compare: trimmed, inner runs of white space as one space, case folded
+/// ("Work", " work " and "WORK" are one group).
+pub fn group_key(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Cleans group names typed or imported: trims and collapses white space, drops empty names
+/// and later duplicates ([`group_key`]), keeps the first spelling and the order.
+pub fn normalise_groups<I, S>(names: I) -> Vec<String>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let mut out: Vec<String> = Vec::new();
+    for n in names {
+        let clean = n.as_ref().split_whitespace().collect::<Vec<_>>().join(" ");
+        if clean.is_empty() || out.iter().any(|g| group_key(g) == group_key(&clean)) {
+            continue;
+        }
+        out.push(clean);
+    }
+    out
 }
 
 /// One stored account.
@@ -125,6 +171,26 @@ pub(crate) fn validate(account: &Account, meta: &EntryMeta) -> Result<(), String
     if meta.note.len() > MAX_NOTE_BYTES {
         return Err(format!("the note is longer than {MAX_NOTE_BYTES} bytes"));
     }
+    if meta.groups.len() > MAX_GROUPS {
+        return Err(format!(
+            "the account is in {} groups; at most {MAX_GROUPS} are accepted",
+            meta.groups.len()
+        ));
+    }
+    for g in &meta.groups {
+        if g.trim().is_empty() || g.chars().any(char::is_control) {
+            return Err("a group name is empty or has control characters".into());
+        }
+        if g.len() > MAX_GROUP_BYTES {
+            return Err(format!(
+                "the group name \"{}…\" is longer than {MAX_GROUP_BYTES} bytes",
+                g.chars().take(16).collect::<String>()
+            ));
+        }
+    }
+    if normalise_groups(&meta.groups).len() != meta.groups.len() {
+        return Err("the account lists the same group twice".into());
+    }
     Ok(())
 }
 
@@ -141,5 +207,58 @@ mod b64 {
         BASE64
             .decode(s.as_bytes())
             .map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::account::Secret;
+
+    fn meta() -> EntryMeta {
+        EntryMeta::new_for(&Account::totp("GitHub", "alice", Secret::new(vec![1; 20])), 5)
+    }
+
+    #[test]
+    fn groups_compare_by_folded_key_and_normalise_keeps_first_spelling() {
+        assert_eq!(group_key("  Work   Stuff "), "work stuff");
+        assert_eq!(
+            normalise_groups(["Work", " work ", "", "Home", "HOME", "  a  b "]),
+            vec!["Work", "Home", "a b"]
+        );
+        let mut m = meta();
+        m.groups = vec!["Work".into()];
+        assert!(m.in_group("WORK ") && !m.in_group("Home"));
+    }
+
+    #[test]
+    fn validate_refuses_bad_groups() {
+        let a = Account::totp("GitHub", "alice", Secret::new(vec![1; 20]));
+        let mut m = meta();
+        m.groups = vec!["Work".into(), "Home".into()];
+        assert!(validate(&a, &m).is_ok());
+        for bad in [
+            vec!["Work".to_string(), "work".to_string()],
+            vec!["".to_string()],
+            vec!["a\nb".to_string()],
+            vec!["x".repeat(MAX_GROUP_BYTES + 1)],
+            (0..=MAX_GROUPS).map(|i| format!("g{i}")).collect(),
+        ] {
+            m.groups = bad;
+            assert!(validate(&a, &m).is_err(), "{:?}", m.groups);
+        }
+    }
+
+    #[test]
+    fn metadata_without_groups_or_use_count_still_reads() {
+        let json = r#"{"icon":{"type":"letter"},"colour":1,"order":0,"favourite":false,
+            "note":"","created":5,"last_used":null}"#;
+        let m: EntryMeta = serde_json::from_str(json).unwrap();
+        assert!(m.groups.is_empty());
+        assert_eq!(m.use_count, 0);
+        let mut g = meta();
+        g.groups = vec!["Work".into()];
+        let back: EntryMeta = serde_json::from_str(&serde_json::to_string(&g).unwrap()).unwrap();
+        assert_eq!(back, g);
     }
 }

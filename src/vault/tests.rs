@@ -293,6 +293,33 @@ fn invalid_metadata_is_refused() {
 }
 
 #[test]
+fn groups_and_use_counts_persist() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut v) = new_vault(&dir);
+    let a = v.add(acct("A", "a", 1), NOW).unwrap();
+    v.set_groups(a, vec![" Work ".into(), "work".into(), "Home".into()])
+        .unwrap();
+    assert!(matches!(
+        v.set_groups(a, vec!["x".repeat(MAX_GROUP_BYTES + 1)]),
+        Err(Error::InvalidEntry(_))
+    ));
+    v.mark_used(a, NOW + 1).unwrap();
+    v.mark_used(a, NOW + 2).unwrap();
+    v.lock();
+    let mut v = open(&path).unwrap();
+    let e = v.entry(a).unwrap();
+    assert_eq!(e.meta.groups, ["Work", "Home"]);
+    assert_eq!(e.meta.use_count, 2);
+    assert_eq!(e.meta.last_used, Some(NOW + 2));
+    v.set_groups(a, Vec::new()).unwrap();
+    assert!(v.entry(a).unwrap().meta.groups.is_empty());
+    assert!(matches!(
+        v.set_groups(EntryId(99), Vec::new()),
+        Err(Error::NotFound)
+    ));
+}
+
+#[test]
 fn hotp_counter_advances_and_persists() {
     let dir = tempfile::tempdir().unwrap();
     let (path, mut v) = new_vault(&dir);
