@@ -534,8 +534,7 @@ pub fn import(vault: Option<PathBuf>, a: ImportArgs) -> CmdResult {
     if a.replace && g.backup_entries.is_empty() {
         bail!("--replace works only when restoring a Monban backup");
     }
-    if g.parsed.accounts.is_empty() && g.backup_entries.is_empty() && g.sealed_entries.is_empty()
-    {
+    if g.parsed.accounts.is_empty() && g.backup_entries.is_empty() && g.sealed_entries.is_empty() {
         for n in &g.notes {
             println!("{n}");
         }

@@ -282,7 +282,10 @@ mod tests {
         let b = read(&bytes, "correct horse", &KdfBounds::LIGHT_FOR_TESTS).unwrap();
         assert_eq!(b.entries, e);
         assert_eq!(b.created, 1_700_000_123);
-        assert_eq!(b.entries[2].meta.as_ref().unwrap().groups, ["Work", "group 2"]);
+        assert_eq!(
+            b.entries[2].meta.as_ref().unwrap().groups,
+            ["Work", "group 2"]
+        );
         let mut rev: Vec<Account> = b.accounts();
         rev.reverse();
         rev[0].counter = 99;

@@ -216,7 +216,10 @@ mod tests {
     use crate::account::Secret;
 
     fn meta() -> EntryMeta {
-        EntryMeta::new_for(&Account::totp("GitHub", "alice", Secret::new(vec![1; 20])), 5)
+        EntryMeta::new_for(
+            &Account::totp("GitHub", "alice", Secret::new(vec![1; 20])),
+            5,
+        )
     }
 
     #[test]
