@@ -50,6 +50,9 @@ pub enum Command {
     Rename(vault_cmds::RenameArgs),
     /// Change the vault passcode.
     Passwd(vault_cmds::PasswdArgs),
+    /// Put the previous save back in place of a damaged vault (the damaged file is kept
+    /// beside it as `<vault>.damaged`).
+    Recover(vault_cmds::RecoverArgs),
     /// Decode every QR code in image files (no vault needed).
     Scan(scan::ScanArgs),
     /// Export accounts: transfer QR codes, a single-account URI, a backup file or a paper backup.
@@ -72,6 +75,7 @@ pub fn run(cli: Cli) -> Option<ExitCode> {
         Command::Remove(a) => vault_cmds::remove(vault, a),
         Command::Rename(a) => vault_cmds::rename(vault, a),
         Command::Passwd(a) => vault_cmds::passwd(vault, a),
+        Command::Recover(a) => vault_cmds::recover(vault, a),
         Command::Scan(a) => scan::run(a),
         Command::Export(a) => transfer_cmds::export(vault, a),
         Command::Import(a) => transfer_cmds::import(vault, a),

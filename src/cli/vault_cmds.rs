@@ -58,6 +58,9 @@ pub struct RenameArgs {
 #[derive(Debug, clap::Args)]
 pub struct PasswdArgs {}
 
+#[derive(Debug, clap::Args)]
+pub struct RecoverArgs {}
+
 /// The vault path: `--vault`/`MONBAN_VAULT`, else the per-user default.
 pub(super) fn vault_path(vault: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     match vault {
@@ -304,6 +307,21 @@ pub fn passwd(vault: Option<PathBuf>, _a: PasswdArgs) -> CmdResult {
     v.change_passcode(&current, &new, KdfParams::DEFAULT, now())
         .context("cannot change the passcode")?;
     println!("passcode changed");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `monban recover`: the previous save back in place of a damaged vault.
+pub fn recover(vault: Option<PathBuf>, _a: RecoverArgs) -> CmdResult {
+    let path = vault_path(vault)?;
+    let passcode = prompt::secret(PASSCODE_ENV, "Passcode")?;
+    let v = Vault::recover_previous(&path, &passcode, now(), &Default::default())
+        .context("cannot recover the previous save")?;
+    println!(
+        "restored the previous save (save #{}, {} account(s)); the damaged file is kept as {}",
+        v.generation(),
+        v.entries().len(),
+        crate::vault::damaged_path(&path).display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -13,13 +13,19 @@ pub enum Error {
     /// told apart without the passcode).
     #[error("wrong passcode")]
     WrongPasscode,
-    /// The file is not a readable Monban vault (corrupted, truncated or edited). Nothing was
-    /// changed; the previous save is kept beside it as `<vault>.bak`.
+    /// The file is not a readable Monban vault (corrupted, truncated or edited), told apart
+    /// from a wrong passcode before the KDF result is judged and never counted as a failed
+    /// attempt. Nothing was changed. `previous` is the previous save when it opens with the
+    /// passcode given: [`super::Vault::recover_previous`] puts it back (`monban recover`).
     #[error(
-        "the vault file {} is damaged ({reason}); nothing was changed{}",
-        path.display(), backup_hint(path)
+        "the vault file {} is damaged ({reason}); nothing was changed. {}",
+        path.display(), restore_hint(path, previous.as_ref())
     )]
-    Damaged { path: PathBuf, reason: &'static str },
+    Damaged {
+        path: PathBuf,
+        reason: &'static str,
+        previous: Option<Previous>,
+    },
     /// The file was written by a newer Monban with a format this version cannot read.
     #[error(
         "the vault was written by a newer Monban (format version {version}; this one reads up to {}): update Monban",
@@ -106,6 +112,19 @@ pub enum Error {
     Random,
 }
 
+/// The previous save of a damaged vault, opened with the passcode the user typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Previous {
+    /// `<vault>.bak`.
+    pub path: PathBuf,
+    /// Its generation (save number).
+    pub generation: u64,
+    /// Accounts it holds.
+    pub accounts: usize,
+    /// When it was written (Unix seconds, from the file system), if known.
+    pub saved: Option<u64>,
+}
+
 /// `Result` with the vault's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -131,15 +150,27 @@ pub(crate) fn is_disk_full(e: &io::Error) -> bool {
     )
 }
 
-/// Where the previous save is, when there is one: the way back from a damaged file.
-fn backup_hint(path: &std::path::Path) -> String {
-    let bak = super::fsio::backup_path(path);
-    if !bak.is_file() {
-        return String::new();
+/// The way back from a damaged file, in one sentence.
+fn restore_hint(path: &std::path::Path, previous: Option<&Previous>) -> String {
+    if let Some(p) = previous {
+        let when = p
+            .saved
+            .map(|t| {
+                format!(
+                    ", saved {} {:02}:{:02} UTC",
+                    crate::transfer::paper::date(t),
+                    t % 86_400 / 3_600,
+                    t % 3_600 / 60
+                )
+            })
+            .unwrap_or_default();
+        return format!(
+            "Its previous save ({} account(s){when}) opens with this passcode: run `monban recover` to put it back",
+            p.accounts
+        );
     }
-    format!(
-        ". The previous save is kept as {}: copy it over the vault (and delete {}) to go back to it",
-        bak.display(),
-        super::fsio::state_path(path).display()
-    )
+    if super::fsio::backup_path(path).is_file() {
+        return "Its previous save does not open with this passcode either: restore a backup file into a new vault (`monban --vault NEW init`, then `monban --vault NEW import BACKUP`)".into();
+    }
+    "Restore a backup file into a new vault (`monban --vault NEW init`, then `monban --vault NEW import BACKUP`)".into()
 }

@@ -4,7 +4,7 @@
 //! ```text
 //! off  len  field (integers little-endian)
 //!   0    8  magic "MONBANVT"
-//!   8    2  format version (1)
+//!   8    2  format version (2; 1 is still read)
 //!  10    8  generation (1 for a new vault, +1 on every save)
 //!  18    1  number of key slots (1)
 //!  19    1  slot type (1 = passcode, Argon2id v0x13)
@@ -17,8 +17,15 @@
 //!  74   48  wrapped master key: 32 bytes ciphertext + 16 bytes tag
 //! 122   24  content nonce (XChaCha20-Poly1305)
 //! 146    4  content length n (ciphertext + tag)
-//! 150    n  content: XChaCha20-Poly1305(master key, content nonce, JSON, aad = bytes 0..150)
+//! 150   32  header checksum: SHA-256 of bytes 0..150 (version 2 only)
+//! 182    n  content: XChaCha20-Poly1305(master key, content nonce, JSON, aad = bytes 0..182)
 //! ```
+//!
+//! The checksum is unkeyed: it tells accidental damage (a flipped bit in the salt or the
+//! wrapped key) from a wrong passcode *before* the KDF result is judged, so damage is never
+//! counted as a failed attempt. It is no protection against deliberate edits, which the AEAD
+//! tags catch. Version 1 files (no checksum, 150-byte header) are read as before; the next
+//! save writes version 2.
 
 use argon2::{Argon2, Params};
 use chacha20poly1305::aead::AeadInOut;
@@ -29,9 +36,16 @@ use zeroize::Zeroizing;
 /// File magic.
 pub const MAGIC: [u8; 8] = *b"MONBANVT";
 /// The format version this code writes and the newest it reads.
-pub const VERSION: u16 = 1;
-/// Length of the version-1 header (the associated data of the content).
-pub const HEADER_LEN: usize = 150;
+pub const VERSION: u16 = 2;
+/// Length of the header this code writes (the associated data of the content).
+pub const HEADER_LEN: usize = 182;
+/// Length of a version-1 header (no checksum).
+pub const HEADER_LEN_V1: usize = 150;
+/// Length of the header checksum (SHA-256).
+pub const CHECKSUM_LEN: usize = 32;
+/// The version written into the key-wrap associated data: the slot's own format, unchanged
+/// since version 1 of the file, so a slot moves into a newer file without re-wrapping.
+const SLOT_FORMAT: u16 = 1;
 /// Length of the Poly1305 tag.
 pub const TAG_LEN: usize = 16;
 /// Slot type of the passcode slot.
@@ -142,22 +156,26 @@ pub(crate) struct PasscodeSlot {
     pub wrapped_key: [u8; KEY_LEN + TAG_LEN],
 }
 
-/// The parsed header of a version-1 file.
+/// The parsed header of a file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Header {
+    /// Format version of the file it was read from (encoding always writes [`VERSION`]).
+    pub version: u16,
     pub generation: u64,
     pub slot: PasscodeSlot,
     pub content_nonce: [u8; NONCE_LEN],
     pub content_len: u32,
 }
 
-/// Why bytes are not a readable version-1 vault.
+/// Why bytes are not a readable vault.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum HeaderError {
     NotVault,
     Truncated,
     TooNew(u16),
     Malformed(&'static str),
+    /// The header's bytes do not match their checksum: damaged on disk or in transit.
+    Checksum,
 }
 
 fn u16_at(b: &[u8], at: usize) -> u16 {
@@ -178,7 +196,16 @@ fn arr<const N: usize>(b: &[u8], at: usize) -> [u8; N] {
 }
 
 impl Header {
-    /// The 150 header bytes.
+    /// Length of this header in the file it came from (what the content's AAD covers).
+    pub fn header_len(&self) -> usize {
+        if self.version == 1 {
+            HEADER_LEN_V1
+        } else {
+            HEADER_LEN
+        }
+    }
+
+    /// The header bytes of a version-2 file, checksum included.
     pub fn encode(&self) -> [u8; HEADER_LEN] {
         let mut h = [0u8; HEADER_LEN];
         h[0..8].copy_from_slice(&MAGIC);
@@ -195,6 +222,8 @@ impl Header {
         h[74..122].copy_from_slice(&self.slot.wrapped_key);
         h[122..146].copy_from_slice(&self.content_nonce);
         h[146..150].copy_from_slice(&self.content_len.to_le_bytes());
+        let sum = checksum(&h[..HEADER_LEN_V1]);
+        h[HEADER_LEN_V1..].copy_from_slice(&sum);
         h
     }
 
@@ -221,8 +250,17 @@ impl Header {
         if version > VERSION {
             return Err(HeaderError::TooNew(version));
         }
-        if file.len() < HEADER_LEN {
+        let header_len = if version == 1 {
+            HEADER_LEN_V1
+        } else {
+            HEADER_LEN
+        };
+        if file.len() < header_len {
             return Err(HeaderError::Truncated);
+        }
+        // Damage first, before any field is trusted (and long before the KDF runs).
+        if version >= 2 && file[HEADER_LEN_V1..HEADER_LEN] != checksum(&file[..HEADER_LEN_V1]) {
+            return Err(HeaderError::Checksum);
         }
         if file[18] != 1 {
             return Err(HeaderError::Malformed("unexpected number of key slots"));
@@ -234,7 +272,7 @@ impl Header {
             return Err(HeaderError::Malformed("wrong key slot length"));
         }
         let content_len = u32_at(file, 146);
-        let expected = HEADER_LEN as u64 + u64::from(content_len);
+        let expected = header_len as u64 + u64::from(content_len);
         if (file.len() as u64) < expected {
             return Err(HeaderError::Truncated);
         }
@@ -245,6 +283,7 @@ impl Header {
             return Err(HeaderError::Malformed("content too short"));
         }
         Ok(Header {
+            version,
             generation: u64_at(file, 10),
             slot: PasscodeSlot {
                 params: KdfParams {
@@ -263,12 +302,13 @@ impl Header {
 }
 
 impl PasscodeSlot {
-    /// Associated data of the key wrap: magic, version, slot type and length, KDF parameters
-    /// and salt (header bytes 0..10 followed by 19..50).
+    /// Associated data of the key wrap: magic, slot format version (1), slot type and
+    /// length, KDF parameters and salt (in a version-1 file: header bytes 0..10 followed by
+    /// 19..50).
     pub fn wrap_aad(&self) -> [u8; WRAP_AAD_LEN] {
         let mut a = [0u8; WRAP_AAD_LEN];
         a[0..8].copy_from_slice(&MAGIC);
-        a[8..10].copy_from_slice(&VERSION.to_le_bytes());
+        a[8..10].copy_from_slice(&SLOT_FORMAT.to_le_bytes());
         a[10] = SLOT_PASSCODE;
         a[11..13].copy_from_slice(&PASSCODE_SLOT_LEN.to_le_bytes());
         a[13..17].copy_from_slice(&self.params.m_kib.to_le_bytes());
@@ -373,6 +413,12 @@ pub(crate) fn open<'a>(
         .decrypt_inout_detached(&XNonce::from(*nonce), aad, ct.into(), &tag)
         .ok()?;
     Some(ct)
+}
+
+/// The unkeyed header checksum: SHA-256 of the first 150 header bytes.
+pub(crate) fn checksum(header: &[u8]) -> [u8; CHECKSUM_LEN] {
+    use sha2::Digest;
+    sha2::Sha256::digest(header).into()
 }
 
 /// `N` bytes from the operating system's random generator.

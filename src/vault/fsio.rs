@@ -28,6 +28,11 @@ pub fn state_path(vault: &Path) -> PathBuf {
     with_suffix(vault, ".state")
 }
 
+/// `<vault>.damaged`: a damaged vault set aside by a recovery.
+pub fn damaged_path(vault: &Path) -> PathBuf {
+    with_suffix(vault, ".damaged")
+}
+
 /// `<vault>.lock`: the file whose OS lock marks the vault as open. Never deleted.
 pub fn lock_path(vault: &Path) -> PathBuf {
     with_suffix(vault, ".lock")
@@ -103,6 +108,7 @@ pub(crate) fn read_vault(path: &Path) -> Result<Vec<u8>> {
         return Err(Error::Damaged {
             path: path.to_path_buf(),
             reason: "the file is far larger than any vault",
+            previous: None,
         });
     }
     let mut buf = Vec::with_capacity(len as usize);

@@ -36,9 +36,9 @@ use zeroize::{Zeroize, Zeroizing};
 
 use crate::account::Account;
 
-pub use error::{Error, Result};
-pub use format::{HEADER_LEN, KdfBounds, KdfParams, MAGIC, VERSION};
-pub use fsio::{backup_path, lock_path, state_path};
+pub use error::{Error, Previous, Result};
+pub use format::{HEADER_LEN, HEADER_LEN_V1, KdfBounds, KdfParams, MAGIC, VERSION};
+pub use fsio::{backup_path, damaged_path, lock_path, state_path};
 pub use model::{
     Entry, EntryId, EntryMeta, Icon, MAX_GROUP_BYTES, MAX_GROUPS, MAX_ICON_BYTES, MAX_NOTE_BYTES,
     default_colour, group_key, normalise_groups,
@@ -216,13 +216,49 @@ impl Vault {
         let lock = fsio::lock(path)?;
         let mut state = state::before_attempt(path, now)?;
         let file = Zeroizing::new(fsio::read_vault(path)?);
+        let slot_bytes = file.get(18..122).map(<[u8]>::to_vec);
         let (header, master_key, payload) = match decrypt(path, file, passcode, &options.kdf_bounds)
         {
             Err(Error::WrongPasscode) => {
+                // A version-1 file has no header checksum: if the previous save has another
+                // slot and opens with this passcode, the slot was damaged, not mistyped.
+                let bak = fsio::backup_path(path);
+                let bak_slot = std::fs::read(&bak)
+                    .ok()
+                    .and_then(|b| b.get(18..122).map(<[u8]>::to_vec));
+                if bak_slot.is_some() && bak_slot != slot_bytes {
+                    if let Ok(previous) = open_previous(path, passcode, &options.kdf_bounds) {
+                        return Err(Error::Damaged {
+                            path: path.to_path_buf(),
+                            reason: "its key slot does not open with the passcode its previous save opens with",
+                            previous: Some(previous),
+                        });
+                    }
+                }
                 // Someone holding a copy of the file is not slowed by this counter; the KDF
                 // and the passcode's strength are what stop them.
                 state::failed(path, state, now);
                 return Err(Error::WrongPasscode);
+            }
+            Err(Error::Damaged { reason, .. }) => {
+                // Damage is never a failed attempt. Whether the previous save opens with this
+                // passcode is what the user needs to know; a wrong passcode there is one.
+                return Err(match open_previous(path, passcode, &options.kdf_bounds) {
+                    Ok(previous) => Error::Damaged {
+                        path: path.to_path_buf(),
+                        reason,
+                        previous: Some(previous),
+                    },
+                    Err(Error::WrongPasscode) => {
+                        state::failed(path, state, now);
+                        Error::WrongPasscode
+                    }
+                    Err(_) => Error::Damaged {
+                        path: path.to_path_buf(),
+                        reason,
+                        previous: None,
+                    },
+                });
             }
             other => other?,
         };
@@ -256,6 +292,42 @@ impl Vault {
             entries: payload.entries,
             _lock: lock,
         })
+    }
+
+    /// Puts the previous save (`<vault>.bak`) back in place of a damaged vault, after checking
+    /// that it opens with `passcode` (through the attempt policy), and opens it. The damaged
+    /// file is kept as `<vault>.damaged` (replacing an older one). Accepts the older
+    /// generation on purpose (no rollback error). `monban recover` and the app's restore
+    /// offer call this after [`Error::Damaged`] named a [`Previous`].
+    pub fn recover_previous(
+        path: &Path,
+        passcode: &str,
+        now: u64,
+        options: &OpenOptions,
+    ) -> Result<Vault> {
+        let lock = fsio::lock(path)?;
+        let state = state::before_attempt(path, now)?;
+        match open_previous(path, passcode, &options.kdf_bounds) {
+            Ok(_) => {}
+            Err(Error::WrongPasscode) => {
+                state::failed(path, state, now);
+                return Err(Error::WrongPasscode);
+            }
+            Err(e) => return Err(e),
+        }
+        let bak = fsio::backup_path(path);
+        let bytes = Zeroizing::new(fsio::read_vault(&bak)?);
+        if path.exists() {
+            let damaged = fsio::damaged_path(path);
+            std::fs::rename(path, &damaged).map_err(|e| Error::io("set aside", path, e))?;
+        }
+        fsio::write_atomic(path, &bytes, false)?;
+        drop(lock);
+        let options = OpenOptions {
+            allow_rollback: true,
+            ..*options
+        };
+        Vault::open_with(path, passcode, now, &options)
     }
 
     /// The vault file's path.
@@ -532,11 +604,12 @@ impl Vault {
     /// content; `None` when the open master key cannot read them (damaged, or another key).
     fn reseal(&self, file: &[u8], slot: &PasscodeSlot, key: &[u8; KEY_LEN]) -> Option<Vec<u8>> {
         let header = Header::decode(file).ok()?;
-        let mut content = Zeroizing::new(file[HEADER_LEN..].to_vec());
+        let len = header.header_len();
+        let mut content = Zeroizing::new(file[len..].to_vec());
         let plaintext = format::open(
             &self.master_key,
             &header.content_nonce,
-            &file[..HEADER_LEN],
+            &file[..len],
             &mut content,
         )?;
         let mut buf = Zeroizing::new(Vec::with_capacity(plaintext.len() + format::TAG_LEN));
@@ -601,6 +674,7 @@ fn seal_file(
     mut plaintext: Zeroizing<Vec<u8>>,
 ) -> Result<Vec<u8>> {
     let header = Header {
+        version: format::VERSION,
         generation,
         slot: slot.clone(),
         content_nonce: format::random()?,
@@ -685,6 +759,7 @@ fn decrypt(
     let damaged = |reason| Error::Damaged {
         path: path.to_path_buf(),
         reason,
+        previous: None,
     };
     let header = match Header::decode(&file) {
         Ok(h) => h,
@@ -692,16 +767,40 @@ fn decrypt(
         Err(HeaderError::Truncated) => return Err(damaged("the file is cut short")),
         Err(HeaderError::TooNew(version)) => return Err(Error::TooNew { version }),
         Err(HeaderError::Malformed(reason)) => return Err(damaged(reason)),
+        Err(HeaderError::Checksum) => {
+            return Err(damaged("its header does not match its checksum"));
+        }
     };
     bounds.check(header.slot.params)?;
     let master_key = header.slot.unwrap(passcode)?.ok_or(Error::WrongPasscode)?;
-    let (aad, content) = file.split_at_mut(HEADER_LEN);
+    let (aad, content) = file.split_at_mut(header.header_len());
     let plaintext = format::open(&master_key, &header.content_nonce, aad, content)
         .ok_or_else(|| damaged("the content does not match its header (edited or corrupted)"))?;
     let payload: Payload = serde_json::from_slice(plaintext)
         .map_err(|_| damaged("the decrypted content is not valid"))?;
     check_payload(&payload).map_err(damaged)?;
     Ok((header, master_key, payload))
+}
+
+/// Opens `<vault>.bak` with `passcode` (no side file touched): what [`Error::Damaged`] offers.
+fn open_previous(path: &Path, passcode: &str, bounds: &KdfBounds) -> Result<Previous> {
+    let bak = fsio::backup_path(path);
+    if !bak.is_file() {
+        return Err(Error::Missing { path: bak });
+    }
+    let bytes = Zeroizing::new(fsio::read_vault(&bak)?);
+    let (header, _key, payload) = decrypt(&bak, bytes, passcode, bounds)?;
+    let saved = std::fs::metadata(&bak)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_secs());
+    Ok(Previous {
+        path: bak,
+        generation: header.generation,
+        accounts: payload.entries.len(),
+        saved,
+    })
 }
 
 /// The payload serialized straight from the vault's entries (no copy of the secrets).

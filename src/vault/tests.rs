@@ -31,6 +31,7 @@ fn acct(issuer: &str, name: &str, seed: u8) -> Account {
 #[test]
 fn header_round_trip_and_layout() {
     let h = Header {
+        version: VERSION,
         generation: 0x0102_0304_0506_0708,
         slot: PasscodeSlot {
             params: KdfParams::DEFAULT,
@@ -43,11 +44,15 @@ fn header_round_trip_and_layout() {
     };
     let mut file = h.encode().to_vec();
     assert_eq!(&file[..8], b"MONBANVT");
-    assert_eq!(&file[8..10], &[1, 0]);
+    assert_eq!(&file[8..10], &[2, 0]);
+    assert_eq!(file.len(), HEADER_LEN);
+    assert_eq!(file[150..182], format::checksum(&file[..150]));
     assert_eq!(&file[10..18], &[8, 7, 6, 5, 4, 3, 2, 1]);
     assert_eq!(&file[22..26], &(64u32 * 1024).to_le_bytes());
     file.extend_from_slice(&[0; 20]);
     assert_eq!(Header::decode(&file), Ok(h));
+    file[40] ^= 1;
+    assert_eq!(Header::decode(&file), Err(HeaderError::Checksum));
 }
 
 #[test]
@@ -59,8 +64,8 @@ fn header_decode_errors() {
         Err(HeaderError::NotVault)
     );
     assert_eq!(
-        Header::decode(b"MONBANVT\x02\x00rest"),
-        Err(HeaderError::TooNew(2))
+        Header::decode(b"MONBANVT\x03\x00rest"),
+        Err(HeaderError::TooNew(3))
     );
     assert!(matches!(
         Header::decode(b"MONBANVT\x00\x00"),
@@ -634,10 +639,10 @@ fn too_new_and_missing() {
     let (path, v) = new_vault(&dir);
     drop(v);
     let mut b = std::fs::read(&path).unwrap();
-    b[8] = 2;
+    b[8] = 3;
     std::fs::write(&path, &b).unwrap();
     let e = open(&path).unwrap_err();
-    assert!(matches!(e, Error::TooNew { version: 2 }), "{e}");
+    assert!(matches!(e, Error::TooNew { version: 3 }), "{e}");
     assert!(e.to_string().contains("update Monban"));
     let e = open(&dir.path().join("nope.vault")).unwrap_err();
     assert!(matches!(e, Error::Missing { .. }), "{e}");
@@ -780,7 +785,10 @@ fn damaged_message_points_to_the_backup_when_there_is_one() {
     v.lock();
     corrupt(&path);
     let e = open(&path).unwrap_err().to_string();
-    assert!(e.contains("damaged") && !e.contains(".bak"), "{e}");
+    assert!(
+        e.contains("damaged") && !e.contains("monban recover"),
+        "{e}"
+    );
     std::fs::write(&path, gen1).unwrap();
     let mut v = open(&path).unwrap();
     v.add(acct("A", "a", 1), NOW).unwrap();
@@ -788,11 +796,28 @@ fn damaged_message_points_to_the_backup_when_there_is_one() {
     v.lock();
     corrupt(&path);
     let e = open(&path).unwrap_err();
-    assert!(matches!(e, Error::Damaged { .. }));
-    assert!(e.to_string().contains("v.vault.bak"), "{e}");
+    assert!(
+        matches!(&e, Error::Damaged { previous: Some(p), .. } if p.accounts == 1),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("monban recover"), "{e}");
+    assert!(!e.to_string().contains('\n'), "one line: {e}");
+    assert_eq!(failed_attempts(&path), 0);
+    // A wrong passcode on a damaged vault whose previous save is intact is still counted.
+    assert!(matches!(
+        Vault::open_with(&path, "999999", NOW, &light()),
+        Err(Error::WrongPasscode)
+    ));
+    assert_eq!(failed_attempts(&path), 1);
     // Following the message gets the previous save back.
-    std::fs::copy(backup_path(&path), &path).unwrap();
-    std::fs::remove_file(state_path(&path)).unwrap();
+    assert!(matches!(
+        Vault::recover_previous(&path, "999999", NOW, &light()),
+        Err(Error::WrongPasscode)
+    ));
+    let v = Vault::recover_previous(&path, PASS, NOW, &light()).unwrap();
+    assert_eq!(v.entries().len(), 1);
+    drop(v);
+    assert!(damaged_path(&path).is_file());
     assert_eq!(open(&path).unwrap().entries().len(), 1);
 }
 

@@ -8,6 +8,8 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
 
+use sha2::Digest;
+
 use monban::transfer::{self, backup, sealed};
 use monban::vault::{self, KdfBounds, KdfParams};
 use monban::{Account, Secret};
@@ -193,12 +195,12 @@ fn sealed_part_renumbered_as_another_is_refused() {
 
 #[test]
 fn future_versions_are_refused_clearly() {
-    // Vault: version field 2.
+    // Vault: version field 3.
     let dir = tempfile::tempdir().unwrap();
     let mut v = std::fs::read(light_vault(dir.path(), "v.vault")).unwrap();
-    v[8..10].copy_from_slice(&2u16.to_le_bytes());
+    v[8..10].copy_from_slice(&3u16.to_le_bytes());
     let e = vault::read_bytes(&v, PASS, &KdfBounds::LIGHT_FOR_TESTS).unwrap_err();
-    assert!(matches!(e, vault::Error::TooNew { version: 2 }), "{e:?}");
+    assert!(matches!(e, vault::Error::TooNew { version: 3 }), "{e:?}");
     assert!(
         e.to_string().contains("newer Monban") && e.to_string().contains("update"),
         "{e}"
@@ -268,6 +270,9 @@ fn kdf_parameters_beyond_bounds_are_refused_before_the_kdf() {
         b[22..26].copy_from_slice(&m.to_le_bytes());
         b[26..30].copy_from_slice(&t.to_le_bytes());
         b[30..34].copy_from_slice(&p.to_le_bytes());
+        // A deliberate edit fixes the unkeyed header checksum too.
+        let sum = sha2::Sha256::digest(&b[..vault::HEADER_LEN_V1]);
+        b[vault::HEADER_LEN_V1..vault::HEADER_LEN].copy_from_slice(&sum);
         refused_fast(
             &format!("vault m={m} t={t} p={p}"),
             || vault::read_bytes(&b, PASS, &KdfBounds::REAL),

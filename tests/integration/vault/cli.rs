@@ -211,3 +211,38 @@ fn passwd_with_a_wrong_current_passcode_counts_as_a_failed_attempt() {
     let bytes = std::fs::read(&v).unwrap();
     assert!(vault::read_bytes(&bytes, STRONG, &vault::KdfBounds::REAL).is_ok());
 }
+
+/// A damaged vault is not a wrong passcode: one flipped byte in the salt, the right
+/// passcode, and the CLI says in one line that the file is damaged and which command
+/// restores the previous save; no failed attempt is counted; `monban recover` restores it.
+#[test]
+fn a_damaged_vault_is_named_in_one_line_with_the_command_that_restores() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = dir.path().join("d.vault");
+    assert!(cmd(&v, Some(STRONG), &["init"]).0);
+    let (ok, _, err) = cmd(&v, Some(STRONG), &["add", URI]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = cmd(&v, Some(STRONG), &["add", URI2]);
+    assert!(ok, "{err}");
+    let mut bytes = std::fs::read(&v).unwrap();
+    bytes[40] ^= 0x04; // inside the Argon2 salt
+    std::fs::write(&v, &bytes).unwrap();
+    let (ok, out, err) = cmd(&v, Some(STRONG), &["list"]);
+    assert!(!ok, "{out}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("damaged") && err.contains("monban recover") && err.contains("1 account"),
+        "{err}"
+    );
+    assert!(!err.contains("wrong passcode"), "{err}");
+    assert_eq!(vault::failed_attempts(&v), 0);
+    let (ok, out, err) = cmd(&v, Some(STRONG), &["recover"]);
+    assert!(
+        ok && out.contains("restored the previous save"),
+        "{out}{err}"
+    );
+    let (ok, out, err) = cmd(&v, Some(STRONG), &["list", "--json"]);
+    assert!(ok && out.contains("alice@example.com"), "{out}{err}");
+}
+
+const URI2: &str = "otpauth://totp/Other:bob@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Other";

@@ -73,7 +73,15 @@ fn python_reader_from_the_spec_decrypts_a_monban_vault() {
         "{err}"
     );
     let mut bytes = std::fs::read(&path).unwrap();
-    bytes[10] ^= 1; // generation: authenticated as associated data
+    bytes[10] ^= 1; // generation: caught by the header checksum first
+    std::fs::write(&path, &bytes).unwrap();
+    let (ok, _, err, code) = python(&[p, PASS.as_ref(), "--light".as_ref()]);
+    assert!(
+        !ok && code == Some(2) && err.contains("header checksum"),
+        "{err}"
+    );
+    // An editor who also fixes the (unkeyed) checksum: the content's tag still refuses it.
+    super::tamper::fix_checksum(&mut bytes);
     std::fs::write(&path, &bytes).unwrap();
     let (ok, _, err, code) = python(&[p, PASS.as_ref(), "--light".as_ref()]);
     assert!(

@@ -36,17 +36,21 @@ enum Class {
 }
 
 /// The error class expected for a change at `offset` (see docs/vault-format.md for the layout).
+/// Since version 2 the header checksum turns every accidental change into damage, the key
+/// slot included: never a "wrong passcode", never a failed attempt.
 fn expected(offset: usize) -> &'static [Class] {
     match offset {
         0..=7 => &[Class::Damaged],                // magic
-        8..=9 => &[Class::Damaged, Class::TooNew], // version (0 is damaged, >1 too new)
-        10..=17 => &[Class::Damaged],              // generation (authenticated)
-        18..=21 => &[Class::Damaged],              // slot count, type, length
-        22..=121 => &[Class::WrongOrKdf],          // KDF params, salt, wrap nonce, wrapped key
-        122..=145 => &[Class::Damaged],            // content nonce
-        146..=149 => &[Class::Damaged],            // content length
-        _ => &[Class::Damaged],                    // ciphertext and tag
+        8..=9 => &[Class::Damaged, Class::TooNew], // version (0 is damaged, >2 too new)
+        _ => &[Class::Damaged], // header (checksum), checksum, ciphertext and tag
     }
+}
+
+/// Recomputes the (unkeyed) header checksum after a deliberate edit, as an attacker would.
+pub fn fix_checksum(bytes: &mut [u8]) {
+    use sha2::Digest;
+    let sum = sha2::Sha256::digest(&bytes[..vault::HEADER_LEN_V1]);
+    bytes[vault::HEADER_LEN_V1..HEADER_LEN].copy_from_slice(&sum);
 }
 
 fn classify(e: &Error) -> Option<Class> {
@@ -83,6 +87,11 @@ fn every_single_byte_change_is_refused() {
                 .unwrap_or_else(|| panic!("byte {offset} ^ {mask:#x} opened"));
             let c = classify(&e)
                 .unwrap_or_else(|| panic!("byte {offset} ^ {mask:#x}: unexpected {e:?}"));
+            assert_eq!(
+                vault::failed_attempts(&path),
+                0,
+                "byte {offset}: damage counted"
+            );
             assert!(
                 expected(offset).contains(&c),
                 "byte {offset} ^ {mask:#x}: {e}"
@@ -123,10 +132,66 @@ fn every_truncation_and_extension_is_refused() {
     ));
 }
 
+/// A deliberate KDF edit: the parameters changed and the checksum fixed to match.
 fn set_params(bytes: &mut [u8], p: KdfParams) {
     bytes[22..26].copy_from_slice(&p.m_kib.to_le_bytes());
     bytes[26..30].copy_from_slice(&p.t.to_le_bytes());
     bytes[30..34].copy_from_slice(&p.p.to_le_bytes());
+    fix_checksum(bytes);
+}
+
+/// One flipped byte in the salt, the key-wrap nonce or the wrapped key, then the right
+/// passcode: "damaged", with the previous save offered, and no failed attempt counted.
+/// (Before the header checksum this was "wrong passcode" and walked the user into the
+/// backoff.) A version-1 file, which has no checksum, is told apart by its previous save.
+#[test]
+fn a_flipped_byte_in_the_key_slot_is_damage_not_a_wrong_passcode() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = small_vault(dir.path(), "slot.vault");
+    let orig = fs::read(&path).unwrap();
+    for offset in [34, 49, 50, 73, 74, 105, 121] {
+        let mut b = orig.clone();
+        b[offset] ^= 0x01;
+        fs::write(&path, &b).unwrap();
+        let e = Vault::open_with(&path, PASS, NOW, &bounds()).unwrap_err();
+        match &e {
+            Error::Damaged {
+                previous: Some(p), ..
+            } => assert_eq!(p.accounts, 1, "{e}"),
+            other => panic!("byte {offset}: {other:?}"),
+        }
+        assert!(e.to_string().contains("monban recover"), "{e}");
+        assert_eq!(vault::failed_attempts(&path), 0, "byte {offset}");
+    }
+    // `recover` puts the previous save back and keeps the damaged file aside.
+    let v = Vault::recover_previous(&path, PASS, NOW, &bounds()).unwrap();
+    assert_eq!(v.entries().len(), 1);
+    drop(v);
+    assert!(vault::damaged_path(&path).is_file());
+
+    // Version 1: the committed fixture as the previous save, a flipped salt byte in the vault.
+    let v1 = fs::read(crate::common::fixture("vault/light-v1.vault")).unwrap();
+    let p1 = dir.path().join("v1.vault");
+    fs::write(vault::backup_path(&p1), &v1).unwrap();
+    let mut b = v1.clone();
+    b[40] ^= 0x01;
+    fs::write(&p1, &b).unwrap();
+    let e = Vault::open_with(&p1, PASS, NOW, &bounds()).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::Damaged {
+                previous: Some(_),
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(vault::failed_attempts(&p1), 0);
+    // A wrong passcode on that damaged v1 vault is still a failed attempt.
+    let e = Vault::open_with(&p1, "135790", NOW, &bounds()).unwrap_err();
+    assert!(matches!(e, Error::WrongPasscode), "{e:?}");
+    assert_eq!(vault::failed_attempts(&p1), 1);
 }
 
 #[test]
@@ -188,6 +253,8 @@ fn kdf_parameters_are_authenticated() {
     let dir = tempfile::tempdir().unwrap();
     let path = small_vault(dir.path(), "v.vault");
     let orig = fs::read(&path).unwrap();
+    // Without a previous save to compare with (which would call this damage).
+    fs::remove_file(vault::backup_path(&path)).unwrap();
     // Within bounds but not what the vault was made with: the key cannot be unwrapped.
     for other in [
         KdfParams {
