@@ -6,11 +6,13 @@
 //! the network).
 
 pub mod account;
+pub mod autobackup;
 pub mod camera;
 pub mod cli;
 pub mod otp;
 pub mod platform;
 pub mod qr;
+pub mod reminders;
 pub mod secure_file;
 pub mod transfer;
 pub mod uri;

@@ -4,11 +4,14 @@
 //! Contracts (checked from outside; extend, never rename): `code --uri URI [--at T]`,
 //! `init`, `add URI`, `list [--json]`, `code QUERY`, `remove QUERY`, `rename QUERY NAME`,
 //! `passwd`, `scan IMAGE... [--json]`, `export --format F --out PATH [--json]`,
-//! `import FILE... [--format F] [--transfer-code CODE]`, `backup verify FILE`; global
+//! `import FILE... [--format F] [--transfer-code CODE]`, `backup verify FILE`,
+//! `backup auto --dir DIR [--keep N] [--use-passcode]`, `backup auto --off`,
+//! `backup status [--json]`; global
 //! `--vault PATH` (env `MONBAN_VAULT`); passcode from a terminal prompt or `MONBAN_PASSCODE`.
 //!
 //! Every failure prints one line `monban: <cause>` on stderr and exits non-zero.
 
+mod backup_cmds;
 mod code;
 pub mod prompt;
 mod scan;
@@ -59,8 +62,8 @@ pub enum Command {
     Export(transfer_cmds::ExportArgs),
     /// Import accounts from files or QR images (backups, transfer QRs, other apps' exports).
     Import(transfer_cmds::ImportArgs),
-    /// Backup file tools.
-    Backup(transfer_cmds::BackupArgs),
+    /// Backup files: the restore drill (`verify`), automatic backups (`auto`, `status`).
+    Backup(backup_cmds::BackupArgs),
 }
 
 /// Runs a parsed command line. Returns `None` when there was no subcommand (the caller decides
@@ -79,7 +82,7 @@ pub fn run(cli: Cli) -> Option<ExitCode> {
         Command::Scan(a) => scan::run(a),
         Command::Export(a) => transfer_cmds::export(vault, a),
         Command::Import(a) => transfer_cmds::import(vault, a),
-        Command::Backup(a) => transfer_cmds::backup(vault, a),
+        Command::Backup(a) => backup_cmds::run(vault, a),
     };
     Some(match result {
         Ok(code) => code,

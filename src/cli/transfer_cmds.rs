@@ -1,4 +1,4 @@
-//! `export`, `import`, `backup verify`.
+//! `export`, `import` (`backup ...` is in `backup_cmds.rs`).
 //!
 //! - `export --format google-qr|sealed-qr --out DIR [--json]`: one PNG per QR code into DIR
 //!   (created if missing); `--json` prints `{"files": [...]}` plus `"transfer_code"` for
@@ -15,8 +15,6 @@
 //!   input (QR images, Monban backups, other apps' exports); asks for missing passwords and
 //!   the transfer code on a terminal (`MONBAN_BACKUP_PASSWORD`, `MONBAN_TRANSFER_CODE` for
 //!   scripts); prints `added N, duplicates N, refused N` and each refusal.
-//! - `backup verify FILE`: the restore drill: entry count, date and fingerprint; nothing is
-//!   imported and no vault is needed.
 //!
 //! Files holding secrets go through [`crate::secure_file`]: mode 0600, new folders 0700, an
 //! existing file is replaced only with `--overwrite`.
@@ -76,21 +74,6 @@ pub struct ImportArgs {
     /// backup (default: merge, keeping them).
     #[arg(long)]
     pub replace: bool,
-}
-
-#[derive(Debug, clap::Args)]
-pub struct BackupArgs {
-    #[command(subcommand)]
-    pub command: BackupCommand,
-}
-
-#[derive(Debug, clap::Subcommand)]
-pub enum BackupCommand {
-    /// Restore drill: open a backup, report its entry count and fingerprint, import nothing.
-    Verify {
-        /// Backup file.
-        file: PathBuf,
-    },
 }
 
 // ------------------------------------------------------------------ shared helpers
@@ -245,6 +228,8 @@ pub fn export(vault: Option<PathBuf>, a: ExportArgs) -> CmdResult {
                 .collect();
             let bytes = backup::write(&entries, &password, KdfParams::DEFAULT, now())?;
             write_new(&a.out, &bytes, overwrite)?;
+            let file = std::path::absolute(&a.out).unwrap_or_else(|_| a.out.clone());
+            crate::autobackup::record_manual_backup(v.path(), &file, now());
             if !a.json {
                 println!(
                     "backup of {} account(s), fingerprint {}",
@@ -605,28 +590,8 @@ pub fn import(vault: Option<PathBuf>, a: ImportArgs) -> CmdResult {
     if a.replace {
         println!("removed {removed} account(s) that are not in the backup");
     }
-    Ok(ExitCode::SUCCESS)
-}
-
-// ------------------------------------------------------------------ backup verify
-
-pub fn backup(_vault: Option<PathBuf>, a: BackupArgs) -> CmdResult {
-    match a.command {
-        BackupCommand::Verify { file } => {
-            let data =
-                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            if !backup::is_backup(&data) {
-                bail!("{} is not a Monban backup file", file.display());
-            }
-            let password = file_password(&file)?;
-            let b = backup::read(&data, &password, &KdfBounds::REAL)
-                .with_context(|| format!("cannot open the backup {}", file.display()))?;
-            println!("backup {}", file.display());
-            println!("entries: {}", b.entries.len());
-            println!("written: {}", transfer::paper::date(b.created));
-            println!("fingerprint: {}", b.fingerprint());
-            println!("the backup opens with this password; nothing was imported");
-            Ok(ExitCode::SUCCESS)
-        }
+    if summary.added > 0 || removed > 0 {
+        super::backup_cmds::after_change(&v);
     }
+    Ok(ExitCode::SUCCESS)
 }

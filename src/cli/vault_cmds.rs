@@ -11,10 +11,11 @@ use anyhow::{Context, bail};
 use zeroize::Zeroizing;
 
 use super::CmdResult;
+use super::backup_cmds::after_change;
 use super::code::now;
 use super::prompt::{self, PASSCODE_ENV};
 use crate::account::{Account, Kind};
-use crate::vault::{Entry, EntryId, KdfParams, Vault};
+use crate::vault::{BackupPasswordSource, Entry, EntryId, Icon, KdfParams, Vault};
 
 /// Environment variable holding the new passcode for `passwd` in scripts.
 pub const NEW_PASSCODE_ENV: &str = "MONBAN_NEW_PASSCODE";
@@ -76,8 +77,10 @@ pub(super) fn open(vault: Option<PathBuf>) -> anyhow::Result<Vault> {
     open_keeping_passcode(vault).map(|(v, _)| v)
 }
 
-/// [`open`], also returning the passcode typed (for a second check, e.g. `passwd`).
-fn open_keeping_passcode(vault: Option<PathBuf>) -> anyhow::Result<(Vault, Zeroizing<String>)> {
+/// Asks for the passcode and opens the vault; returns the passcode too.
+pub(super) fn open_keeping_passcode(
+    vault: Option<PathBuf>,
+) -> anyhow::Result<(Vault, Zeroizing<String>)> {
     let path = vault_path(vault)?;
     if !path.exists() {
         bail!(
@@ -117,7 +120,10 @@ pub fn add(vault: Option<PathBuf>, a: AddArgs) -> CmdResult {
     let mut v = open(vault)?;
     let label = account.display_name();
     match v.add(account, now()) {
-        Ok(_) => println!("added {label}"),
+        Ok(_) => {
+            println!("added {label}");
+            after_change(&v);
+        }
         Err(crate::vault::Error::Duplicate) => {
             bail!("{label} is already in the vault; nothing was added")
         }
@@ -151,6 +157,9 @@ fn add_migration(vault: Option<PathBuf>, uri: &str) -> CmdResult {
             index.saturating_add(1).min(parts)
         );
     }
+    if !report.added.is_empty() {
+        after_change(&v);
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -164,6 +173,26 @@ struct Row {
     /// (`monban code QUERY` generates and records the next one).
     code: Option<String>,
     seconds_left: Option<u64>,
+    /// HOTP: the counter of the next code; `None` otherwise.
+    counter: Option<u64>,
+    favourite: bool,
+    note: String,
+    /// `letter`, `builtin:<name>` or `custom:<first 16 hex digits of the PNG's SHA-256>`.
+    icon: String,
+    /// `#rrggbb`.
+    colour: String,
+}
+
+fn icon_label(icon: &Icon) -> String {
+    use sha2::Digest;
+    match icon {
+        Icon::Letter => "letter".into(),
+        Icon::Builtin(name) => format!("builtin:{name}"),
+        Icon::Custom(png) => format!(
+            "custom:{}",
+            &data_encoding::HEXLOWER.encode(&sha2::Sha256::digest(png))[..16]
+        ),
+    }
 }
 
 fn row(e: &Entry, at: u64) -> Row {
@@ -184,6 +213,11 @@ fn row(e: &Entry, at: u64) -> Row {
         kind: a.kind.as_str(),
         code,
         seconds_left,
+        counter: (a.kind == Kind::Hotp).then_some(a.counter),
+        favourite: e.meta.favourite,
+        note: e.meta.note.clone(),
+        icon: icon_label(&e.meta.icon),
+        colour: format!("#{:06x}", e.meta.colour),
     }
 }
 
@@ -277,6 +311,7 @@ pub fn remove(vault: Option<PathBuf>, a: RemoveArgs) -> CmdResult {
     let id = find(&v, &a.query)?;
     let removed = v.remove(id).context("cannot remove the account")?;
     println!("removed {}", removed.account.display_name());
+    after_change(&v);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -292,7 +327,10 @@ pub fn rename(vault: Option<PathBuf>, a: RenameArgs) -> CmdResult {
     }
     let new = account.display_name();
     match v.update(id, account, entry.meta) {
-        Ok(()) => println!("renamed {old} to {new}"),
+        Ok(()) => {
+            println!("renamed {old} to {new}");
+            after_change(&v);
+        }
         Err(crate::vault::Error::Duplicate) => {
             bail!("{new} is already in the vault with the same secret")
         }
@@ -307,6 +345,27 @@ pub fn passwd(vault: Option<PathBuf>, _a: PasswdArgs) -> CmdResult {
     v.change_passcode(&current, &new, KdfParams::DEFAULT, now())
         .context("cannot change the passcode")?;
     println!("passcode changed");
+    // Automatic backups that open with the passcode follow it.
+    if v.backup_key()
+        .is_some_and(|k| k.source == BackupPasswordSource::Passcode)
+    {
+        let rekeyed = crate::transfer::backup::derive_key(
+            &new,
+            KdfParams::DEFAULT,
+            BackupPasswordSource::Passcode,
+        )
+        .map_err(anyhow::Error::new)
+        .and_then(|k| v.set_backup_key(Some(k)).map_err(anyhow::Error::new));
+        match rekeyed {
+            Ok(()) => println!(
+                "automatic backups open with the new passcode from now on (older ones with the old one)"
+            ),
+            Err(e) => eprintln!(
+                "monban: warning: automatic backups still open with the old passcode ({e})"
+            ),
+        }
+    }
+    after_change(&v);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -330,9 +389,13 @@ pub fn recover(vault: Option<PathBuf>, _a: RecoverArgs) -> CmdResult {
 pub fn code_for_query(vault: Option<PathBuf>, query: &str, at: Option<u64>) -> CmdResult {
     let mut v = open(vault)?;
     let id = find(&v, query)?;
+    let is_hotp = v.entry(id).is_some_and(|e| e.account.kind == Kind::Hotp);
     let code = v
         .next_hotp_code(id, at.unwrap_or_else(now))
         .context("cannot compute the code")?;
     println!("{code}");
+    if is_hotp {
+        after_change(&v);
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -25,7 +25,7 @@ use zeroize::Zeroizing;
 
 use super::crypto;
 use crate::account::Account;
-use crate::vault::{EntryMeta, KdfBounds, KdfParams};
+use crate::vault::{BackupKey, BackupPasswordSource, EntryMeta, KdfBounds, KdfParams};
 
 /// File magic.
 pub const MAGIC: &[u8; 8] = b"MONBANBK";
@@ -72,9 +72,15 @@ pub struct BackupEntry {
     pub meta: Option<EntryMeta>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct Payload {
     entries: Vec<BackupEntry>,
+}
+
+/// The payload serialized straight from borrowed entries (no copy of the secrets).
+#[derive(Serialize)]
+struct PayloadRef<'a> {
+    entries: &'a [BackupEntry],
 }
 
 /// A decrypted backup.
@@ -152,30 +158,62 @@ impl Header {
 
 /// Writes a backup of `entries` (accounts with optional metadata).
 pub fn write(entries: &[BackupEntry], password: &str, kdf: KdfParams, now: u64) -> Result<Vec<u8>> {
+    let key = derive_key(password, kdf, BackupPasswordSource::Separate)?;
+    write_with_key(entries, &key, now)
+}
+
+/// Derives the key of backups written with `password` (fresh random salt): what automatic
+/// backups keep inside the vault so that they never ask for the password. Files written with
+/// it ([`write_with_key`]) open with [`read`] and the password like any other backup.
+pub fn derive_key(
+    password: &str,
+    kdf: KdfParams,
+    source: BackupPasswordSource,
+) -> Result<BackupKey> {
     if password.is_empty() {
         return Err(Error::EmptyPassword);
     }
-    let mut rnd = [0u8; 40];
-    getrandom::fill(&mut rnd).map_err(|e| Error::Random(e.to_string()))?;
-    let header = Header {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| Error::Random(e.to_string()))?;
+    let key = crypto::argon2id(password.as_bytes(), &salt, kdf.m_kib, kdf.t, kdf.p)
+        .map_err(Error::KdfRefused)?;
+    Ok(BackupKey {
+        source,
         kdf,
-        salt: rnd[..16].try_into().expect("16 bytes"),
-        nonce: rnd[16..].try_into().expect("24 bytes"),
+        salt,
+        key,
+    })
+}
+
+/// Writes a backup with an already derived key (no KDF runs; a fresh nonce every time).
+pub fn write_with_key(entries: &[BackupEntry], key: &BackupKey, now: u64) -> Result<Vec<u8>> {
+    let mut nonce = [0u8; 24];
+    getrandom::fill(&mut nonce).map_err(|e| Error::Random(e.to_string()))?;
+    let header = Header {
+        kdf: key.kdf,
+        salt: key.salt,
+        nonce,
         created: now,
     };
     let aad = header.encode();
-    let key = crypto::argon2id(password.as_bytes(), &header.salt, kdf.m_kib, kdf.t, kdf.p)
-        .map_err(Error::KdfRefused)?;
     let plain = Zeroizing::new(
-        serde_json::to_vec(&Payload {
-            entries: entries.to_vec(),
-        })
-        .expect("accounts always serialize"),
+        serde_json::to_vec(&PayloadRef { entries }).expect("accounts always serialize"),
     );
-    let sealed = crypto::xchacha_seal(&key, &header.nonce, &aad, &plain);
+    let sealed = crypto::xchacha_seal(&key.key, &header.nonce, &aad, &plain);
     let mut out = aad.to_vec();
     out.extend_from_slice(&sealed);
     Ok(out)
+}
+
+/// Reads a backup written with `key` without running the KDF (how automatic backups are
+/// verified after writing). A file under another salt or other settings is
+/// [`Error::WrongPassword`].
+pub fn read_with_key(data: &[u8], key: &BackupKey) -> Result<Backup> {
+    let header = Header::decode(data)?;
+    if header.salt != key.salt || header.kdf != key.kdf {
+        return Err(Error::WrongPassword);
+    }
+    open_payload(data, &header, &key.key)
 }
 
 /// Reads a backup: header checks, KDF bounds (before the KDF), authentication, JSON.
@@ -196,13 +234,12 @@ pub fn read(data: &[u8], password: &str, bounds: &KdfBounds) -> Result<Backup> {
         header.kdf.p,
     )
     .map_err(Error::KdfRefused)?;
-    let plain = crypto::xchacha_open(
-        &key,
-        &header.nonce,
-        &data[..HEADER_LEN],
-        &data[HEADER_LEN..],
-    )
-    .map_err(|_| Error::WrongPassword)?;
+    open_payload(data, &header, &key)
+}
+
+fn open_payload(data: &[u8], header: &Header, key: &[u8; 32]) -> Result<Backup> {
+    let plain = crypto::xchacha_open(key, &header.nonce, &data[..HEADER_LEN], &data[HEADER_LEN..])
+        .map_err(|_| Error::WrongPassword)?;
     let payload: Payload =
         serde_json::from_slice(&plain).map_err(|e| Error::Damaged(e.to_string()))?;
     Ok(Backup {
@@ -326,6 +363,37 @@ mod tests {
             write(&entries(), "", KdfParams::TEST_LIGHT, 1),
             Err(Error::EmptyPassword)
         );
+    }
+
+    #[test]
+    fn a_derived_key_writes_files_the_password_opens() {
+        let e = entries();
+        let key = derive_key(
+            "correct horse",
+            KdfParams::TEST_LIGHT,
+            BackupPasswordSource::Separate,
+        )
+        .unwrap();
+        let a = write_with_key(&e, &key, 10).unwrap();
+        let b = write_with_key(&e, &key, 11).unwrap();
+        assert_ne!(a[39..63], b[39..63], "a fresh nonce per file");
+        let opened = read(&a, "correct horse", &KdfBounds::LIGHT_FOR_TESTS).unwrap();
+        assert_eq!((opened.entries, opened.created), (e.clone(), 10));
+        assert_eq!(read_with_key(&b, &key).unwrap().created, 11);
+        let other = derive_key(
+            "correct horse",
+            KdfParams::TEST_LIGHT,
+            BackupPasswordSource::Separate,
+        )
+        .unwrap();
+        assert_eq!(read_with_key(&b, &other), Err(Error::WrongPassword));
+        let mut bad = b.clone();
+        *bad.last_mut().unwrap() ^= 1;
+        assert_eq!(read_with_key(&bad, &key), Err(Error::WrongPassword));
+        assert!(matches!(
+            derive_key("", KdfParams::TEST_LIGHT, BackupPasswordSource::Passcode),
+            Err(Error::EmptyPassword)
+        ));
     }
 
     #[test]

@@ -20,6 +20,7 @@
 //! # Ok(()) }
 //! ```
 
+mod backup_key;
 mod error;
 mod format;
 mod fsio;
@@ -36,6 +37,7 @@ use zeroize::{Zeroize, Zeroizing};
 
 use crate::account::Account;
 
+pub use backup_key::{BackupKey, BackupPasswordSource};
 pub use error::{Error, Previous, Result};
 pub use format::{HEADER_LEN, HEADER_LEN_V1, KdfBounds, KdfParams, MAGIC, VERSION};
 pub use fsio::{backup_path, damaged_path, lock_path, state_path};
@@ -127,6 +129,7 @@ pub struct Vault {
     created: u64,
     next_id: u64,
     entries: Vec<Entry>,
+    backup_key: Option<BackupKey>,
     _lock: fsio::LockGuard,
 }
 
@@ -189,6 +192,7 @@ impl Vault {
             created: now,
             next_id: 1,
             entries: Vec::new(),
+            backup_key: None,
             _lock: lock,
         };
         v.save()?;
@@ -290,6 +294,7 @@ impl Vault {
             created: payload.created,
             next_id: payload.next_id,
             entries: payload.entries,
+            backup_key: payload.backup_key,
             _lock: lock,
         })
     }
@@ -617,6 +622,18 @@ impl Vault {
         seal_file(key, slot, header.generation, buf).ok()
     }
 
+    /// The key automatic backups are written with, if they were ever turned on.
+    pub fn backup_key(&self) -> Option<&BackupKey> {
+        self.backup_key.as_ref()
+    }
+
+    /// Stores (or with `None` removes) the automatic backups' key inside the encrypted
+    /// payload and saves.
+    pub fn set_backup_key(&mut self, key: Option<BackupKey>) -> Result<()> {
+        let old = std::mem::replace(&mut self.backup_key, key);
+        self.save_or(|v| v.backup_key = old)
+    }
+
     /// Locks the vault: drops the entries and the key (zeroized) and releases the OS lock.
     pub fn lock(self) {
         drop(self);
@@ -648,6 +665,7 @@ impl Vault {
             created: self.created,
             next_id: self.next_id,
             entries: &self.entries,
+            backup_key: self.backup_key.as_ref(),
         };
         let mut buf = ZeroizingWriter::with_capacity(HEADER_LEN + 4096 + 512 * self.entries.len());
         serde_json::to_writer(&mut buf, &payload).expect("the vault payload always serializes");
@@ -809,6 +827,8 @@ struct PayloadRef<'a> {
     created: u64,
     next_id: u64,
     entries: &'a [Entry],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    backup_key: Option<&'a BackupKey>,
 }
 
 fn check_payload(p: &Payload) -> std::result::Result<(), &'static str> {

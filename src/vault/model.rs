@@ -128,6 +128,9 @@ pub(crate) struct Payload {
     pub next_id: u64,
     /// Entries in display order.
     pub entries: Vec<Entry>,
+    /// The automatic backups' key (absent until they are turned on).
+    #[serde(default)]
+    pub backup_key: Option<super::BackupKey>,
 }
 
 /// A pleasant, stable colour per issuer (so the same service always gets the same colour).

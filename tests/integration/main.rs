@@ -3,6 +3,7 @@
 
 mod common;
 
+mod backup; // automatic backups: every change backed up, failures, kill -9, restore
 mod cli_code; // `monban code --uri`, oathtool comparison
 mod otp_vectors; // RFC 4226 / RFC 6238 / Steam vectors through the public API
 mod platform; // phone camera planes → decoder, permission/lifecycle flows, packaging files

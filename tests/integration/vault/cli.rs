@@ -65,7 +65,21 @@ fn init_add_list_code_rename_remove_passwd() {
     let rows = rows.as_array().unwrap();
     assert_eq!(rows.len(), 2);
     let keys: Vec<_> = rows[0].as_object().unwrap().keys().cloned().collect();
-    assert_eq!(keys, ["code", "issuer", "kind", "name", "seconds_left"]);
+    assert_eq!(
+        keys,
+        [
+            "code",
+            "colour",
+            "counter",
+            "favourite",
+            "icon",
+            "issuer",
+            "kind",
+            "name",
+            "note",
+            "seconds_left"
+        ]
+    );
     assert_eq!(rows[0]["issuer"], "Example");
     assert_eq!(rows[0]["name"], "alice@example.com");
     assert_eq!(rows[0]["kind"], "totp");

@@ -1,0 +1,175 @@
+use std::fs;
+
+use super::*;
+use crate::transfer::backup as format;
+use crate::vault::{BackupPasswordSource, KdfBounds, KdfParams, OpenOptions};
+use crate::{Account, Secret};
+
+const NOW: u64 = 1_764_581_520;
+
+fn vault_with_key(dir: &Path) -> Vault {
+    let path = dir.join("v.vault");
+    let mut v = Vault::create_with(
+        &path,
+        "246810",
+        KdfParams::TEST_LIGHT,
+        NOW,
+        &OpenOptions::light_for_tests(),
+    )
+    .unwrap();
+    let key = format::derive_key(
+        "correct horse battery staple 7",
+        KdfParams::TEST_LIGHT,
+        BackupPasswordSource::Separate,
+    )
+    .unwrap();
+    v.set_backup_key(Some(key)).unwrap();
+    v
+}
+
+fn turn_on(v: &Vault, dir: &Path, keep: u32) {
+    fs::create_dir_all(dir).unwrap();
+    config::save(
+        v.path(),
+        &BackupSettings {
+            enabled: true,
+            dir: Some(dir.to_path_buf()),
+            keep,
+        },
+    )
+    .unwrap();
+}
+
+fn add(v: &mut Vault, i: u8) {
+    v.add(
+        Account::totp(format!("I{i}"), "n", Secret::new(vec![i + 1; 20])),
+        NOW,
+    )
+    .unwrap();
+}
+
+#[test]
+fn every_change_leaves_a_verified_backup_and_only_the_newest_are_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut v = vault_with_key(tmp.path());
+    let dir = tmp.path().join("backups");
+    turn_on(&v, &dir, 3);
+    fs::write(dir.join("holiday.jpg"), b"not ours").unwrap();
+    for i in 0..5u8 {
+        add(&mut v, i);
+        let out = after_change(&v, NOW + u64::from(i));
+        let Outcome::Written(w) = out else {
+            panic!("{out:?}")
+        };
+        assert_eq!(w.entries, usize::from(i) + 1);
+        assert_eq!(w.kept, (usize::from(i) + 1).min(3));
+        // the newest opens with the password and holds the vault's accounts at that moment
+        let b = format::read(
+            &fs::read(&w.file).unwrap(),
+            "correct horse battery staple 7",
+            &KdfBounds::LIGHT_FOR_TESTS,
+        )
+        .unwrap();
+        assert_eq!(b.entries, backup_entries(&v));
+        let s = Status::load(v.path());
+        assert_eq!(s.last_ok, Some(NOW + u64::from(i)));
+        assert_eq!(s.last_file.as_deref(), Some(w.file.as_path()));
+        assert!(!s.pending_changes && s.last_error.is_none());
+    }
+    assert_eq!(folder::list(&dir, None).unwrap().len(), 3);
+    assert!(dir.join("holiday.jpg").exists());
+    assert_eq!(count_files(&dir, &Status::load(v.path())), 3);
+}
+
+#[test]
+fn off_marks_the_change_as_not_backed_up() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut v = vault_with_key(tmp.path());
+    let mut s = Status::load(v.path());
+    s.reminder_dismissed = true;
+    s.store(v.path()).unwrap();
+    add(&mut v, 1);
+    assert!(matches!(after_change(&v, NOW), Outcome::Off));
+    let s = Status::load(v.path());
+    assert!(s.pending_changes && !s.reminder_dismissed);
+    record_manual_backup(v.path(), Path::new("/x.monban-backup"), NOW + 1);
+    assert!(!Status::load(v.path()).pending_changes);
+}
+
+#[test]
+fn a_folder_that_is_gone_or_a_file_fails_without_touching_the_vault() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut v = vault_with_key(tmp.path());
+    let dir = tmp.path().join("usb");
+    turn_on(&v, &dir, 10);
+    add(&mut v, 1);
+    assert!(matches!(after_change(&v, NOW), Outcome::Written(_)));
+    fs::remove_dir_all(&dir).unwrap();
+    add(&mut v, 2);
+    let out = after_change(&v, NOW + 60);
+    assert!(
+        matches!(out, Outcome::Failed(Error::FolderGone(_))),
+        "{out:?}"
+    );
+    let w = out.warning().unwrap();
+    assert!(
+        w.contains("change is saved") && w.contains("is gone"),
+        "{w}"
+    );
+    assert!(!w.contains('\n'));
+    assert!(!dir.exists(), "a missing folder is not created again");
+    let s = Status::load(v.path());
+    assert_eq!(s.last_ok, Some(NOW));
+    assert!(s.pending_changes);
+    assert!(s.last_error.as_deref().unwrap().contains("is gone"));
+    assert_eq!(v.entries().len(), 2);
+
+    fs::write(&dir, b"a file").unwrap();
+    assert!(matches!(
+        after_change(&v, NOW + 61),
+        Outcome::Failed(Error::NotAFolder(_))
+    ));
+    fs::remove_file(&dir).unwrap();
+    fs::create_dir(&dir).unwrap();
+    assert!(matches!(after_change(&v, NOW + 62), Outcome::Written(_)));
+    let s = Status::load(v.path());
+    assert!(s.last_error.is_none() && !s.pending_changes);
+}
+
+#[test]
+fn no_key_in_the_vault_is_a_clear_failure() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut v = vault_with_key(tmp.path());
+    v.set_backup_key(None).unwrap();
+    turn_on(&v, &tmp.path().join("b"), 10);
+    let out = after_change(&v, NOW);
+    assert!(matches!(out, Outcome::Failed(Error::NoKey)), "{out:?}");
+}
+
+#[test]
+fn the_key_survives_a_passcode_change_and_reopening() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut v = vault_with_key(tmp.path());
+    let key = v.backup_key().unwrap().clone();
+    v.change_passcode("246810", "135790", KdfParams::TEST_LIGHT, NOW)
+        .unwrap();
+    let path = v.path().to_path_buf();
+    v.lock();
+    let v = Vault::open_with(&path, "135790", NOW, &OpenOptions::light_for_tests()).unwrap();
+    assert_eq!(v.backup_key(), Some(&key));
+}
+
+#[test]
+fn leftovers_of_an_interrupted_backup_are_removed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let v = vault_with_key(tmp.path());
+    let dir = tmp.path().join("b");
+    turn_on(&v, &dir, 10);
+    fs::write(
+        dir.join(".monban-auto-1234abcd-20251201T093200Z-g0000000003.monban-backup.part-0123456789abcdef"),
+        b"half",
+    )
+    .unwrap();
+    assert!(matches!(after_change(&v, NOW), Outcome::Written(_)));
+    assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
+}
