@@ -7,7 +7,7 @@ set -eu
 BACKEND=${1:-winit-software}; SECS=${2:-60}
 cd "$(dirname "$0")/.."
 cargo build --release --quiet --bin monban
-DIR=$(mktemp -d); BIN="$DIR/monban"; cp target/release/monban "$BIN"
+DIR=$(mktemp -d); BIN="$DIR/monban"; cp "${CARGO_TARGET_DIR:-target}/release/monban" "$BIN"
 python3 -c "
 import base64
 for i in range(200):
