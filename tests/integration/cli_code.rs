@@ -1,6 +1,6 @@
 //! `monban code --uri URI [--at T]` through the built binary, and against `oathtool`.
 
-use crate::common::{have, monban, run};
+use crate::common::{monban, require_tool, run};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
@@ -73,10 +73,7 @@ fn bad_time_is_refused() {
 /// process pair, so the case count is modest; the oathtool seam is the point.
 #[test]
 fn agrees_with_oathtool() {
-    if !have("oathtool") {
-        eprintln!(
-            "SKIPPED agrees_with_oathtool: oathtool is not installed (apt-get install oathtool)"
-        );
+    if !require_tool("oathtool", "apt-get install oathtool") {
         return;
     }
     let mut runner = TestRunner::new(Config {

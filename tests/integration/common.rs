@@ -53,3 +53,50 @@ pub fn have(program: &str) -> bool {
         .map(|s| s.success())
         .unwrap_or(false)
 }
+
+/// True when the tests run in CI (`CI` set to anything but empty, `0` or `false`; CI sets
+/// `CI=true`).
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"))
+}
+
+/// Whether a test that needs `what` (a tool, a data set, a privilege) goes on. When it is
+/// missing: under CI the test fails, naming what to install; elsewhere it prints a `SKIPPED`
+/// note and the caller returns. No test passes in CI by skipping.
+#[track_caller]
+pub fn require(available: bool, what: &str, install: &str) -> bool {
+    if available {
+        return true;
+    }
+    let at = std::panic::Location::caller();
+    assert!(
+        !in_ci(),
+        "{what} is missing, and under CI=true no test may skip: {install}"
+    );
+    eprintln!(
+        "SKIPPED ({}:{}): {what} is missing ({install}); under CI=true this fails",
+        at.file(),
+        at.line()
+    );
+    false
+}
+
+/// [`require`] for a program on PATH, e.g. `require_tool("zbarimg", "apt-get install zbar-tools")`.
+#[track_caller]
+pub fn require_tool(program: &str, install: &str) -> bool {
+    require(have(program), &format!("`{program}`"), install)
+}
+
+/// [`require`] for Python 3 with Google's protobuf runtime.
+#[track_caller]
+pub fn require_python_protobuf() -> bool {
+    require_tool("python3", "apt-get install python3")
+        && require(
+            Command::new("python3")
+                .args(["-c", "import google.protobuf"])
+                .status()
+                .is_ok_and(|s| s.success()),
+            "Python's `google.protobuf` module",
+            "pip install protobuf (./scripts/test.sh does)",
+        )
+}

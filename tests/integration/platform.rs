@@ -12,7 +12,7 @@ use monban::platform::permission::{
     CameraAccess, Command, NO_DIALOG_AFTER, OsStatus, PermissionFlow,
 };
 
-use crate::common::{have, root};
+use crate::common::{require_tool, root};
 
 const URI: &str = "otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example";
 
@@ -496,7 +496,10 @@ fn desktop_entry_and_icons() {
     ] {
         assert!(entry.lines().any(|l| l == line), "missing {line}");
     }
-    if have("desktop-file-validate") {
+    if require_tool(
+        "desktop-file-validate",
+        "apt-get install desktop-file-utils",
+    ) {
         let out = std::process::Command::new("desktop-file-validate")
             .arg(root().join("assets/monban.desktop"))
             .output()

@@ -18,6 +18,7 @@ use monban::vault::{self, EntryMeta, Error, KdfBounds, OpenOptions, Vault};
 use monban::{Account, Secret};
 
 use super::{CANARY, NOW, PASS, light_vault};
+use crate::common::require;
 
 fn light() -> OpenOptions {
     OpenOptions::light_for_tests()
@@ -83,18 +84,18 @@ fn full_tmpfs() {
         .args(["-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs"])
         .arg(&mnt)
         .output();
-    match &mounted {
-        Ok(o) if o.status.success() => {}
-        other => {
-            eprintln!(
-                "full disk (tmpfs): SKIPPED, cannot mount a tmpfs here ({:?}); \
-                 full_disk::file_size_limit covers the failure path",
-                other
-                    .as_ref()
-                    .map(|o| String::from_utf8_lossy(&o.stderr).into_owned())
-            );
-            return;
-        }
+    let why = match &mounted {
+        Ok(o) if o.status.success() => None,
+        Ok(o) => Some(String::from_utf8_lossy(&o.stderr).trim().to_string()),
+        Err(e) => Some(e.to_string()),
+    };
+    if !require(
+        why.is_none(),
+        &format!("a tmpfs mount ({})", why.as_deref().unwrap_or("")),
+        "run the tests as root, where mount works; full_disk::file_size_limit covers the \
+         failure path meanwhile",
+    ) {
+        return;
     }
     let _guard = Mount(mnt.clone());
     let path = light_vault(&mnt, "full.vault");

@@ -5,7 +5,7 @@ use monban::camera::load_image;
 use monban::qr;
 
 use super::read_expected;
-use crate::common::{fixture, shared_dir};
+use crate::common::{fixture, require, shared_dir};
 
 #[test]
 fn fixtures_decode() {
@@ -30,18 +30,16 @@ fn exif_orientation_is_honoured() {
 
 #[test]
 fn claimed_dev_photos_decode() {
-    let Some(shared) = shared_dir() else {
-        eprintln!("note: ../shared is missing; dev-set QR test skipped");
-        return;
-    };
-    let dir = shared.join("qr-bench");
-    if !dir.join("expected.tsv").is_file() {
-        eprintln!(
-            "note: {} has no expected.tsv; dev-set QR test skipped",
-            dir.display()
-        );
+    let dir = shared_dir().map(|s| s.join("qr-bench"));
+    if !require(
+        dir.as_ref()
+            .is_some_and(|d| d.join("expected.tsv").is_file()),
+        "the dev photo set ../shared/qr-bench/expected.tsv",
+        "put the project's shared/ folder beside the repository (CI has it there)",
+    ) {
         return;
     }
+    let dir = dir.unwrap();
     let misses_txt = std::fs::read_to_string(fixture("qr/dev-set-misses.txt")).unwrap();
     let misses: Vec<&str> = misses_txt
         .lines()

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::{fixture, have, monban, run};
+use crate::common::{fixture, monban, require_python_protobuf, require_tool, run};
 
 const PASSCODE: &str = "123456";
 
@@ -187,18 +187,11 @@ fn every_export_format_imports_back_to_the_same_accounts() {
 }
 
 /// Monban's Google QR PNGs, read by zbarimg and decoded by Python's official protobuf
-/// runtime, give the same accounts. Skipped (with a note) when the tools are missing.
+/// runtime, give the same accounts. Skipped (with a note) when the tools are missing; a
+/// failure then under CI=true.
 #[test]
 fn google_qr_pngs_decode_with_independent_tools() {
-    let py_ok = have("python3")
-        && Command::new("python3")
-            .args(["-c", "import google.protobuf"])
-            .status()
-            .is_ok_and(|s| s.success());
-    if !have("zbarimg") || !py_ok {
-        eprintln!(
-            "skipped: needs zbarimg (apt-get install zbar-tools) and python3 with protobuf (pip install protobuf)"
-        );
+    if !require_tool("zbarimg", "apt-get install zbar-tools") || !require_python_protobuf() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
@@ -280,8 +273,7 @@ fn google_qr_pngs_decode_with_independent_tools() {
 /// and the text it returns imports with the code (a scanned-text route into `import`).
 #[test]
 fn sealed_qr_pngs_read_by_zbarimg_reveal_nothing_and_import_with_the_code() {
-    if !have("zbarimg") {
-        eprintln!("skipped: needs zbarimg (apt-get install zbar-tools)");
+    if !require_tool("zbarimg", "apt-get install zbar-tools") {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();

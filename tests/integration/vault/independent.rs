@@ -9,7 +9,7 @@ use monban::vault::{self, EntryId, Icon, KdfBounds, OpenOptions, Vault};
 use monban::{Account, Kind, Secret};
 
 use super::{NOW, PASS, small_vault};
-use crate::common::{fixture, have};
+use crate::common::{fixture, require_tool};
 
 fn python(args: &[&std::ffi::OsStr]) -> (bool, String, String, Option<i32>) {
     let mut c = Command::new("python3");
@@ -25,8 +25,7 @@ fn python(args: &[&std::ffi::OsStr]) -> (bool, String, String, Option<i32>) {
 
 #[test]
 fn python_reader_from_the_spec_decrypts_a_monban_vault() {
-    if !have("python3") {
-        eprintln!("python3 not found: independent-reader test skipped");
+    if !require_tool("python3", "apt-get install python3") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
