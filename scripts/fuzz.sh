@@ -56,7 +56,7 @@ seed_files() {
 max_len() {
   case $1 in
     qr_image) echo 65536 ;;
-    qr_frame) echo 40000 ;;
+    qr_frame) echo 4096 ;;
     *) echo 16384 ;;
   esac
 }
@@ -106,6 +106,8 @@ for t in "${TARGETS[@]}"; do
     esac
   done
   [ -d "fuzz/seeds/$t" ] && cp fuzz/seeds/"$t"/* "$seeds/" 2>/dev/null || true
+  # Detection gets every importer's light-KDF seeds too.
+  [ "$t" = import_detect ] && cp fuzz/seeds/import_*/* "$seeds/" 2>/dev/null || true
   before=$(count_artifacts "$t")
   log=$LOGS/$t.log
   set +e

@@ -139,20 +139,36 @@ pub fn import_detect(data: &[u8]) {
     }
 }
 
+/// Largest image (pixels) the QR targets decode: small frames, so that a fuzzer runs the pixel
+/// decoders and the whole QR cascade on thousands of inputs a second (a photo-sized frame
+/// costs tens of milliseconds). The loader's refusal of huge images has its own tests.
+pub const QR_FUZZ_MAX_PIXELS: u64 = 128 * 128;
+
+/// Widest raw frame of `qr_frame` (with inputs of at most 4 KiB, frames stay small).
+pub const QR_FUZZ_MAX_WIDTH: u16 = 128;
+
 /// An image file (any format the image crate sniffs) through the still loader and the QR
-/// decoder.
+/// decoder; images whose header declares more than [`QR_FUZZ_MAX_PIXELS`] are left out.
 pub fn qr_image(data: &[u8]) {
+    let declared = image::ImageReader::new(std::io::Cursor::new(data))
+        .with_guessed_format()
+        .ok()
+        .and_then(|r| r.into_dimensions().ok());
+    if declared.is_some_and(|(w, h)| u64::from(w) * u64::from(h) > QR_FUZZ_MAX_PIXELS) {
+        return;
+    }
     if let Ok(frame) = monban::camera::load_image_bytes(data) {
         let _ = monban::qr::decode(&frame);
     }
 }
 
-/// A raw luma frame: the first 4 bytes give width and stride padding, the rest is pixels.
+/// A raw luma frame: the first 4 bytes give width (at most [`QR_FUZZ_MAX_WIDTH`]) and stride
+/// padding, the rest is pixels.
 pub fn qr_frame(data: &[u8]) {
     if data.len() < 4 {
         return;
     }
-    let width = 1 + usize::from(u16::from_le_bytes([data[0], data[1]]) % 512);
+    let width = 1 + usize::from(u16::from_le_bytes([data[0], data[1]]) % QR_FUZZ_MAX_WIDTH);
     let pad = usize::from(data[2] % 8);
     let pixels = data[4..].to_vec();
     let stride = width + pad;

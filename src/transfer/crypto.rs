@@ -17,8 +17,36 @@ pub type Key = Zeroizing<[u8; 32]>;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AuthFailed;
 
+/// Fuzz builds only (`--cfg fuzzing`, which cargo-fuzz sets for every crate): the most work a
+/// key derivation may do, so the fuzzers get past it thousands of times a second and reach
+/// the decrypted readers. Argon2id and scrypt settings above it are refused (an error, as the
+/// importers' own ceilings refuse); PBKDF2, whose round count some formats fix (2FAS: 10,000),
+/// runs at most [`PBKDF2_MAX_ROUNDS`](fuzz_ceiling::PBKDF2_MAX_ROUNDS) rounds. The fuzz seeds of
+/// the encrypted importers (`fuzz/seeds/import_*`) are written within it. Other builds have no
+/// such ceiling.
+#[cfg(fuzzing)]
+pub mod fuzz_ceiling {
+    /// Argon2id: memory (KiB), passes and lanes.
+    pub const ARGON2_MAX_M_KIB: u32 = 64;
+    pub const ARGON2_MAX_T: u32 = 1;
+    pub const ARGON2_MAX_P: u32 = 1;
+    /// scrypt: 128 · N · r · p bytes of work memory.
+    pub const SCRYPT_MAX_BYTES: u64 = 64 << 10;
+    /// PBKDF2 rounds actually run.
+    pub const PBKDF2_MAX_ROUNDS: u32 = 1_000;
+}
+
 /// Argon2id (version 0x13) with `m_kib` KiB, `t` passes, `p` lanes.
 pub fn argon2id(password: &[u8], salt: &[u8], m_kib: u32, t: u32, p: u32) -> Result<Key, String> {
+    #[cfg(fuzzing)]
+    if m_kib > fuzz_ceiling::ARGON2_MAX_M_KIB
+        || t > fuzz_ceiling::ARGON2_MAX_T
+        || p > fuzz_ceiling::ARGON2_MAX_P
+    {
+        return Err(format!(
+            "fuzz build: Argon2id {m_kib} KiB, t={t}, p={p} is above the fuzzing ceiling"
+        ));
+    }
     let params = argon2::Params::new(m_kib, t, p, Some(32)).map_err(|e| e.to_string())?;
     let a = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
     let mut key = Zeroizing::new([0u8; 32]);
@@ -29,6 +57,17 @@ pub fn argon2id(password: &[u8], salt: &[u8], m_kib: u32, t: u32, p: u32) -> Res
 
 /// scrypt with N = 2^log_n.
 pub fn scrypt(password: &[u8], salt: &[u8], log_n: u8, r: u32, p: u32) -> Result<Key, String> {
+    #[cfg(fuzzing)]
+    if 128u64
+        .saturating_mul(1u64.checked_shl(u32::from(log_n)).unwrap_or(u64::MAX))
+        .saturating_mul(u64::from(r))
+        .saturating_mul(u64::from(p))
+        > fuzz_ceiling::SCRYPT_MAX_BYTES
+    {
+        return Err(format!(
+            "fuzz build: scrypt N=2^{log_n}, r={r}, p={p} is above the fuzzing ceiling"
+        ));
+    }
     let params = scrypt::Params::new(log_n, r, p).map_err(|e| e.to_string())?;
     let mut key = Zeroizing::new([0u8; 32]);
     scrypt::scrypt(password, salt, &params, &mut key[..]).map_err(|e| e.to_string())?;
@@ -38,6 +77,8 @@ pub fn scrypt(password: &[u8], salt: &[u8], log_n: u8, r: u32, p: u32) -> Result
 /// PBKDF2-HMAC-SHA256.
 pub fn pbkdf2_sha256(password: &[u8], salt: &[u8], rounds: u32) -> Key {
     let mut key = Zeroizing::new([0u8; 32]);
+    #[cfg(fuzzing)]
+    let rounds = rounds.min(fuzz_ceiling::PBKDF2_MAX_ROUNDS);
     pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password, salt, rounds, &mut key[..]);
     key
 }
@@ -45,6 +86,8 @@ pub fn pbkdf2_sha256(password: &[u8], salt: &[u8], rounds: u32) -> Key {
 /// PBKDF2-HMAC-SHA1.
 pub fn pbkdf2_sha1(password: &[u8], salt: &[u8], rounds: u32) -> Key {
     let mut key = Zeroizing::new([0u8; 32]);
+    #[cfg(fuzzing)]
+    let rounds = rounds.min(fuzz_ceiling::PBKDF2_MAX_ROUNDS);
     pbkdf2::pbkdf2_hmac::<sha1::Sha1>(password, salt, rounds, &mut key[..]);
     key
 }

@@ -4,12 +4,15 @@
 //! matching fixtures into each target's corpus.
 //!
 //! Regenerate (after a format change): `cargo test --test integration proof::seeds -- --ignored`.
+//! The light-KDF foreign exports in fuzz/seeds/import_* come from the fixtures' own writer
+//! instead: `python3 tests/fixtures/transfer/make_fixtures.py --fuzz-seeds`.
 //! The non-ignored test checks the committed seeds still open, so a format change that would
 //! leave the fuzzers stuck at the front door is noticed.
 
 use std::fs;
 use std::path::PathBuf;
 
+use monban::qr;
 use monban::transfer::{backup, sealed};
 use monban::vault::{self, KdfBounds, KdfParams};
 use monban::{Account, Secret};
@@ -109,6 +112,42 @@ fn write_fuzz_seeds() {
     fs::write(out.join("three-accounts.monban-backup"), b).unwrap();
 }
 
+#[test]
+#[ignore = "writes fuzz/seeds; run by hand after a format change"]
+fn write_qr_fuzz_seeds() {
+    // Small QR images and raw frames (the QR targets take at most 128 × 128 pixels).
+    for (target, scale) in [("qr_image", 2), ("qr_frame", 1)] {
+        let out = seeds(target);
+        fs::create_dir_all(&out).unwrap();
+        for (name, text) in QR_SEEDS {
+            let img = qr::encode_scaled(text, scale).unwrap();
+            assert!(img.width <= 128, "{name}: {} px", img.width);
+            let bytes = if target == "qr_image" {
+                img.to_png()
+            } else {
+                qr_frame_input(img.width, &img.luma)
+            };
+            let ext = if target == "qr_image" { "png" } else { "luma" };
+            fs::write(out.join(format!("{name}.{ext}")), bytes).unwrap();
+        }
+    }
+}
+
+/// Texts of the QR seeds: an account link, and a short text.
+const QR_SEEDS: &[(&str, &str)] = &[
+    ("totp-uri", "otpauth://totp/ACME:al?secret=JBSWY3DPEHPK3PXP"),
+    ("short-text", "monban"),
+];
+
+/// The `qr_frame` target's input for a packed frame: width - 1 (u16 LE), stride padding 0,
+/// one unused byte, then the pixels (fuzz/src/lib.rs `qr_frame`).
+fn qr_frame_input(width: usize, luma: &[u8]) -> Vec<u8> {
+    let mut out = u16::try_from(width - 1).unwrap().to_le_bytes().to_vec();
+    out.extend_from_slice(&[0, 0]);
+    out.extend_from_slice(luma);
+    out
+}
+
 /// Bounds of the vault and backup fuzz targets (fuzz/src/lib.rs `VAULT_FUZZ_BOUNDS`).
 const FUZZ_BOUNDS: KdfBounds = KdfBounds {
     min_m_kib: 8,
@@ -157,4 +196,61 @@ fn committed_fuzz_seeds_still_open() {
     )
     .unwrap();
     assert_eq!(b.accounts(), accounts());
+}
+
+/// The light-KDF import seeds (make_fixtures.py --fuzz-seeds) open with the fixtures' password
+/// and carry the fixture accounts; 2FAS's (1,000 rounds where the format fixes 10,000) opens
+/// only in a fuzz build, which runs at most 1,000 PBKDF2 rounds: here it is a wrong password.
+#[test]
+fn committed_import_seeds_open_with_light_kdf() {
+    use monban::transfer;
+    let expected = transfer::importer("aegis")
+        .unwrap()
+        .read(
+            &fs::read(root().join("tests/fixtures/transfer/aegis-plain.json")).unwrap(),
+            None,
+        )
+        .unwrap()
+        .accounts
+        .len();
+    for (target, file, id) in [
+        ("import_aegis", "aegis-light.json", "aegis"),
+        ("import_andotp", "andotp-light.json.aes", "andotp"),
+        ("import_ente", "ente-light.txt", "ente"),
+    ] {
+        let data = fs::read(seeds(target).join(file)).unwrap();
+        let imp = transfer::importer(id).unwrap();
+        assert!(imp.detect(&data) && imp.encrypted(&data), "{file}");
+        let p = imp
+            .read(&data, Some("test"))
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(p.accounts.len(), expected, "{file}");
+    }
+    let data = fs::read(seeds("import_2fas").join("2fas-light.2fas")).unwrap();
+    let r = transfer::importer("2fas")
+        .unwrap()
+        .read(&data, Some("test"));
+    assert!(matches!(r, Err(transfer::Error::WrongPassword)), "{r:?}");
+}
+
+/// The QR seeds decode to their texts (an image through the still loader, a raw frame as the
+/// `qr_frame` target builds it).
+#[test]
+fn committed_qr_seeds_decode() {
+    for (name, text) in QR_SEEDS {
+        let png = fs::read(seeds("qr_image").join(format!("{name}.png"))).unwrap();
+        let frame = monban::camera::load_image_bytes(&png).unwrap();
+        assert!(frame.width() * frame.height() <= 128 * 128, "{name}");
+        let got: Vec<String> = qr::decode(&frame).iter().map(|p| p.text.clone()).collect();
+        assert_eq!(got, [*text], "qr_image/{name}.png");
+
+        let raw = fs::read(seeds("qr_frame").join(format!("{name}.luma"))).unwrap();
+        let width = 1 + usize::from(u16::from_le_bytes([raw[0], raw[1]]));
+        assert!(raw.len() <= 4096, "{name}: {} bytes", raw.len());
+        let pixels = raw[4..].to_vec();
+        let height = pixels.len() / width;
+        let frame = monban::camera::Frame::new(width, height, width, pixels).unwrap();
+        let got: Vec<String> = qr::decode(&frame).iter().map(|p| p.text.clone()).collect();
+        assert_eq!(got, [*text], "qr_frame/{name}.luma");
+    }
 }
