@@ -158,12 +158,26 @@ pub fn qr_image(data: &[u8]) {
         return;
     }
     if let Ok(frame) = monban::camera::load_image_bytes(data) {
-        let _ = monban::qr::decode(&frame);
+        decode_some(&frame, data.len());
+    }
+}
+
+/// One input, one decoder pass: the whole cascade (`qr::decode`) costs about ten passes, so
+/// each input runs the pass `selector` (the input's length) picks among `qr::pass_names()`
+/// (the cascade's and the benchmark's candidates), and one input in 32 the whole cascade
+/// with its stop rules. Every pass is reached, at a tenth of the cost per input; a mutant of
+/// the same length stays on its pass, so the fuzzer can dig into one.
+fn decode_some(frame: &monban::camera::Frame, selector: usize) {
+    let names = monban::qr::pass_names();
+    if selector % 32 == 0 {
+        let _ = monban::qr::decode(frame);
+    } else {
+        let _ = monban::qr::run_pass(frame, names[selector % names.len()]);
     }
 }
 
 /// A raw luma frame: the first 4 bytes give width (at most [`QR_FUZZ_MAX_WIDTH`]) and stride
-/// padding, the rest is pixels.
+/// padding, the rest is pixels; the input's length picks the decoder pass (`decode_some`).
 pub fn qr_frame(data: &[u8]) {
     if data.len() < 4 {
         return;
@@ -174,7 +188,7 @@ pub fn qr_frame(data: &[u8]) {
     let stride = width + pad;
     let height = pixels.len() / stride.max(1);
     if let Ok(frame) = monban::camera::Frame::new(width, height, stride, pixels) {
-        let _ = monban::qr::decode(&frame);
+        decode_some(&frame, data.len());
     }
 }
 
