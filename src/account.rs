@@ -145,10 +145,23 @@ impl Account {
         }
     }
 
-    /// True when `other` is the same login: same secret, issuer and name (the vault's and the
-    /// importers' duplicate rule).
+    /// True when `other` is the same login: the same whole key (secret, kind, algorithm,
+    /// digits, and period where codes use it) under the same issuer and name. The vault's and
+    /// the importers' duplicate rule: a SHA1 and a SHA256 account sharing a secret and a name
+    /// give different codes, so both are kept. The HOTP counter is state, not identity.
     pub fn same_login(&self, other: &Account) -> bool {
-        self.secret == other.secret && self.issuer == other.issuer && self.name == other.name
+        let period = |a: &Account| match a.kind {
+            Kind::Hotp => 0,
+            Kind::Steam => 30,
+            Kind::Totp => a.period,
+        };
+        self.secret == other.secret
+            && self.kind == other.kind
+            && (self.kind == Kind::Steam || self.algorithm == other.algorithm)
+            && (self.kind == Kind::Steam || self.digits == other.digits)
+            && period(self) == period(other)
+            && self.issuer == other.issuer
+            && self.name == other.name
     }
 }
 
@@ -189,12 +202,29 @@ mod tests {
     }
 
     #[test]
-    fn same_login_ignores_parameters_but_not_identity() {
+    fn same_login_compares_the_whole_key_and_the_names() {
         let a = Account::totp("A", "b", Secret::new(vec![1; 10]));
         let mut b = a.clone();
-        b.digits = 8;
-        assert!(a.same_login(&b));
-        b.name = "c".into();
-        assert!(!a.same_login(&b));
+        b.counter = 7;
+        assert!(a.same_login(&b), "the counter is state, not identity");
+        let changes: [fn(&mut Account); 7] = [
+            |x: &mut Account| x.algorithm = Algorithm::Sha256,
+            |x: &mut Account| x.digits = 8,
+            |x: &mut Account| x.period = 60,
+            |x: &mut Account| x.kind = Kind::Hotp,
+            |x: &mut Account| x.secret = Secret::new(vec![2; 10]),
+            |x: &mut Account| x.name = "c".into(),
+            |x: &mut Account| x.issuer = "B".into(),
+        ];
+        for change in changes {
+            let mut b = a.clone();
+            change(&mut b);
+            assert!(!a.same_login(&b), "{b:?}");
+        }
+        let mut h1 = a.clone();
+        h1.kind = Kind::Hotp;
+        let mut h2 = h1.clone();
+        h2.period = 60;
+        assert!(h1.same_login(&h2), "HOTP codes do not use the period");
     }
 }

@@ -39,8 +39,10 @@ pub enum Error {
     MissingSecret,
     #[error("the secret key is empty")]
     EmptySecret,
-    #[error("the secret key is not Base32 (only letters A–Z and digits 2–7 are allowed)")]
-    SecretNotBase32,
+    #[error("the secret key is not Base32: \"{0}\" is not one of its letters A–Z and digits 2–7")]
+    SecretNotBase32(char),
+    #[error("the secret key is too short: one character does not make a single byte")]
+    SecretTooShort,
     #[error("an HOTP (counter-based) link must have a counter=... parameter")]
     HotpWithoutCounter,
     #[error("the counter \"{0}\" is not a whole number")]
@@ -195,8 +197,14 @@ fn parse_algorithm(v: &str) -> Result<Algorithm> {
     }
 }
 
-/// Decodes a Base32 secret leniently, as Google Authenticator does: spaces, dashes and `=`
-/// padding are removed, letters upper-cased; then RFC 4648 Base32 without padding.
+/// The 32 symbols of RFC 4648 Base32.
+const BASE32_SYMBOLS: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/// Decodes a Base32 secret leniently, as Google Authenticator, 2FAS, Ente and Proton do:
+/// spaces, dashes and `=` padding are removed, letters upper-cased; then RFC 4648 Base32
+/// where bits that do not fill a whole byte are dropped. So secrets of any length decode —
+/// 17, 14, 11 or 9 characters included (lengths ≡ 1, 3, 6 mod 8, which no encoder writes but
+/// real enrollment QR codes carry) — to the same key bytes those apps use.
 pub fn parse_secret(s: &str) -> Result<Secret> {
     let mut clean = Zeroizing::new(String::with_capacity(s.len()));
     for c in s.chars() {
@@ -208,20 +216,28 @@ pub fn parse_secret(s: &str) -> Result<Secret> {
     if clean.is_empty() {
         return Err(Error::EmptySecret);
     }
-    // Lengths ≡ 1, 3, 6 (mod 8) cannot be produced by any byte string; pad-free decoding
-    // rejects them. Others decode with trailing bits ignored, like other authenticators.
+    if let Some(c) = clean.chars().find(|c| !BASE32_SYMBOLS.contains(*c)) {
+        return Err(Error::SecretNotBase32(c));
+    }
+    // A length ≡ 1, 3 or 6 (mod 8) ends in a character whose bits are all spare: the bytes
+    // are those of the text without it, which decodes with its own spare bits ignored.
+    let whole = match clean.len() % 8 {
+        1 | 3 | 6 => &clean[..clean.len() - 1],
+        _ => &clean[..],
+    };
+    if whole.is_empty() {
+        return Err(Error::SecretTooShort);
+    }
     let spec = {
         let mut spec = data_encoding::Specification::new();
-        spec.symbols.push_str("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
+        spec.symbols.push_str(BASE32_SYMBOLS);
         spec.check_trailing_bits = false;
-        spec.encoding().map_err(|_| Error::SecretNotBase32)?
+        spec.encoding()
+            .expect("RFC 4648 Base32 without padding is a valid specification")
     };
     let bytes = spec
-        .decode(clean.as_bytes())
-        .map_err(|_| Error::SecretNotBase32)?;
-    if bytes.is_empty() {
-        return Err(Error::EmptySecret);
-    }
+        .decode(whole.as_bytes())
+        .expect("only Base32 symbols of a decodable length remain");
     Ok(Secret::new(bytes))
 }
 

@@ -191,13 +191,20 @@ fn errors_name_the_cause() {
     assert_eq!(parse("otpauth://totp/x?secret="), Err(Error::EmptySecret));
     assert_eq!(
         parse("otpauth://totp/x?secret=JBSWY3DPEHPK3PX1"),
-        Err(Error::SecretNotBase32)
+        Err(Error::SecretNotBase32('1'))
     );
     assert_eq!(
         parse("otpauth://totp/x?secret=A"),
-        Err(Error::SecretNotBase32)
+        Err(Error::SecretTooShort)
     );
-    assert!(Error::SecretNotBase32.to_string().contains("Base32"));
+    let why = Error::SecretNotBase32('1').to_string();
+    assert!(why.contains("Base32") && why.contains("\"1\""), "{why}");
+    // Real non-Base32 text is still refused, naming what is wrong.
+    assert_eq!(
+        parse_secret("my-password!"),
+        Err(Error::SecretNotBase32('!'))
+    );
+    assert_eq!(parse_secret("0xDEADBEEF"), Err(Error::SecretNotBase32('0')));
 }
 
 #[test]
@@ -295,5 +302,49 @@ proptest! {
     fn no_query_panics(q in "([a-z]{0,8}=[%+A-Za-z0-9:]{0,12}&?){0,6}") {
         let _ = parse(&format!("otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP&{q}"));
         let _ = parse(&format!("otpauth://hotp/A:b?{q}"));
+    }
+}
+
+/// Secrets whose Base32 length leaves spare bits (17, 14, 11, 9 characters) decode as Google
+/// Authenticator, 2FAS, Ente and Proton decode them: the spare bits are dropped. The codes are
+/// `oathtool --totp -N @59 HEX` for the bytes those apps use.
+#[test]
+fn secrets_with_spare_bits_give_the_codes_other_apps_give() {
+    for (secret, hex, code) in [
+        ("JBSWY3DPEHPK3PXPQ", "48656c6c6f21deadbeef", "996554"),
+        ("JBSWY3DPEHPK3P", "48656c6c6f21dead", "571916"),
+        ("jbswy3dpehp", "48656c6c6f21", "945916"),
+        ("JBSWY3DPE", "48656c6c6f", "409098"),
+    ] {
+        let a = p(&format!("otpauth://totp/x?secret={secret}"));
+        let bytes: Vec<u8> = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect();
+        assert_eq!(a.secret.expose(), &bytes[..], "{secret}");
+        assert_eq!(crate::otp::code_at(&a, 59).unwrap(), code, "{secret}");
+    }
+}
+
+/// Reference decoder: five bits per symbol, whole bytes kept, the rest dropped.
+fn bit_decode(s: &str) -> Vec<u8> {
+    let (mut acc, mut bits, mut out) = (0u32, 0u32, Vec::new());
+    for c in s.chars() {
+        acc = (acc << 5) | BASE32_SYMBOLS.find(c).unwrap() as u32;
+        bits += 5;
+        if bits >= 8 {
+            out.push((acc >> (bits - 8)) as u8);
+            bits -= 8;
+        }
+        acc &= (1 << bits) - 1;
+    }
+    out
+}
+
+proptest! {
+    #[test]
+    fn any_length_decodes_like_the_bit_reader(s in "[A-Z2-7]{2,64}") {
+        let secret = parse_secret(&s).unwrap();
+        prop_assert_eq!(secret.expose(), &bit_decode(&s)[..]);
     }
 }
