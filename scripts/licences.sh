@@ -6,6 +6,8 @@ set -eu
 cd "$(dirname "$0")/.."
 {
     echo "monban $(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1) — GPL-3.0-or-later"
+    echo "Simple Icons (service logos, assets/icons/brands.bin) — CC0-1.0"
+    echo "2fa.directory (service names and domains of the logo list) — MIT"
     cargo tree --offline -e normal --prefix none -f '{p}|{l}' 2>/dev/null \
         | sed -e 's/ (proc-macro)//' -e 's/ (\*)//' -e 's| (/[^)]*)||' \
         | grep -v '^monban ' \

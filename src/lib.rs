@@ -6,13 +6,20 @@
 //! the network).
 
 pub mod account;
+pub mod arrange;
 pub mod autobackup;
+pub mod brands;
 pub mod camera;
 pub mod cli;
 pub mod otp;
 pub mod platform;
 pub mod qr;
 pub mod reminders;
+#[cfg(all(
+    unix,
+    not(any(target_os = "android", target_os = "ios", target_os = "macos"))
+))]
+pub mod screen;
 pub mod secure_file;
 pub mod transfer;
 pub mod uri;

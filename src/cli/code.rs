@@ -9,7 +9,7 @@ use super::CmdResult;
 
 #[derive(Debug, clap::Args)]
 pub struct CodeArgs {
-    /// Issuer or name (or part of it) of a vault account.
+    /// A vault account: its id (see `list`) or part of its issuer or name.
     #[arg(conflicts_with = "uri", required_unless_present = "uri")]
     pub query: Option<String>,
     /// An `otpauth://` (or `steam://`) URI: print its code without opening a vault.

@@ -2,8 +2,10 @@
 //! GUI (when built with the `gui` feature) and otherwise prints help.
 //!
 //! Contracts (checked from outside; extend, never rename): `code --uri URI [--at T]`,
-//! `init`, `add URI`, `list [--json]`, `code QUERY`, `remove QUERY`, `rename QUERY NAME`,
-//! `passwd`, `scan IMAGE... [--json]`, `export --format F --out PATH [--json]`,
+//! `init`, `add URI`, `list [--json] [--group G] [--sort name|issuer|used|recent|custom]`,
+//! `code QUERY`, `remove QUERY`, `rename QUERY NAME`, `group QUERY G...`, `ungroup QUERY G...`,
+//! `passwd`, `scan IMAGE... [--json]`, `scan --screen [--json]`,
+//! `export --format F --out PATH [--json]`,
 //! `import FILE... [--format F] [--transfer-code CODE]`, `backup verify FILE`,
 //! `backup auto --dir DIR [--keep N] [--use-passcode]`, `backup auto --off`,
 //! `backup status [--json]`; global
@@ -51,12 +53,16 @@ pub enum Command {
     Remove(vault_cmds::RemoveArgs),
     /// Rename the account matching QUERY.
     Rename(vault_cmds::RenameArgs),
+    /// Put the account matching QUERY in groups.
+    Group(vault_cmds::GroupArgs),
+    /// Take the account matching QUERY out of groups.
+    Ungroup(vault_cmds::GroupArgs),
     /// Change the vault passcode.
     Passwd(vault_cmds::PasswdArgs),
     /// Put the previous save back in place of a damaged vault (the damaged file is kept
     /// beside it as `<vault>.damaged`).
     Recover(vault_cmds::RecoverArgs),
-    /// Decode every QR code in image files (no vault needed).
+    /// Decode every QR code in image files or on the screen (no vault needed).
     Scan(scan::ScanArgs),
     /// Export accounts: transfer QR codes, a single-account URI, a backup file or a paper backup.
     Export(transfer_cmds::ExportArgs),
@@ -77,6 +83,8 @@ pub fn run(cli: Cli) -> Option<ExitCode> {
         Command::List(a) => vault_cmds::list(vault, a),
         Command::Remove(a) => vault_cmds::remove(vault, a),
         Command::Rename(a) => vault_cmds::rename(vault, a),
+        Command::Group(a) => vault_cmds::group(vault, a),
+        Command::Ungroup(a) => vault_cmds::ungroup(vault, a),
         Command::Passwd(a) => vault_cmds::passwd(vault, a),
         Command::Recover(a) => vault_cmds::recover(vault, a),
         Command::Scan(a) => scan::run(a),

@@ -1,4 +1,6 @@
 //! `monban scan IMAGE... [--json]`: every QR payload in each image; no vault needed.
+//! `monban scan --screen [--json]`: the same for what is on the screen now ([`crate::screen`]);
+//! the JSON is one array with one object `{"screen": SOURCE, "payloads": [...]}`.
 //!
 //! Plain output: one payload per line (prefixed with `FILE: ` when several images are given).
 //! `--json`: one array, one object per image, `{"file": ..., "payloads": [...]}` (plus
@@ -18,8 +20,11 @@ use crate::qr::{self, DecodeOptions};
 #[derive(Debug, clap::Args)]
 pub struct ScanArgs {
     /// Image files (PNG, JPEG, WebP).
-    #[arg(required = true)]
+    #[arg(required_unless_present = "screen", conflicts_with = "screen")]
     pub images: Vec<PathBuf>,
+    /// Read the QR codes on the screen instead (X11, or the desktop portal on Wayland).
+    #[arg(long)]
+    pub screen: bool,
     /// One JSON array, one object per image with `file` and `payloads`.
     #[arg(long)]
     pub json: bool,
@@ -81,7 +86,43 @@ fn scan_all(images: &[PathBuf], jobs: usize) -> Vec<Outcome> {
         .collect()
 }
 
+/// `scan --screen`: the payloads on the screen, printed like an image's.
+#[cfg(all(
+    unix,
+    not(any(target_os = "android", target_os = "ios", target_os = "macos"))
+))]
+fn run_screen(json: bool) -> CmdResult {
+    let source = crate::screen::detect()?;
+    let payloads = crate::screen::scan(&source)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if json {
+        let v = serde_json::json!([{ "screen": source.to_string(), "payloads": payloads }]);
+        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+    } else {
+        for p in &payloads {
+            writeln!(out, "{p}")?;
+        }
+    }
+    out.flush()?;
+    if payloads.is_empty() {
+        anyhow::bail!("no QR code found on the screen ({source})");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(not(all(
+    unix,
+    not(any(target_os = "android", target_os = "ios", target_os = "macos"))
+)))]
+fn run_screen(_json: bool) -> CmdResult {
+    anyhow::bail!("reading the screen is not available on this system yet")
+}
+
 pub fn run(a: ScanArgs) -> CmdResult {
+    if a.screen {
+        return run_screen(a.json);
+    }
     let jobs = a.jobs.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(|n| n.get())

@@ -50,7 +50,7 @@ pub struct ExportArgs {
     /// Print `{"files": [...], "transfer_code": "..."}`.
     #[arg(long)]
     pub json: bool,
-    /// `uri` format: export only the account matching QUERY (issuer or name).
+    /// `uri` format: export only the account matching QUERY (its id, or part of its issuer or name).
     #[arg(long, value_name = "QUERY")]
     pub account: Option<String>,
     /// Replace output files that already exist (default: refuse and change nothing).

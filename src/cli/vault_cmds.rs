@@ -1,4 +1,7 @@
-//! Vault subcommands: init, add, list, code QUERY, remove, rename, passwd.
+//! Vault subcommands: init, add, list, code QUERY, remove, rename, group, ungroup, passwd.
+//!
+//! A QUERY is an account's id as `list` shows it (`3` or `#3`; always unambiguous) or part of
+//! its issuer or name ([`crate::arrange::find`]).
 //!
 //! The command line always uses the real KDF parameters and bounds ([`KdfParams::DEFAULT`],
 //! [`crate::vault::KdfBounds::REAL`]); light parameters exist only for library tests. The clock
@@ -15,7 +18,7 @@ use super::backup_cmds::after_change;
 use super::code::now;
 use super::prompt::{self, PASSCODE_ENV};
 use crate::account::{Account, Kind};
-use crate::vault::{BackupPasswordSource, Entry, EntryId, Icon, KdfParams, Vault};
+use crate::vault::{BackupPasswordSource, Entry, EntryId, Icon, KdfParams, Vault, group_key};
 
 /// Environment variable holding the new passcode for `passwd` in scripts.
 pub const NEW_PASSCODE_ENV: &str = "MONBAN_NEW_PASSCODE";
@@ -37,17 +40,32 @@ pub struct ListArgs {
     /// Compute the codes at this Unix time instead of now.
     #[arg(long, value_name = "UNIX_SECONDS")]
     pub at: Option<u64>,
+    /// Only the accounts in this group (case-insensitive).
+    #[arg(long, value_name = "G")]
+    pub group: Option<String>,
+    /// Order: custom (your own order), name, issuer, used (most used first), recent.
+    #[arg(long, value_name = "ORDER", default_value = "custom")]
+    pub sort: crate::arrange::SortOrder,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct RemoveArgs {
-    /// Issuer or name (or part of it) of the account.
+    /// The account's id (see `list`) or part of its issuer or name.
     pub query: String,
 }
 
 #[derive(Debug, clap::Args)]
+pub struct GroupArgs {
+    /// The account's id (see `list`) or part of its issuer or name.
+    pub query: String,
+    /// Group names.
+    #[arg(required = true, value_name = "G")]
+    pub groups: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct RenameArgs {
-    /// Issuer or name (or part of it) of the account.
+    /// The account's id (see `list`) or part of its issuer or name.
     pub query: String,
     /// New account name.
     pub name: String,
@@ -166,6 +184,8 @@ fn add_migration(vault: Option<PathBuf>, uri: &str) -> CmdResult {
 /// One row of `list`: what a person needs to use a code, never the secret.
 #[derive(serde::Serialize)]
 struct Row {
+    /// Stable within the vault: what a QUERY can always name the account by.
+    id: u64,
     issuer: String,
     name: String,
     kind: &'static str,
@@ -177,21 +197,22 @@ struct Row {
     counter: Option<u64>,
     favourite: bool,
     note: String,
-    /// `letter`, `builtin:<name>` or `custom:<first 16 hex digits of the PNG's SHA-256>`.
+    groups: Vec<String>,
+    /// What the avatar shows: `brand:github` (chosen, or matched automatically from the
+    /// issuer), `glyph:key`, `letter`, `custom:<first 16 hex digits of the PNG's SHA-256>`.
     icon: String,
     /// `#rrggbb`.
     colour: String,
 }
 
-fn icon_label(icon: &Icon) -> String {
+fn icon_label(e: &Entry) -> String {
     use sha2::Digest;
-    match icon {
-        Icon::Letter => "letter".into(),
-        Icon::Builtin(name) => format!("builtin:{name}"),
+    match &e.meta.icon {
         Icon::Custom(png) => format!(
             "custom:{}",
             &data_encoding::HEXLOWER.encode(&sha2::Sha256::digest(png))[..16]
         ),
+        icon => crate::brands::resolve(icon, &e.account.issuer, &e.account.name).name(),
     }
 }
 
@@ -208,6 +229,7 @@ fn row(e: &Entry, at: u64) -> Row {
         ),
     };
     Row {
+        id: e.id.0,
         issuer: a.issuer.clone(),
         name: a.name.clone(),
         kind: a.kind.as_str(),
@@ -216,7 +238,8 @@ fn row(e: &Entry, at: u64) -> Row {
         counter: (a.kind == Kind::Hotp).then_some(a.counter),
         favourite: e.meta.favourite,
         note: e.meta.note.clone(),
-        icon: icon_label(&e.meta.icon),
+        groups: e.meta.groups.clone(),
+        icon: icon_label(e),
         colour: format!("#{:06x}", e.meta.colour),
     }
 }
@@ -224,7 +247,23 @@ fn row(e: &Entry, at: u64) -> Row {
 pub fn list(vault: Option<PathBuf>, a: ListArgs) -> CmdResult {
     let v = open(vault)?;
     let at = a.at.unwrap_or_else(now);
-    let rows: Vec<Row> = v.entries().iter().map(|e| row(e, at)).collect();
+    let mut shown = crate::arrange::sorted(v.entries(), a.sort);
+    if let Some(g) = &a.group {
+        let groups = crate::arrange::all_groups(v.entries());
+        if !groups.iter().any(|have| group_key(have) == group_key(g)) {
+            bail!(
+                "no account is in the group \"{}\" ({})",
+                g.trim(),
+                if groups.is_empty() {
+                    "there are no groups yet: add one with `monban group QUERY G`".to_owned()
+                } else {
+                    format!("groups: {}", groups.join(", "))
+                }
+            );
+        }
+        shown = crate::arrange::in_group(shown, g);
+    }
+    let rows: Vec<Row> = shown.into_iter().map(|e| row(e, at)).collect();
     if a.json {
         println!("{}", serde_json::to_string_pretty(&rows)?);
         return Ok(ExitCode::SUCCESS);
@@ -233,6 +272,12 @@ pub fn list(vault: Option<PathBuf>, a: ListArgs) -> CmdResult {
         println!("the vault is empty: add an account with `monban add URI`");
         return Ok(ExitCode::SUCCESS);
     }
+    let w_id = rows
+        .iter()
+        .map(|r| r.id.to_string().len())
+        .max()
+        .unwrap_or(0)
+        .max("ID".len());
     let w_issuer = rows
         .iter()
         .map(|r| r.issuer.chars().count())
@@ -245,9 +290,15 @@ pub fn list(vault: Option<PathBuf>, a: ListArgs) -> CmdResult {
         .max()
         .unwrap_or(0)
         .max("NAME".len());
+    let any_groups = rows.iter().any(|r| !r.groups.is_empty());
     println!(
-        "{:<w_issuer$}  {:<w_name$}  {:<5}  {:<10}  LEFT",
-        "ISSUER", "NAME", "KIND", "CODE"
+        "{:>w_id$}  {:<w_issuer$}  {:<w_name$}  {:<5}  {:<10}  {}",
+        "ID",
+        "ISSUER",
+        "NAME",
+        "KIND",
+        "CODE",
+        if any_groups { "LEFT  GROUPS" } else { "LEFT" }
     );
     for r in &rows {
         let code = r.code.as_deref().unwrap_or("-");
@@ -255,55 +306,23 @@ pub fn list(vault: Option<PathBuf>, a: ListArgs) -> CmdResult {
             .seconds_left
             .map(|s| format!("{s}s"))
             .unwrap_or_else(|| "-".into());
-        println!(
-            "{:<w_issuer$}  {:<w_name$}  {:<5}  {:<10}  {left}",
-            r.issuer, r.name, r.kind, code
+        let line = format!(
+            "{:>w_id$}  {:<w_issuer$}  {:<w_name$}  {:<5}  {:<10}  {left:<4}  {}",
+            r.id,
+            r.issuer,
+            r.name,
+            r.kind,
+            code,
+            r.groups.join(", ")
         );
+        println!("{}", line.trim_end());
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// The entry matching `query`: a case-insensitive substring of its issuer or name. When several
-/// match, one whose issuer, name or "Issuer (name)" equals the query wins; otherwise the error
-/// lists the candidates.
+/// The entry a QUERY names: its id, or part of its issuer or name ([`crate::arrange::find`]).
 pub(crate) fn find(v: &Vault, query: &str) -> anyhow::Result<EntryId> {
-    let q = query.trim().to_lowercase();
-    if q.is_empty() {
-        bail!("give part of an account's issuer or name");
-    }
-    let matches: Vec<&Entry> = v
-        .entries()
-        .iter()
-        .filter(|e| {
-            e.account.issuer.to_lowercase().contains(&q)
-                || e.account.name.to_lowercase().contains(&q)
-        })
-        .collect();
-    match matches.as_slice() {
-        [] => bail!(
-            "no account matches \"{query}\" ({} in the vault; see `monban list`)",
-            v.entries().len()
-        ),
-        [one] => Ok(one.id),
-        many => {
-            let exact: Vec<&&Entry> = many.iter().filter(|e| is_exact(&e.account, &q)).collect();
-            if let [one] = exact.as_slice() {
-                return Ok(one.id);
-            }
-            let names: Vec<String> = many.iter().map(|e| e.account.display_name()).collect();
-            bail!(
-                "\"{query}\" matches {} accounts: {}; be more specific",
-                many.len(),
-                names.join(", ")
-            )
-        }
-    }
-}
-
-fn is_exact(a: &Account, q: &str) -> bool {
-    a.issuer.to_lowercase() == q
-        || a.name.to_lowercase() == q
-        || a.display_name().to_lowercase() == q
+    Ok(crate::arrange::find(v.entries(), query)?)
 }
 
 pub fn remove(vault: Option<PathBuf>, a: RemoveArgs) -> CmdResult {
@@ -337,6 +356,67 @@ pub fn rename(vault: Option<PathBuf>, a: RenameArgs) -> CmdResult {
         Err(e) => return Err(e).context("cannot rename the account"),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+pub fn group(vault: Option<PathBuf>, a: GroupArgs) -> CmdResult {
+    let mut v = open(vault)?;
+    let id = find(&v, &a.query)?;
+    let e = v.entry(id).context("the account disappeared")?;
+    let label = e.account.display_name();
+    let mut groups = e.meta.groups.clone();
+    groups.extend(a.groups);
+    v.set_groups(id, groups)
+        .context("cannot change the account's groups")?;
+    print_groups(&v, id, &label);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn ungroup(vault: Option<PathBuf>, a: GroupArgs) -> CmdResult {
+    let mut v = open(vault)?;
+    let id = find(&v, &a.query)?;
+    let e = v.entry(id).context("the account disappeared")?;
+    let label = e.account.display_name();
+    let missing: Vec<&str> = a
+        .groups
+        .iter()
+        .map(|g| g.trim())
+        .filter(|g| !e.meta.in_group(g))
+        .collect();
+    if !missing.is_empty() {
+        bail!(
+            "{label} is not in the group(s) {}; its groups: {}; nothing was changed",
+            missing.join(", "),
+            if e.meta.groups.is_empty() {
+                "none".to_owned()
+            } else {
+                e.meta.groups.join(", ")
+            }
+        );
+    }
+    let remove: Vec<String> = a.groups.iter().map(|g| group_key(g)).collect();
+    let groups: Vec<String> = e
+        .meta
+        .groups
+        .iter()
+        .filter(|g| !remove.contains(&group_key(g)))
+        .cloned()
+        .collect();
+    v.set_groups(id, groups)
+        .context("cannot change the account's groups")?;
+    print_groups(&v, id, &label);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_groups(v: &Vault, id: EntryId, label: &str) {
+    let groups = v
+        .entry(id)
+        .map(|e| e.meta.groups.join(", "))
+        .unwrap_or_default();
+    if groups.is_empty() {
+        println!("{label} is in no group");
+    } else {
+        println!("{label} is in: {groups}");
+    }
 }
 
 pub fn passwd(vault: Option<PathBuf>, _a: PasswdArgs) -> CmdResult {

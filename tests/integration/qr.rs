@@ -8,6 +8,11 @@ mod never_panics;
 mod round_trip;
 mod scan_cli;
 mod scanner;
+#[cfg(all(
+    unix,
+    not(any(target_os = "android", target_os = "ios", target_os = "macos"))
+))]
+mod screen;
 
 use std::path::Path;
 

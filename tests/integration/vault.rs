@@ -9,6 +9,8 @@ mod crash;
 mod diskfull;
 #[path = "vault/independent.rs"]
 mod independent;
+#[path = "vault/organize.rs"]
+mod organize;
 #[path = "vault/tamper.rs"]
 mod tamper;
 

@@ -218,7 +218,7 @@ fn restore_of_an_automatic_backup_gives_the_same_list_and_use_passcode_follows_p
     let rows = want.as_array().unwrap();
     assert_eq!(rows[0]["favourite"], true);
     assert_eq!(rows[0]["note"], "recovery codes in the safe");
-    assert_eq!(rows[0]["icon"], "builtin:github");
+    assert_eq!(rows[0]["icon"], "brand:github");
     assert_eq!(rows[0]["colour"], "#123456");
     assert!(rows[1]["icon"].as_str().unwrap().starts_with("custom:"));
     assert_eq!(rows[3]["counter"], 42);
