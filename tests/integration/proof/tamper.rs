@@ -113,7 +113,7 @@ fn every_byte_of_a_sealed_transfer_flipped_is_refused() {
     let (texts, code) = light_sealed();
     assert!(texts.len() >= 2, "expected several parts");
     assert_eq!(open_texts(&texts, &code), Ok(2));
-    let prefix = "monban-transfer:1:";
+    let prefix = &format!("monban-transfer:{}:", sealed::VERSION);
     let mut tries = 0;
     let mut total_bytes = 0;
     for (i, t) in texts.iter().enumerate() {
@@ -177,7 +177,7 @@ const PART_INDEX: usize = 5;
 #[test]
 fn sealed_part_renumbered_as_another_is_refused() {
     let (texts, code) = light_sealed();
-    let prefix = "monban-transfer:1:";
+    let prefix = &format!("monban-transfer:{}:", sealed::VERSION);
     for i in 0..texts.len() {
         for other in 0..texts.len() {
             if other == i {
@@ -216,22 +216,23 @@ fn future_versions_are_refused_clearly() {
         "{e}"
     );
 
-    // Sealed transfer: text version 2, and header version byte 2.
+    // Sealed transfer: the next text version, and the next header version byte.
     let (texts, _) = light_sealed();
-    let t2 = texts[0].replacen("monban-transfer:1:", "monban-transfer:2:", 1);
+    let current = format!("monban-transfer:{}:", sealed::VERSION);
+    let next = sealed::VERSION + 1;
+    let t2 = texts[0].replacen(&current, &format!("monban-transfer:{next}:"), 1);
     let e = sealed::parse_part(&t2).unwrap_err();
-    assert_eq!(e, sealed::Error::UnsupportedVersion(2));
+    assert_eq!(e, sealed::Error::UnsupportedVersion(next));
     assert!(
         e.to_string().contains("newer Monban") && e.to_string().contains("update"),
         "{e}"
     );
-    let mut bytes =
-        sealed::base45_decode(texts[0].strip_prefix("monban-transfer:1:").unwrap()).unwrap();
-    bytes[0] = 2;
-    let t = format!("monban-transfer:1:{}", sealed::base45_encode(&bytes));
+    let mut bytes = sealed::base45_decode(texts[0].strip_prefix(&current).unwrap()).unwrap();
+    bytes[0] = next;
+    let t = format!("{current}{}", sealed::base45_encode(&bytes));
     assert_eq!(
         sealed::parse_part(&t).unwrap_err(),
-        sealed::Error::UnsupportedVersion(2)
+        sealed::Error::UnsupportedVersion(next)
     );
 }
 
@@ -294,7 +295,7 @@ fn kdf_parameters_beyond_bounds_are_refused_before_the_kdf() {
     }
     // Sealed transfer (t and p are one byte each).
     let (texts, code) = light_sealed();
-    let prefix = "monban-transfer:1:";
+    let prefix = &format!("monban-transfer:{}:", sealed::VERSION);
     for (m, t, p) in [
         (u32::MAX, 3u8, 4u8),
         (4 << 20, 3, 4),
