@@ -75,13 +75,27 @@ impl Settings {
             .unwrap_or_default()
     }
 
-    /// Writes settings (through a temporary file renamed into place).
+    /// Writes settings (through a temporary file renamed into place). The file is shared with
+    /// the core's sections (automatic backups, reminders): keys this struct does not know are
+    /// kept as they are, so saving an app preference never turns automatic backups off.
     pub fn save(&self, path: &Path) -> Result<(), Error> {
         let err = |source| Error::Write {
             path: path.to_owned(),
             source,
         };
-        let json = serde_json::to_vec_pretty(self).map_err(|e| err(std::io::Error::other(e)))?;
+        let other = |e: serde_json::Error| err(std::io::Error::other(e));
+        let mut merged = std::fs::read(path)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|v| match v {
+                serde_json::Value::Object(map) => Some(map),
+                _ => None,
+            })
+            .unwrap_or_default();
+        if let serde_json::Value::Object(mine) = serde_json::to_value(self).map_err(other)? {
+            merged.extend(mine);
+        }
+        let json = serde_json::to_vec_pretty(&merged).map_err(other)?;
         let mut tmp = path.as_os_str().to_owned();
         tmp.push(".tmp");
         let tmp = PathBuf::from(tmp);
@@ -165,5 +179,25 @@ mod tests {
         std::fs::write(&p, br#"{"auto_lock_secs": 300, "future": 1}"#).unwrap();
         let s = Settings::load(&p);
         assert_eq!((s.auto_lock_secs, s.clipboard_clear_secs), (300, 30));
+    }
+
+    #[test]
+    fn saving_keeps_the_sections_the_app_does_not_know() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = Settings::path_for(&dir.path().join("v.monban"));
+        std::fs::write(
+            &p,
+            br#"{"auto_lock_secs": 300, "backup": {"enabled": true, "keep": 3}, "future": 1}"#,
+        )
+        .unwrap();
+        let mut s = Settings::load(&p);
+        s.theme = ThemeChoice::Dark;
+        s.save(&p).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+        assert_eq!(v["backup"]["enabled"], serde_json::json!(true));
+        assert_eq!(v["backup"]["keep"], serde_json::json!(3));
+        assert_eq!(v["future"], serde_json::json!(1));
+        assert_eq!(Settings::load(&p).theme, ThemeChoice::Dark);
+        assert_eq!(Settings::load(&p).auto_lock_secs, 300);
     }
 }

@@ -72,7 +72,9 @@ fn init_add_list_code_rename_remove_passwd() {
             "colour",
             "counter",
             "favourite",
+            "groups",
             "icon",
+            "id",
             "issuer",
             "kind",
             "name",
@@ -101,7 +103,7 @@ fn init_add_list_code_rename_remove_passwd() {
     );
     let (ok, out, err) = cmd(&v, Some(PASS), &["list"]);
     assert!(
-        ok && out.contains("Acme Corp") && out.contains("robert") && out.starts_with("ISSUER"),
+        ok && out.contains("Acme Corp") && out.contains("robert") && out.starts_with("ID  ISSUER"),
         "{out}{err}"
     );
     let (ok, _, err) = cmd(&v, Some(PASS), &["remove", "nothing-like-this"]);
