@@ -17,7 +17,7 @@ use super::CmdResult;
 use super::backup_cmds::after_change;
 use super::code::now;
 use super::prompt::{self, PASSCODE_ENV};
-use crate::account::{Account, Kind};
+use crate::account::Kind;
 use crate::vault::{BackupPasswordSource, Entry, EntryId, Icon, KdfParams, Vault, group_key};
 
 /// Environment variable holding the new passcode for `passwd` in scripts.

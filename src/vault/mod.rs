@@ -230,14 +230,15 @@ impl Vault {
                 let bak_slot = std::fs::read(&bak)
                     .ok()
                     .and_then(|b| b.get(18..122).map(<[u8]>::to_vec));
-                if bak_slot.is_some() && bak_slot != slot_bytes {
-                    if let Ok(previous) = open_previous(path, passcode, &options.kdf_bounds) {
-                        return Err(Error::Damaged {
-                            path: path.to_path_buf(),
-                            reason: "its key slot does not open with the passcode its previous save opens with",
-                            previous: Some(previous),
-                        });
-                    }
+                if bak_slot.is_some()
+                    && bak_slot != slot_bytes
+                    && let Ok(previous) = open_previous(path, passcode, &options.kdf_bounds)
+                {
+                    return Err(Error::Damaged {
+                        path: path.to_path_buf(),
+                        reason: "its key slot does not open with the passcode its previous save opens with",
+                        previous: Some(previous),
+                    });
                 }
                 // Someone holding a copy of the file is not slowed by this counter; the KDF
                 // and the passcode's strength are what stop them.
