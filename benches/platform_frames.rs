@@ -7,7 +7,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use monban::platform::frames::{self, Plane, Rotation};
+use monban::camera::planes::{self as frames, Plane, Rotation};
 
 const W: usize = 1280;
 const H: usize = 720;

@@ -16,8 +16,8 @@
 
 use std::time::Instant;
 
-use monban::camera::Frame;
 use monban::qr;
+use monban::qr::Frame;
 use monban::transfer::{google, sealed};
 use monban::{Account, Secret};
 

@@ -13,7 +13,7 @@ mod xvfb_driver;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use monban::app::settings::Settings;
+use monban::settings::Settings;
 use monban::vault::{KdfParams, Vault};
 use xvfb_driver::{Gui, Xvfb, missing_tools, perf_value};
 

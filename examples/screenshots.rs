@@ -10,11 +10,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
-use monban::app::clipboard::RecordingClipboard;
 use monban::app::{
-    App, AppOptions, AppState, CameraState, EditAdapter, ListAdapter, ManualClock, Msg,
+    App, AppOptions, CameraState, EditAdapter, ListAdapter, ManualClock, Msg, Navigation,
     ScanAdapter, Screen, Theme, ThemeMode, UnlockAdapter,
 };
+use monban::clipboard::RecordingClipboard;
 use monban::vault::{KdfParams, OpenOptions, Vault};
 use slint::ComponentHandle;
 
@@ -188,7 +188,7 @@ fn main() {
             let frame = monban::qr::encode(uri).expect("qr").to_frame();
             monban::app::scan::feed_frame(app.core(), frame);
             assert!(app.pump_until(Duration::from_secs(10), |a| {
-                a.window().global::<AppState>().get_screen() == Screen::Edit
+                a.window().global::<Navigation>().get_screen() == Screen::Edit
             }));
             shot.take(&app, "11-confirm");
             ui.global::<EditAdapter>().invoke_cancel();
@@ -223,7 +223,7 @@ fn main() {
             // Settings.
             ui.global::<ListAdapter>().invoke_open_settings();
             shot.take(&app, "15-settings");
-            ui.global::<AppState>().invoke_back();
+            ui.global::<Navigation>().invoke_back();
 
             // Wide desktop window.
             ui.window().set_size(slint::LogicalSize::new(900.0, 640.0));

@@ -1,6 +1,7 @@
-//! Renders the screens of issue 7 (export, import, account QR, backup, passcode, about,
-//! settings), and part 1's list, scanner, manual entry, edit and unlock, in English and Japanese with Slint's software renderer into
-//! `docs/screenshots/t*-{en,ja}.png`. Run: `scripts/screenshots.sh` (part 1) and
+//! Renders the screens for moving accounts (export, import, account QR, backup, passcode,
+//! about, settings), and the list, scanner, manual entry, edit and unlock, in English and
+//! Japanese with Slint's software renderer into `docs/screenshots/t*-{en,ja}.png`. Run:
+//! `scripts/screenshots.sh` (the first set) and
 //! `cargo run --example screenshots_transfer -- docs/screenshots`.
 //!
 //! Throw-away vaults with light KDF settings (through the library, as tests do) and made-up
@@ -13,11 +14,12 @@ use std::time::Duration;
 
 use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
 use monban::account::{Account, Secret};
-use monban::app::clipboard::RecordingClipboard;
 use monban::app::{
     AccountQrAdapter, App, AppOptions, BackupAdapter, ExportAdapter, ImportAdapter, ImportStage,
-    ListAdapter, ManualClock, Page, Pages, PrefsAdapter, TMsg, Theme, ThemeMode, UnlockAdapter,
+    ListAdapter, ManualClock, Msg, Navigation, ReauthAdapter, Screen, SettingsAdapter, Theme,
+    ThemeMode, UnlockAdapter,
 };
+use monban::clipboard::RecordingClipboard;
 use monban::vault::{KdfParams, OpenOptions, Vault};
 use slint::{ComponentHandle, Model};
 
@@ -113,10 +115,10 @@ fn device(dir: &Path, name: &str, accounts: Vec<Account>, dark: bool, size: (f32
 
 fn reauth(app: &App) {
     app.window()
-        .global::<Pages>()
-        .invoke_reauth_submit(PASSCODE.into());
+        .global::<ReauthAdapter>()
+        .invoke_submit(PASSCODE.into());
     assert!(
-        app.pump_until(WAIT, |a| !a.window().global::<Pages>().get_reauth()),
+        app.pump_until(WAIT, |a| !a.window().global::<ReauthAdapter>().get_shown()),
         "passcode"
     );
 }
@@ -172,13 +174,14 @@ fn main() {
                 phone,
             );
             old.window()
-                .global::<PrefsAdapter>()
+                .global::<SettingsAdapter>()
                 .invoke_language_changed(index);
-            let pages = old.window().global::<Pages>();
+            let pages = old.window().global::<Navigation>();
+            let prompt = old.window().global::<ReauthAdapter>();
             let ex = old.window().global::<ExportAdapter>();
 
             if !dark {
-                // Settings with the part-2 rows (a taller window shows them all).
+                // Settings with every row (a taller window shows them all).
                 old.window()
                     .window()
                     .set_size(slint::LogicalSize::new(360.0, 1280.0));
@@ -190,7 +193,7 @@ fn main() {
             }
 
             // Export: choose, Google warning, passcode prompt, parts.
-            pages.invoke_open(Page::Export);
+            pages.invoke_open(Screen::Export);
             if !dark {
                 shots.take(&old, &tag("t02-export-choose"));
                 ex.set_google(true);
@@ -199,20 +202,20 @@ fn main() {
                 shots.take(&old, &tag("t04-passcode-prompt"));
                 reauth(&old);
                 assert!(
-                    old.pump_until(WAIT, |a| a.window().global::<Pages>().get_page()
-                        == Page::ExportShow)
+                    old.pump_until(WAIT, |a| a.window().global::<Navigation>().get_screen()
+                        == Screen::ExportShow)
                 );
                 shots.take(&old, &tag("t05-export-google-part"));
                 pages.invoke_back();
                 ex.set_google(false);
             }
             ex.invoke_start();
-            if pages.get_reauth() {
+            if prompt.get_shown() {
                 reauth(&old);
             }
             assert!(
-                old.pump_until(WAIT, |a| a.window().global::<Pages>().get_page()
-                    == Page::ExportShow)
+                old.pump_until(WAIT, |a| a.window().global::<Navigation>().get_screen()
+                    == Screen::ExportShow)
             );
             shots.take(&old, &tag("t06-export-sealed-part"));
 
@@ -226,11 +229,11 @@ fn main() {
             );
             // One language per process: the second app starts with the stored (system) choice.
             new.window()
-                .global::<PrefsAdapter>()
+                .global::<SettingsAdapter>()
                 .invoke_language_changed(index);
-            let npages = new.window().global::<Pages>();
+            let npages = new.window().global::<Navigation>();
             let im = new.window().global::<ImportAdapter>();
-            npages.invoke_open(Page::Import);
+            npages.invoke_open(Screen::Import);
             feed(&old, &new);
             shots.take(&new, &tag("t07-import-progress"));
             for _ in 1..ex.get_parts() {
@@ -248,12 +251,12 @@ fn main() {
 
             if !dark {
                 // Account QR.
-                pages.invoke_open(Page::AccountQr);
+                pages.invoke_open(Screen::AccountQr);
                 shots.take(&old, &tag("t10-account-qr-pick"));
                 let qa = old.window().global::<AccountQrAdapter>();
                 let id = qa.get_accounts().row_data(0).expect("account").id;
                 qa.invoke_show(id);
-                if pages.get_reauth() {
+                if prompt.get_shown() {
                     reauth(&old);
                 }
                 shots.take(&old, &tag("t11-account-qr"));
@@ -261,7 +264,7 @@ fn main() {
                 pages.invoke_back();
 
                 // Backup page after a restore drill.
-                pages.invoke_open(Page::Backup);
+                pages.invoke_open(Screen::Backup);
                 let b = old.window().global::<BackupAdapter>();
                 b.set_backup_path(
                     dir.path()
@@ -276,23 +279,25 @@ fn main() {
                 b.set_drill_path(b.get_backup_path());
                 b.invoke_drill("backup password".into());
                 assert!(old.pump_until(WAIT, |a| !a.window().global::<BackupAdapter>().get_busy()));
-                assert_eq!(b.get_message(), TMsg::DrillOk);
+                assert_eq!(b.get_message(), Msg::DrillOk);
                 b.set_backup_path("~/Documents/monban-2026-03-14.monban-backup".into());
                 b.set_drill_path(b.get_backup_path());
                 b.set_paper_path("~/Documents/monban-paper-2026-03-14.pdf".into());
                 shots.take(&old, &tag("t12-backup"));
                 pages.invoke_back();
 
-                pages.invoke_open(Page::Passcode);
+                pages.invoke_open(Screen::Passcode);
                 shots.take(&old, &tag("t13-change-passcode"));
                 pages.invoke_back();
-                pages.invoke_open(Page::About);
+                pages.invoke_open(Screen::About);
                 shots.take(&old, &tag("t14-about"));
                 pages.invoke_back();
 
-                // Part 1's screens in the same language (the list, adding, editing, unlocking).
+                // The everyday screens in the same language (the list, adding, editing, unlocking).
                 let list = old.window().global::<ListAdapter>();
-                old.window().global::<monban::app::AppState>().invoke_back();
+                old.window()
+                    .global::<monban::app::Navigation>()
+                    .invoke_back();
                 shots.take(&old, &tag("t15-list"));
                 list.invoke_add();
                 shots.take(&old, &tag("t16-add-scanner"));

@@ -11,6 +11,9 @@ pub mod autobackup;
 pub mod brands;
 pub mod camera;
 pub mod cli;
+pub mod clipboard;
+pub mod file_dialog;
+pub mod lifecycle;
 pub mod otp;
 pub mod platform;
 pub mod qr;
@@ -21,6 +24,7 @@ pub mod reminders;
 ))]
 pub mod screen;
 pub mod secure_file;
+pub mod settings;
 pub mod transfer;
 pub mod uri;
 pub mod vault;

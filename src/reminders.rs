@@ -43,11 +43,11 @@ impl Default for ReminderSettings {
 
 impl ReminderSettings {
     pub fn load(vault: &Path) -> ReminderSettings {
-        autobackup::config::load_section(vault, SECTION)
+        crate::settings::load_section(vault, SECTION)
     }
 
     pub fn save(&self, vault: &Path) -> std::io::Result<()> {
-        autobackup::config::save_section(vault, SECTION, self)
+        crate::settings::save_section(vault, SECTION, self)
     }
 }
 

@@ -167,7 +167,7 @@ pub fn qr_image(data: &[u8]) {
 /// (the cascade's and the benchmark's candidates), and one input in 32 the whole cascade
 /// with its stop rules. Every pass is reached, at a tenth of the cost per input; a mutant of
 /// the same length stays on its pass, so the fuzzer can dig into one.
-fn decode_some(frame: &monban::camera::Frame, selector: usize) {
+fn decode_some(frame: &monban::qr::Frame, selector: usize) {
     let names = monban::qr::pass_names();
     if selector % 32 == 0 {
         let _ = monban::qr::decode(frame);
@@ -187,7 +187,7 @@ pub fn qr_frame(data: &[u8]) {
     let pixels = data[4..].to_vec();
     let stride = width + pad;
     let height = pixels.len() / stride.max(1);
-    if let Ok(frame) = monban::camera::Frame::new(width, height, stride, pixels) {
+    if let Ok(frame) = monban::qr::Frame::new(width, height, stride, pixels) {
         decode_some(&frame, data.len());
     }
 }

@@ -4,13 +4,13 @@
 
 use slint::ComponentHandle;
 
-use super::{AppWindow, PrefsAdapter};
+use super::{AboutAdapter, AppWindow};
 
 /// One line per crate in the app's dependency graph: "name version — licence".
 pub const LICENCES: &str = include_str!("../../assets/third-party-licences.txt");
 
 pub(super) fn connect(ui: &AppWindow) {
-    let a = ui.global::<PrefsAdapter>();
+    let a = ui.global::<AboutAdapter>();
     a.set_version(env!("CARGO_PKG_VERSION").into());
     a.set_licences(LICENCES.trim_end().into());
 }

@@ -7,8 +7,7 @@ use std::rc::Rc;
 use slint::{ComponentHandle, Image, ModelRc, SharedString, VecModel};
 
 use super::core::Core;
-use super::pages::{self, state};
-use super::{AccountQrAdapter, AppWindow, Page, QrChoice};
+use super::{AccountQrAdapter, AppWindow, QrChoice, Screen, nav, reauth};
 use crate::vault::EntryId;
 
 #[derive(Default)]
@@ -19,31 +18,17 @@ pub(crate) struct AccountQrState {
 
 pub(super) fn connect(ui: &AppWindow, core: &Rc<Core>) {
     let a = ui.global::<AccountQrAdapter>();
-    let weak = Rc::downgrade(core);
-    a.on_show(move |id| {
-        if let Some(core) = weak.upgrade() {
-            core.activity();
-            if let Ok(id) = id.parse::<u64>() {
-                ask_and_show(&core, EntryId(id));
-            }
+    a.on_show(core.act1(|core, id: SharedString| {
+        if let Ok(id) = id.parse::<u64>() {
+            ask_and_show(core, EntryId(id));
         }
-    });
-    let weak = Rc::downgrade(core);
-    a.on_open_for(move |id| {
-        if let Some(core) = weak.upgrade() {
-            core.activity();
-            if let Ok(id) = id.parse::<u64>() {
-                open(&core, Some(EntryId(id)));
-            }
+    }));
+    a.on_open_for(core.act1(|core, id: SharedString| {
+        if let Ok(id) = id.parse::<u64>() {
+            open(core, Some(EntryId(id)));
         }
-    });
-    let weak = Rc::downgrade(core);
-    a.on_hide(move || {
-        if let Some(core) = weak.upgrade() {
-            core.activity();
-            back(&core);
-        }
-    });
+    }));
+    a.on_hide(core.act(back));
 }
 
 /// Opens the page: the account picker, or straight to one account's QR (after the passcode).
@@ -64,15 +49,15 @@ pub fn open(core: &Rc<Core>, id: Option<EntryId>) {
     let a = ui.global::<AccountQrAdapter>();
     a.set_accounts(ModelRc::new(VecModel::from(choices)));
     hide_qr(core);
-    state(core).account_qr.direct.set(id.is_some());
-    pages::set_page(core, Page::AccountQr);
+    core.account_qr.direct.set(id.is_some());
+    nav::go(core, Screen::AccountQr);
     if let Some(id) = id {
         ask_and_show(core, id);
     }
 }
 
 fn ask_and_show(core: &Rc<Core>, id: EntryId) {
-    pages::with_passcode(core, move |core| show(core, id));
+    reauth::with_passcode(core, move |core| show(core, id));
 }
 
 fn show(core: &Rc<Core>, id: EntryId) {
@@ -99,7 +84,7 @@ fn show(core: &Rc<Core>, id: EntryId) {
             a.set_name(name.into());
             a.set_shown_id(id.0.to_string().into());
         }
-        Err(e) => core.toast(super::Msg::Detail, e),
+        Err(e) => core.toast(super::Msg::Detail, e.to_string()),
     }
     drop(uri);
 }
@@ -120,11 +105,12 @@ pub(crate) fn back(core: &Rc<Core>) {
         .ui()
         .is_some_and(|ui| !ui.global::<AccountQrAdapter>().get_shown_id().is_empty());
     hide_qr(core);
-    if !showing || state(core).account_qr.direct.get() {
-        pages::set_page(core, Page::None);
+    if !showing || core.account_qr.direct.get() {
+        nav::pop(core);
     }
 }
 
+/// Leaving the screen (or locking): the QR pixels and the picker go.
 pub(crate) fn clear(core: &Rc<Core>) {
     hide_qr(core);
     if let Some(ui) = core.ui() {

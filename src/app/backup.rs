@@ -1,4 +1,4 @@
-//! Be ready for loss or breakage (紛失・故障に備える): the backup file (every account,
+//! Be ready for loss or breakage: the backup file (every account,
 //! encrypted with a backup password), the restore drill (opens a backup, counts its accounts
 //! and shows its fingerprint, imports nothing) and the paper backup (a printable PDF with
 //! each account's QR code). Exports ask for the passcode first; the KDF and the page
@@ -11,8 +11,8 @@ use slint::{ComponentHandle, SharedString};
 use zeroize::Zeroizing;
 
 use super::core::Core;
-use super::pages::{self, state};
-use super::{AppWindow, BackupAdapter, Page, TMsg};
+use super::{AppWindow, BackupAdapter, Msg, Screen, nav, reauth};
+use crate::file_dialog::expand_path;
 use crate::transfer::{backup, paper};
 use crate::vault::KdfParams;
 
@@ -22,31 +22,53 @@ pub const MIN_PASSWORD_LEN: usize = 8;
 pub(super) fn connect(ui: &AppWindow, core: &Rc<Core>) {
     let a = ui.global::<BackupAdapter>();
     a.set_min_password(MIN_PASSWORD_LEN as i32);
-    let weak = Rc::downgrade(core);
-    a.on_export_backup(move |pw, again| {
-        if let Some(core) = weak.upgrade() {
-            core.activity();
-            export_backup(
-                &core,
-                Zeroizing::new(pw.to_string()),
-                Zeroizing::new(again.to_string()),
-            );
+    a.on_export_backup(core.act2(|core, pw: SharedString, again: SharedString| {
+        export_backup(
+            core,
+            Zeroizing::new(pw.to_string()),
+            Zeroizing::new(again.to_string()),
+        )
+    }));
+    a.on_export_paper(core.act(|core| {
+        if !busy(core) {
+            set_section(core, Section::Paper);
+            reauth::with_passcode(core, export_paper);
         }
-    });
-    let weak = Rc::downgrade(core);
-    a.on_export_paper(move || {
-        if let Some(core) = weak.upgrade() {
-            core.activity();
-            pages::with_passcode(&core, export_paper);
+    }));
+    a.on_drill(core.act1(|core, pw: SharedString| drill(core, Zeroizing::new(pw.to_string()))));
+}
+
+/// Why a backup step failed.
+#[derive(Debug, thiserror::Error)]
+enum JobError {
+    #[error("choose where to save the file")]
+    NoPath,
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot save {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Backup(#[from] backup::Error),
+    #[error(transparent)]
+    Paper(#[from] paper::Error),
+}
+
+impl JobError {
+    /// The message shown for it.
+    fn message(&self) -> (Msg, String) {
+        match self {
+            JobError::NoPath => (Msg::ChoosePlace, String::new()),
+            JobError::Read { path, source } => super::reasons::unreadable_file(source, path),
+            JobError::Write { path, .. } => (Msg::CannotSave, path.display().to_string()),
+            other => (Msg::Detail, other.to_string()),
         }
-    });
-    let weak = Rc::downgrade(core);
-    a.on_drill(move |pw| {
-        if let Some(core) = weak.upgrade() {
-            core.activity();
-            drill(&core, Zeroizing::new(pw.to_string()));
-        }
-    });
+    }
 }
 
 /// Default place for exported files: the user's documents folder, else beside the vault.
@@ -81,13 +103,13 @@ pub(crate) fn open(core: &Rc<Core>) {
     if a.get_drill_path().is_empty() {
         a.set_drill_path(a.get_backup_path());
     }
-    message(core, TMsg::None, "", "", false);
-    pages::set_page(core, Page::Backup);
+    message(core, Msg::None, "", "", false);
+    nav::go(core, Screen::Backup);
 }
 
 fn message(
     core: &Core,
-    msg: TMsg,
+    msg: Msg,
     arg: impl Into<SharedString>,
     arg2: impl Into<SharedString>,
     error: bool,
@@ -113,10 +135,25 @@ fn busy(core: &Core) -> bool {
 }
 
 fn kdf(core: &Core) -> KdfParams {
-    if pages::light_kdf(core) {
+    if core.light_kdf() {
         KdfParams::TEST_LIGHT
     } else {
         KdfParams::DEFAULT
+    }
+}
+
+/// The sections of the page, where a message shows.
+#[derive(Clone, Copy)]
+enum Section {
+    File = 0,
+    Drill = 1,
+    Paper = 2,
+}
+
+/// The message that follows belongs under `section`'s button.
+fn set_section(core: &Core, section: Section) {
+    if let Some(ui) = core.ui() {
+        ui.global::<BackupAdapter>().set_section(section as i32);
     }
 }
 
@@ -124,23 +161,24 @@ fn export_backup(core: &Rc<Core>, pw: Zeroizing<String>, again: Zeroizing<String
     if busy(core) {
         return;
     }
+    set_section(core, Section::File);
     if pw.as_str() != again.as_str() {
-        message(core, TMsg::PasswordsDiffer, "", "", true);
+        message(core, Msg::PasswordsDiffer, "", "", true);
         return;
     }
     if pw.chars().count() < MIN_PASSWORD_LEN {
         message(
             core,
-            TMsg::PasswordShort,
+            Msg::PasswordShort,
             MIN_PASSWORD_LEN.to_string(),
             "",
             true,
         );
         return;
     }
-    pages::with_passcode(core, move |core| {
+    reauth::with_passcode(core, move |core| {
         let Some(ui) = core.ui() else { return };
-        let path = PathBuf::from(ui.global::<BackupAdapter>().get_backup_path().trim());
+        let path = expand_path(&ui.global::<BackupAdapter>().get_backup_path());
         let entries: Vec<backup::BackupEntry> = core
             .with_vault(|v| {
                 v.entries()
@@ -153,15 +191,15 @@ fn export_backup(core: &Rc<Core>, pw: Zeroizing<String>, again: Zeroizing<String
             })
             .unwrap_or_default();
         if entries.is_empty() {
-            message(core, TMsg::NoAccounts, "", "", true);
+            message(core, Msg::NoAccounts, "", "", true);
             return;
         }
         let (kdf, now) = (kdf(core), core.now());
         run(core, move || {
-            let bytes = backup::write(&entries, &pw, kdf, now).map_err(|e| e.to_string())?;
+            let bytes = backup::write(&entries, &pw, kdf, now)?;
             drop(entries);
             write_new(&path, &bytes)?;
-            Ok((TMsg::SavedTo, path.display().to_string(), String::new()))
+            Ok((Msg::SavedTo, path.display().to_string(), String::new()))
         });
     });
 }
@@ -171,17 +209,17 @@ fn export_paper(core: &Rc<Core>) {
     if busy(core) {
         return;
     }
-    let path = PathBuf::from(ui.global::<BackupAdapter>().get_paper_path().trim());
+    let path = expand_path(&ui.global::<BackupAdapter>().get_paper_path());
     let accounts: Vec<crate::Account> = core
         .with_vault(|v| v.entries().iter().map(|e| e.account.clone()).collect())
         .unwrap_or_default();
     if accounts.is_empty() {
-        message(core, TMsg::NoAccounts, "", "", true);
+        message(core, Msg::NoAccounts, "", "", true);
         return;
     }
     let now = core.now();
     run(core, move || {
-        let pages = paper::render(&accounts, now).map_err(|e| e.to_string())?;
+        let pages = paper::render(&accounts, now)?;
         drop(accounts);
         let bytes = if path
             .extension()
@@ -193,7 +231,7 @@ fn export_paper(core: &Rc<Core>) {
             paper::to_pdf(&pages)
         };
         write_new(&path, &bytes)?;
-        Ok((TMsg::SavedTo, path.display().to_string(), String::new()))
+        Ok((Msg::SavedTo, path.display().to_string(), String::new()))
     });
 }
 
@@ -202,28 +240,34 @@ fn drill(core: &Rc<Core>, pw: Zeroizing<String>) {
     if busy(core) || pw.is_empty() {
         return;
     }
-    let path = PathBuf::from(ui.global::<BackupAdapter>().get_drill_path().trim());
+    set_section(core, Section::Drill);
+    let path = expand_path(&ui.global::<BackupAdapter>().get_drill_path());
     let bounds = core.open_options.kdf_bounds;
     run(core, move || {
-        let bytes =
-            Zeroizing::new(std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?);
+        let bytes = Zeroizing::new(std::fs::read(&path).map_err(|source| JobError::Read {
+            path: path.clone(),
+            source,
+        })?);
         match backup::read(&bytes, &pw, &bounds) {
-            Ok(b) => Ok((TMsg::DrillOk, b.entries.len().to_string(), b.fingerprint())),
+            Ok(b) => Ok((Msg::DrillOk, b.entries.len().to_string(), b.fingerprint())),
             Err(backup::Error::WrongPassword) => {
-                Ok((TMsg::WrongPassword, String::new(), String::new()))
+                Ok((Msg::WrongPassword, String::new(), String::new()))
             }
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(e.into()),
         }
     });
 }
 
 /// Writes a file that must not silently replace another one's content half-way: through a
 /// temporary file renamed into place, readable by the owner only where the OS has modes.
-fn write_new(path: &Path, bytes: &[u8]) -> Result<(), String> {
+fn write_new(path: &Path, bytes: &[u8]) -> Result<(), JobError> {
     if path.as_os_str().is_empty() {
-        return Err("choose where to save the file".into());
+        return Err(JobError::NoPath);
     }
-    let err = |e: std::io::Error| format!("{}: {e}", path.display());
+    let err = |source| JobError::Write {
+        path: path.to_owned(),
+        source,
+    };
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".tmp");
     let tmp = PathBuf::from(tmp);
@@ -245,30 +289,33 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<(), String> {
 /// Runs `job` off the UI thread; its message comes back to the page.
 fn run(
     core: &Rc<Core>,
-    job: impl FnOnce() -> Result<(TMsg, String, String), String> + Send + 'static,
+    job: impl FnOnce() -> Result<(Msg, String, String), JobError> + Send + 'static,
 ) {
     set_busy(core, true);
-    message(core, TMsg::None, "", "", false);
-    let (poster, epoch) = (core.poster(), state(core).epoch.get());
-    std::thread::Builder::new()
-        .name("monban-backup".into())
-        .spawn(move || {
-            let result = job();
-            poster.post(move |core| {
-                if state(core).epoch.get() != epoch {
-                    return;
+    message(core, Msg::None, "", "", false);
+    let epoch = core.epoch.get();
+    let started = core.spawn("monban-backup", move |poster| {
+        let result = job();
+        poster.post(move |core| {
+            if core.epoch.get() != epoch {
+                return;
+            }
+            set_busy(core, false);
+            match result {
+                Ok((msg, a, b)) => message(core, msg, a, b, msg == Msg::WrongPassword),
+                Err(e) => {
+                    let (msg, arg) = e.message();
+                    message(core, msg, arg, "", true);
                 }
-                set_busy(core, false);
-                match result {
-                    Ok((msg, a, b)) => message(core, msg, a, b, msg == TMsg::WrongPassword),
-                    Err(e) => message(core, TMsg::Detail, e, "", true),
-                }
-            });
-        })
-        .expect("spawn the backup thread");
+            }
+        });
+    });
+    if !started {
+        set_busy(core, false);
+    }
 }
 
 pub(crate) fn clear(core: &Rc<Core>) {
     set_busy(core, false);
-    message(core, TMsg::None, "", "", false);
+    message(core, Msg::None, "", "", false);
 }

@@ -1,5 +1,6 @@
-//! [`Core`]: the state shared by the feature controllers (UI thread only), the inbox through
-//! which background threads hand results back, and the timers.
+//! [`Core`]: the app's state (UI thread only): the open vault, every screen's state as a field,
+//! the inbox through which background threads hand results back, and the timers. Also the
+//! one helper that wires a Slint callback to a controller ([`Core::act`]).
 
 use std::cell::{Cell, RefCell};
 use std::path::PathBuf;
@@ -11,8 +12,9 @@ use std::time::Duration;
 use slint::{ComponentHandle, Timer, TimerMode};
 
 use super::clock::{Clock, ms_to_next_second};
-use super::settings::Settings;
-use super::{AppOptions, AppState, AppWindow, Clipboard, Msg, Screen, list, scan, unlock};
+use super::{AppOptions, AppWindow, Msg, Navigation, Screen, list, nav, scan, unlock};
+use crate::clipboard::Clipboard;
+use crate::settings::Settings;
 use crate::vault::{OpenOptions, Vault};
 
 /// Work handed from a background thread to the UI thread.
@@ -56,10 +58,17 @@ pub struct Core {
     pub(crate) vault: RefCell<Option<Vault>>,
     /// Unix second that `ListAdapter.clock == 0` stands for (keeps the Slint `int` small).
     pub(crate) base: Cell<u64>,
+    pub(crate) nav: nav::NavState,
+    pub(crate) unlock: unlock::UnlockState,
     pub(crate) list: list::ListState,
     pub(crate) scan: scan::ScanState,
     pub(crate) edit: RefCell<super::edit::EditTarget>,
-    pub(crate) unlock: unlock::UnlockState,
+    pub(crate) reauth: super::reauth::ReauthState,
+    pub(crate) export: super::export::ExportState,
+    pub(crate) import: super::import::ImportState,
+    pub(crate) account_qr: super::account_qr::AccountQrState,
+    /// Counts locks: a background result started before a lock is dropped.
+    pub(crate) epoch: Cell<u64>,
     pub(crate) perf: super::perf::PerfLog,
     tick_timer: Timer,
     idle_timer: Timer,
@@ -93,10 +102,16 @@ impl Core {
             settings: RefCell::new(settings),
             vault: RefCell::new(None),
             base: Cell::new(now),
-            list: list::ListState::default(),
+            nav: Default::default(),
+            unlock: Default::default(),
+            list: Default::default(),
             scan: scan::ScanState::new(options.camera.take().or_else(default_camera)),
-            edit: RefCell::new(Default::default()),
-            unlock: unlock::UnlockState::default(),
+            edit: Default::default(),
+            reauth: Default::default(),
+            export: Default::default(),
+            import: Default::default(),
+            account_qr: Default::default(),
+            epoch: Cell::new(0),
             perf: super::perf::PerfLog::open(options.perf_log.as_deref()),
             tick_timer: Timer::default(),
             idle_timer: Timer::default(),
@@ -112,10 +127,10 @@ impl Core {
     pub(crate) fn start(self: &Rc<Self>) {
         super::settings_view::apply(self);
         if self.vault_path.exists() {
-            self.show(Screen::Unlock);
+            nav::reset(self, Screen::Unlock);
             unlock::refresh_backoff(self);
         } else {
-            self.show(Screen::Setup);
+            nav::reset(self, Screen::Setup);
         }
     }
 
@@ -125,6 +140,27 @@ impl Core {
 
     pub(crate) fn poster(&self) -> Poster {
         self.poster.clone()
+    }
+
+    /// Runs `work` on a new thread named `name`, with a [`Poster`] for its results. When the
+    /// OS refuses a thread, the user is told and `false` comes back (the caller undoes its
+    /// "busy" state); the app does not crash.
+    pub(crate) fn spawn(
+        self: &Rc<Self>,
+        name: &str,
+        work: impl FnOnce(Poster) + Send + 'static,
+    ) -> bool {
+        let poster = self.poster();
+        match std::thread::Builder::new()
+            .name(name.into())
+            .spawn(move || work(poster))
+        {
+            Ok(_) => true,
+            Err(e) => {
+                self.toast(Msg::NoThread, e.to_string());
+                false
+            }
+        }
     }
 
     /// Runs every job background threads have posted. Returns how many ran.
@@ -152,32 +188,73 @@ impl Core {
             .min(i32::MAX as u64 - 1) as i32
     }
 
-    pub(crate) fn show(&self, screen: Screen) {
-        if let Some(ui) = self.ui() {
-            ui.global::<AppState>().set_screen(screen);
-            ui.invoke_focus_screen();
+    /// True when the app runs with the light key-derivation settings that only tests use
+    /// (`OpenOptions::light_for_tests`); transfers and backups then use light settings too.
+    pub(crate) fn light_kdf(&self) -> bool {
+        self.open_options.kdf_bounds == crate::vault::KdfBounds::LIGHT_FOR_TESTS
+    }
+
+    /// The accounts of the open vault (empty when locked), for tests and tools that check what
+    /// an import stored. Never shown anywhere.
+    pub fn vault_accounts(&self) -> Vec<crate::account::Account> {
+        self.with_vault(|v| v.entries().iter().map(|e| e.account.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// A Slint callback without arguments that runs `f` with the app, if it still exists,
+    /// and counts as activity (it restarts the idle timer). Every controller wires its
+    /// adapter's callbacks through this and [`Core::act1`] / [`Core::act2`].
+    pub(crate) fn act(self: &Rc<Self>, f: impl Fn(&Rc<Core>) + 'static) -> impl Fn() + 'static {
+        let weak = Rc::downgrade(self);
+        move || {
+            if let Some(core) = weak.upgrade() {
+                core.activity();
+                f(&core);
+            }
         }
     }
 
-    pub(crate) fn screen(&self) -> Screen {
-        self.ui()
-            .map(|ui| ui.global::<AppState>().get_screen())
-            .unwrap_or(Screen::Unlock)
+    /// [`Core::act`] for a callback with one argument.
+    pub(crate) fn act1<A>(
+        self: &Rc<Self>,
+        f: impl Fn(&Rc<Core>, A) + 'static,
+    ) -> impl Fn(A) + 'static {
+        let weak = Rc::downgrade(self);
+        move |a| {
+            if let Some(core) = weak.upgrade() {
+                core.activity();
+                f(&core, a);
+            }
+        }
+    }
+
+    /// [`Core::act`] for a callback with two arguments.
+    pub(crate) fn act2<A, B>(
+        self: &Rc<Self>,
+        f: impl Fn(&Rc<Core>, A, B) + 'static,
+    ) -> impl Fn(A, B) + 'static {
+        let weak = Rc::downgrade(self);
+        move |a, b| {
+            if let Some(core) = weak.upgrade() {
+                core.activity();
+                f(&core, a, b);
+            }
+        }
     }
 
     /// Shows a short confirmation at the bottom for 1.5 s.
     pub(crate) fn toast(self: &Rc<Self>, msg: Msg, arg: impl Into<slint::SharedString>) {
         let Some(ui) = self.ui() else { return };
-        let state = ui.global::<AppState>();
-        state.set_toast(msg);
-        state.set_toast_arg(arg.into());
+        let n = ui.global::<Navigation>();
+        n.set_toast(msg);
+        n.set_toast_arg(arg.into());
         let weak = self.window.clone();
         self.toast_timer.start(
             TimerMode::SingleShot,
             Duration::from_millis(1500),
             move || {
                 if let Some(ui) = weak.upgrade() {
-                    ui.global::<AppState>().set_toast(Msg::None);
+                    ui.global::<Navigation>().set_toast(Msg::None);
                 }
             },
         );
@@ -235,16 +312,24 @@ impl Core {
         *self.vault.borrow_mut() = Some(vault);
         self.base.set(self.now());
         list::refresh(self);
-        self.show(Screen::List);
+        nav::reset(self, Screen::List);
         self.schedule_tick();
         self.activity();
     }
 
-    /// Locks: drops the decrypted vault (zeroized), every row, the form and the scanner.
+    /// Locks: drops the decrypted vault (zeroized), every row, every screen's data (leaving a
+    /// screen clears what it showed) and the prompt; then the passcode screen.
     pub fn lock(self: &Rc<Self>) {
         let was_unlocked = self.is_unlocked();
+        self.epoch.set(self.epoch.get() + 1);
+        super::reauth::locked(self);
+        let root = if self.vault_path.exists() {
+            Screen::Unlock
+        } else {
+            Screen::Setup
+        };
+        nav::reset(self, root);
         scan::stop(self);
-        super::edit::clear(self);
         if let Some(v) = self.vault.borrow_mut().take() {
             v.lock();
         }
@@ -253,28 +338,27 @@ impl Core {
         self.tick_timer.stop();
         if let Some(ui) = self.ui() {
             ui.invoke_clear_passcodes();
+            ui.invoke_focus_screen();
         }
-        if self.vault_path.exists() {
-            self.show(Screen::Unlock);
+        if root == Screen::Unlock {
             unlock::refresh_backoff(self);
             if unlock::backoff_active(self) {
                 self.schedule_tick();
             }
-        } else {
-            self.show(Screen::Setup);
         }
         if was_unlocked {
             self.toast(Msg::Locked, "");
         }
     }
 
-    /// Back navigation (Escape, back arrows).
-    pub(crate) fn back(self: &Rc<Self>) {
-        match self.screen() {
-            Screen::Scan => scan::close(self),
-            Screen::Edit => super::edit::cancel(self),
-            Screen::Settings => self.show(Screen::List),
-            Screen::List | Screen::Setup | Screen::Unlock => {}
+    /// Writes the settings beside the vault; a failure is told, the settings stay in effect.
+    pub(crate) fn save_settings(self: &Rc<Self>) {
+        let settings = self.settings.borrow().clone();
+        if settings.save(&self.settings_path).is_err() {
+            self.toast(
+                Msg::SettingsNotSaved,
+                self.settings_path.display().to_string(),
+            );
         }
     }
 
@@ -286,10 +370,10 @@ impl Core {
 
 /// The desktop webcam when built with the `camera` feature; none otherwise (mobile entry
 /// points pass their own source).
-fn default_camera() -> Option<Box<dyn super::CameraSource>> {
+fn default_camera() -> Option<Box<dyn crate::camera::FrameSource>> {
     #[cfg(feature = "camera")]
     {
-        Some(Box::new(super::webcam::Webcam::default()))
+        Some(Box::new(crate::camera::device::Webcam::default()))
     }
     #[cfg(not(feature = "camera"))]
     {
@@ -300,7 +384,7 @@ fn default_camera() -> Option<Box<dyn super::CameraSource>> {
 fn default_clipboard() -> Option<Rc<dyn Clipboard>> {
     #[cfg(not(any(target_os = "android", target_os = "ios")))]
     {
-        match super::clipboard::DesktopClipboard::new() {
+        match crate::clipboard::DesktopClipboard::new() {
             Ok(c) => Some(Rc::new(c)),
             Err(_) => None,
         }

@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 use super::core::Core;
 use super::glyphs;
 use super::manual::{self, FormError, ManualForm};
-use super::{AppWindow, EditAdapter, EditMode, Msg, Screen};
+use super::{AppWindow, EditAdapter, EditMode, Msg, Screen, nav};
 use crate::account::{Account, Kind};
 use crate::vault::{self, EntryId, EntryMeta, Icon};
 
@@ -31,25 +31,10 @@ pub(crate) enum EditTarget {
 pub(super) fn connect(ui: &AppWindow, core: &Rc<Core>) {
     let a = ui.global::<EditAdapter>();
     a.on_letter_of(|s| glyphs::letter(&s).into());
-    let weak = Rc::downgrade(core);
-    a.on_secret_edited(move |text| {
-        if let Some(core) = weak.upgrade() {
-            core.activity();
-            show_secret_status(&core, &text);
-        }
-    });
-    let on = |f: fn(&Rc<Core>)| {
-        let weak = Rc::downgrade(core);
-        move || {
-            if let Some(core) = weak.upgrade() {
-                core.activity();
-                f(&core);
-            }
-        }
-    };
-    a.on_save(on(save));
-    a.on_delete(on(delete));
-    a.on_cancel(on(cancel));
+    a.on_secret_edited(core.act1(|core, text: SharedString| show_secret_status(core, &text)));
+    a.on_save(core.act(save));
+    a.on_delete(core.act(delete));
+    a.on_cancel(core.act(cancel));
 }
 
 fn with_form<R>(core: &Core, f: impl FnOnce(&EditAdapter) -> R) -> Option<R> {
@@ -136,14 +121,20 @@ pub(crate) fn open_new(core: &Rc<Core>, account: Account) {
         &kind_summary(&account),
     );
     *core.edit.borrow_mut() = EditTarget::New(account);
-    core.show(Screen::Edit);
+    open(core);
 }
 
 /// Shows the empty manual entry form.
 pub(crate) fn open_manual(core: &Rc<Core>) {
     fill(core, EditMode::Manual, "", "", -1, 0, false, "");
     *core.edit.borrow_mut() = EditTarget::Manual;
-    core.show(Screen::Edit);
+    open(core);
+}
+
+/// Shows the form; from the scanner, its camera and decoder rest meanwhile.
+fn open(core: &Rc<Core>) {
+    super::scan::stop(core);
+    nav::go(core, Screen::Edit);
 }
 
 /// Shows the edit form of a stored account.
@@ -168,7 +159,7 @@ pub(crate) fn open_existing(core: &Rc<Core>, id: EntryId) {
         &kind_summary(&account),
     );
     *core.edit.borrow_mut() = EditTarget::Existing(id);
-    core.show(Screen::Edit);
+    open(core);
 }
 
 fn show_secret_status(core: &Core, text: &str) {
@@ -198,10 +189,25 @@ fn form_error(e: &FormError) -> (Msg, String) {
     }
 }
 
-fn vault_error(core: &Rc<Core>, e: vault::Error) {
-    match e {
-        vault::Error::Duplicate => set_error(core, Msg::Duplicate, ""),
-        other => set_error(core, Msg::Detail, other.to_string()),
+/// Why the form was not saved; shown on the form, which stays open.
+enum NotSaved {
+    Form(FormError),
+    Vault(vault::Error),
+    /// The vault locked or the account vanished meanwhile: nothing to say.
+    Gone,
+}
+
+impl NotSaved {
+    fn show(&self, core: &Core) {
+        match self {
+            NotSaved::Form(e) => {
+                let (m, a) = form_error(e);
+                set_error(core, m, a);
+            }
+            NotSaved::Vault(vault::Error::Duplicate) => set_error(core, Msg::Duplicate, ""),
+            NotSaved::Vault(other) => set_error(core, Msg::Detail, other.to_string()),
+            NotSaved::Gone => {}
+        }
     }
 }
 
@@ -252,12 +258,8 @@ fn save(core: &Rc<Core>) {
             });
             match form.map(|f| f.build()) {
                 Some(Ok(account)) => add(core, account, now),
-                Some(Err(e)) => {
-                    let (m, a) = form_error(&e);
-                    set_error(core, m, a);
-                    Err(())
-                }
-                None => Err(()),
+                Some(Err(e)) => Err(NotSaved::Form(e)),
+                None => Err(NotSaved::Gone),
             }
         }
         EditTarget::Existing(id) => {
@@ -272,14 +274,11 @@ fn save(core: &Rc<Core>) {
                     let meta = meta_from_form(core, meta);
                     match core.with_vault(|v| v.update(id, account, meta)) {
                         Some(Ok(())) => Ok(Msg::Saved),
-                        Some(Err(e)) => {
-                            vault_error(core, e);
-                            Err(())
-                        }
-                        None => Err(()),
+                        Some(Err(e)) => Err(NotSaved::Vault(e)),
+                        None => Err(NotSaved::Gone),
                     }
                 }
-                None => Err(()),
+                None => Err(NotSaved::Gone),
             }
         }
     };
@@ -290,32 +289,30 @@ fn save(core: &Rc<Core>) {
                 if i.is_empty() { a.get_name() } else { i }
             })
             .unwrap_or_default();
-            clear(core);
             super::list::refresh(core);
-            core.show(Screen::List);
+            nav::go(core, Screen::List);
             core.toast(msg, label);
         }
-        Err(()) => *core.edit.borrow_mut() = target,
+        Err(e) => {
+            e.show(core);
+            *core.edit.borrow_mut() = target;
+        }
     }
 }
 
-fn add(core: &Rc<Core>, account: Account, now: u64) -> Result<Msg, ()> {
+fn add(core: &Rc<Core>, account: Account, now: u64) -> Result<Msg, NotSaved> {
     let meta = meta_from_form(core, EntryMeta::new_for(&account, now));
     match core.with_vault(|v| v.add_with_meta(account, meta)) {
         Some(Ok(_)) => Ok(Msg::Added),
-        Some(Err(e)) => {
-            vault_error(core, e);
-            Err(())
-        }
-        None => Err(()),
+        Some(Err(e)) => Err(NotSaved::Vault(e)),
+        None => Err(NotSaved::Gone),
     }
 }
 
 fn delete(core: &Rc<Core>) {
     let target = std::mem::take(&mut *core.edit.borrow_mut());
     if let EditTarget::Existing(id) = target {
-        clear(core);
-        core.show(Screen::List);
+        nav::go(core, Screen::List);
         super::list::delete(core, id);
     } else {
         *core.edit.borrow_mut() = target;
@@ -324,11 +321,10 @@ fn delete(core: &Rc<Core>) {
 
 /// Leaves the form without saving: a scanned or manual account returns to the scanner.
 pub(crate) fn cancel(core: &Rc<Core>) {
-    let target = std::mem::take(&mut *core.edit.borrow_mut());
-    clear(core);
-    match target {
-        EditTarget::New(_) | EditTarget::Manual => super::scan::open(core),
-        EditTarget::Existing(_) | EditTarget::None => core.show(Screen::List),
+    let from_scanner = matches!(*core.edit.borrow(), EditTarget::New(_) | EditTarget::Manual);
+    nav::pop(core);
+    if from_scanner && nav::current(core) == Screen::Scan {
+        super::scan::start(core);
     }
 }
 

@@ -1,4 +1,4 @@
-//! Export / move to a new device (設定エクスポート): choose accounts and a format, re-enter
+//! Export / move to a new device: choose accounts and a format, re-enter
 //! the passcode, then the QR parts one after another (advancing by themselves every
 //! [`SECONDS_PER_PART`] s, or by hand), "part 2 of 4", and for a sealed transfer the one-time
 //! transfer code beside them.
@@ -8,8 +8,9 @@
 //! names the accounts it cannot carry. Building the parts (the sealed format's Argon2id) runs
 //! on a background thread.
 //!
-//! Only the current part's QR pixels and the transfer code reach Slint (see
-//! [`super::pages`]); the QR texts stay here, zeroized when the page closes or the app locks.
+//! Only the current part's QR pixels and the transfer code reach Slint (listed in
+//! ARCHITECTURE.md); the QR texts stay here, zeroized when the screen closes (`nav::left`) or
+//! the app locks.
 //!
 //! The screen should stay on while parts are shown: Slint has no API for that; every part
 //! shown counts as activity, so the app's own auto-lock does not interrupt the transfer.
@@ -24,8 +25,7 @@ use slint::{
 use zeroize::Zeroizing;
 
 use super::core::Core;
-use super::pages::{self, state};
-use super::{AppWindow, ExportAdapter, ExportItem, Page, TMsg};
+use super::{AppWindow, ExportAdapter, ExportItem, Msg, Screen, nav, reauth};
 use crate::account::Account;
 use crate::transfer::{google, sealed};
 use crate::vault::EntryId;
@@ -54,46 +54,27 @@ struct Built {
 pub(super) fn connect(ui: &AppWindow, core: &Rc<Core>) {
     let a = ui.global::<ExportAdapter>();
     a.set_seconds_per_part(SECONDS_PER_PART as i32);
-    let weak = Rc::downgrade(core);
-    a.on_toggle(move |i| {
-        if let Some(core) = weak.upgrade() {
-            core.activity();
-            toggle(&core, i);
-        }
-    });
-    let weak = Rc::downgrade(core);
-    a.on_select_all(move |on| {
-        if let Some(core) = weak.upgrade() {
-            core.activity();
-            select_all(&core, on);
-        }
-    });
-    let on = |f: fn(&Rc<Core>)| {
-        let weak = Rc::downgrade(core);
-        move || {
-            if let Some(core) = weak.upgrade() {
-                core.activity();
-                f(&core);
-            }
-        }
-    };
-    a.on_start(on(start));
-    a.on_next(on(|core| step(core, 1)));
-    a.on_previous(on(|core| step(core, -1)));
-    a.on_done(on(done));
-    let weak = Rc::downgrade(core);
-    a.on_auto_changed(move |auto| {
-        if let Some(core) = weak.upgrade() {
-            core.activity();
-            set_auto(&core, auto);
-        }
-    });
+    a.on_toggle(core.act1(toggle));
+    a.on_select_all(core.act1(select_all));
+    a.on_start(core.act(start));
+    a.on_next(core.act(|core| step(core, 1)));
+    a.on_previous(core.act(|core| step(core, -1)));
+    a.on_done(core.act(done));
+    a.on_auto_changed(core.act1(set_auto));
+}
+
+/// Why the parts of an export could not be built.
+#[derive(Debug, thiserror::Error)]
+enum BuildError {
+    #[error("no randomness from the system: {0}")]
+    Random(#[from] getrandom::Error),
+    #[error(transparent)]
+    Sealed(#[from] sealed::Error),
 }
 
 /// Opens the choice page with every account selected.
 pub(crate) fn open(core: &Rc<Core>) {
     let Some(ui) = core.ui() else { return };
-    let st = state(core);
     let (ids, items): (Vec<EntryId>, Vec<ExportItem>) = core
         .with_vault(|v| {
             v.entries()
@@ -112,14 +93,14 @@ pub(crate) fn open(core: &Rc<Core>) {
                 .unzip()
         })
         .unwrap_or_default();
-    *st.export.ids.borrow_mut() = ids;
+    *core.export.ids.borrow_mut() = ids;
     let a = ui.global::<ExportAdapter>();
     a.set_selected_count(items.len() as i32);
     a.set_items(ModelRc::new(VecModel::from(items)));
     a.set_google(false);
-    a.set_message(TMsg::None);
+    a.set_message(Msg::None);
     a.set_busy(false);
-    pages::set_page(core, Page::Export);
+    nav::go(core, Screen::Export);
 }
 
 fn toggle(core: &Rc<Core>, i: i32) {
@@ -150,21 +131,21 @@ fn select_all(core: &Rc<Core>, on: bool) {
 fn count_selected(a: &ExportAdapter) {
     let n = a.get_items().iter().filter(|it| it.selected).count();
     a.set_selected_count(n as i32);
-    a.set_message(TMsg::None);
+    a.set_message(Msg::None);
 }
 
 /// "Show QR codes": the passcode first, then the parts are built.
 fn start(core: &Rc<Core>) {
     let Some(ui) = core.ui() else { return };
     let a = ui.global::<ExportAdapter>();
-    if state(core).export.busy.get() {
+    if core.export.busy.get() {
         return;
     }
     if a.get_selected_count() == 0 {
-        a.set_message(TMsg::ChooseAccounts);
+        a.set_message(Msg::ChooseAccounts);
         return;
     }
-    pages::with_passcode(core, build);
+    reauth::with_passcode(core, build);
 }
 
 fn selected_accounts(core: &Rc<Core>) -> Vec<Account> {
@@ -172,8 +153,7 @@ fn selected_accounts(core: &Rc<Core>) -> Vec<Account> {
         return Vec::new();
     };
     let items = ui.global::<ExportAdapter>().get_items();
-    let st = state(core);
-    let ids = st.export.ids.borrow();
+    let ids = core.export.ids.borrow();
     core.with_vault(|v| {
         ids.iter()
             .enumerate()
@@ -189,15 +169,14 @@ fn build(core: &Rc<Core>) {
     let a = ui.global::<ExportAdapter>();
     let accounts = selected_accounts(core);
     if accounts.is_empty() {
-        a.set_message(TMsg::ChooseAccounts);
+        a.set_message(Msg::ChooseAccounts);
         return;
     }
-    let st = state(core);
-    st.export.busy.set(true);
+    core.export.busy.set(true);
     a.set_busy(true);
-    a.set_message(TMsg::None);
+    a.set_message(Msg::None);
     let google_format = a.get_google();
-    let kdf = if pages::light_kdf(core) {
+    let kdf = if core.light_kdf() {
         sealed::KdfParams {
             m_kib: 64,
             t: 1,
@@ -206,15 +185,16 @@ fn build(core: &Rc<Core>) {
     } else {
         sealed::KdfParams::DEFAULT
     };
-    let (poster, epoch) = (core.poster(), st.epoch.get());
-    std::thread::Builder::new()
-        .name("monban-export".into())
-        .spawn(move || {
-            let result = make_parts(&accounts, google_format, kdf);
-            drop(accounts);
-            poster.post(move |core| built(core, epoch, result));
-        })
-        .expect("spawn the export thread");
+    let epoch = core.epoch.get();
+    let started = core.spawn("monban-export", move |poster| {
+        let result = make_parts(&accounts, google_format, kdf);
+        drop(accounts);
+        poster.post(move |core| built(core, epoch, result));
+    });
+    if !started {
+        core.export.busy.set(false);
+        a.set_busy(false);
+    }
 }
 
 /// Builds the QR texts of an export (runs off the UI thread).
@@ -222,10 +202,10 @@ fn make_parts(
     accounts: &[Account],
     google_format: bool,
     kdf: sealed::KdfParams,
-) -> Result<Built, String> {
+) -> Result<Built, BuildError> {
     if google_format {
         let mut id = [0u8; 4];
-        getrandom::fill(&mut id).map_err(|e| e.to_string())?;
+        getrandom::fill(&mut id)?;
         let export = google::export(accounts, i32::from_le_bytes(id) & i32::MAX);
         Ok(Built {
             texts: export.uris,
@@ -233,9 +213,8 @@ fn make_parts(
             left_out: export.refused.len(),
         })
     } else {
-        let code = sealed::TransferCode::generate().map_err(|e| e.to_string())?;
-        let out = sealed::seal(accounts, &code, kdf, crate::qr::PHONE_READABLE_MAX_VERSION)
-            .map_err(|e| e.to_string())?;
+        let code = sealed::TransferCode::generate()?;
+        let out = sealed::seal(accounts, &code, kdf, crate::qr::PHONE_READABLE_MAX_VERSION)?;
         Ok(Built {
             texts: out.texts.into_iter().map(Zeroizing::new).collect(),
             code: Some(code.display()),
@@ -244,64 +223,62 @@ fn make_parts(
     }
 }
 
-fn built(core: &Rc<Core>, epoch: u64, result: Result<Built, String>) {
-    let st = state(core);
-    if st.epoch.get() != epoch {
+fn built(core: &Rc<Core>, epoch: u64, result: Result<Built, BuildError>) {
+    if core.epoch.get() != epoch {
         return;
     }
-    st.export.busy.set(false);
+    core.export.busy.set(false);
     let Some(ui) = core.ui() else { return };
     let a = ui.global::<ExportAdapter>();
     a.set_busy(false);
     let built = match result {
         Ok(b) if !b.texts.is_empty() => b,
         Ok(b) => {
-            a.set_message(TMsg::LeftOut);
+            a.set_message(Msg::LeftOut);
             a.set_message_arg(b.left_out.to_string().into());
             return;
         }
         Err(e) => {
-            a.set_message(TMsg::Detail);
-            a.set_message_arg(e.into());
+            a.set_message(Msg::Detail);
+            a.set_message_arg(e.to_string().into());
             return;
         }
     };
     let parts = built.texts.len();
-    *st.export.texts.borrow_mut() = built.texts;
+    *core.export.texts.borrow_mut() = built.texts;
     let code = built.code.as_ref().map(|c| c.as_str()).unwrap_or("");
     a.set_code(code.into());
-    a.set_code_spoken(pages::spoken(code).into());
+    a.set_code_spoken(super::rows::spoken(code).into());
     a.set_left_out(built.left_out as i32);
     a.set_parts(parts as i32);
     show_part(core, 0);
-    pages::set_page(core, Page::ExportShow);
+    nav::go(core, Screen::ExportShow);
     set_auto(core, a.get_auto_advance());
 }
 
 /// Renders part `i` (0-based) into the QR image.
 fn show_part(core: &Rc<Core>, i: usize) {
     let Some(ui) = core.ui() else { return };
-    let st = state(core);
-    let texts = st.export.texts.borrow();
+    let texts = core.export.texts.borrow();
     if texts.is_empty() {
         return;
     }
     let i = i % texts.len();
-    st.export.part.set(i);
+    core.export.part.set(i);
     let a = ui.global::<ExportAdapter>();
     a.set_part(i as i32 + 1);
     match qr_image(&texts[i]) {
         Ok(img) => a.set_qr(img),
         Err(e) => {
-            a.set_message(TMsg::Detail);
-            a.set_message_arg(e.into());
+            a.set_message(Msg::Detail);
+            a.set_message_arg(e.to_string().into());
         }
     }
 }
 
 /// A QR code as a Slint image (grey levels as RGB).
-pub(crate) fn qr_image(text: &str) -> Result<Image, String> {
-    let qr = crate::qr::encode_scaled(text, QR_SCALE).map_err(|e| e.to_string())?;
+pub(crate) fn qr_image(text: &str) -> Result<Image, crate::qr::Error> {
+    let qr = crate::qr::encode_scaled(text, QR_SCALE)?;
     let mut buf = SharedPixelBuffer::<Rgb8Pixel>::new(qr.width as u32, qr.height as u32);
     for (px, &l) in buf.make_mut_slice().iter_mut().zip(qr.luma.iter()) {
         *px = Rgb8Pixel { r: l, g: l, b: l };
@@ -311,12 +288,11 @@ pub(crate) fn qr_image(text: &str) -> Result<Image, String> {
 
 /// Next (+1) or previous (−1) part, wrapping around.
 fn step(core: &Rc<Core>, delta: i32) {
-    let st = state(core);
-    let n = st.export.texts.borrow().len();
+    let n = core.export.texts.borrow().len();
     if n == 0 {
         return;
     }
-    let i = (st.export.part.get() as i64 + i64::from(delta)).rem_euclid(n as i64) as usize;
+    let i = (core.export.part.get() as i64 + i64::from(delta)).rem_euclid(n as i64) as usize;
     show_part(core, i);
     // A manual step restarts the automatic interval.
     if let Some(ui) = core.ui() {
@@ -325,49 +301,41 @@ fn step(core: &Rc<Core>, delta: i32) {
 }
 
 fn set_auto(core: &Rc<Core>, auto: bool) {
-    let st = state(core);
-    let n = st.export.texts.borrow().len();
+    let n = core.export.texts.borrow().len();
     if !auto || n < 2 {
-        st.export.timer.stop();
+        core.export.timer.stop();
         return;
     }
     let weak = Rc::downgrade(core);
-    st.export.timer.start(
+    core.export.timer.start(
         TimerMode::Repeated,
         Duration::from_secs(SECONDS_PER_PART),
         move || {
             if let Some(core) = weak.upgrade() {
-                let st = state(&core);
-                let n = st.export.texts.borrow().len();
-                if n == 0 || pages::page(&core) != Page::ExportShow {
-                    st.export.timer.stop();
+                let n = core.export.texts.borrow().len();
+                if n == 0 || nav::current(&core) != Screen::ExportShow {
+                    core.export.timer.stop();
                     return;
                 }
                 // The user is watching another device scan: keep the app from locking.
                 core.activity();
-                show_part(&core, (st.export.part.get() + 1) % n);
+                show_part(&core, (core.export.part.get() + 1) % n);
             }
         },
     );
 }
 
-/// Back from the parts: forgets the texts and the code, back to the choice page.
-pub(crate) fn back(core: &Rc<Core>) {
-    drop_parts(core);
-    pages::set_page(core, Page::Export);
+/// "Done": closes the export (leaving its screens forgets the texts and the code).
+fn done(core: &Rc<Core>) {
+    nav::go(core, Screen::Export);
+    nav::pop(core);
 }
 
-/// "Done": forgets the texts and the code and closes the export.
-pub(crate) fn done(core: &Rc<Core>) {
-    drop_parts(core);
-    pages::set_page(core, Page::None);
-}
-
-fn drop_parts(core: &Rc<Core>) {
-    let st = state(core);
-    st.export.timer.stop();
-    st.export.texts.borrow_mut().clear();
-    st.export.part.set(0);
+/// Leaving the parts: the texts, the code and the QR pixels go.
+pub(crate) fn stop_showing(core: &Rc<Core>) {
+    core.export.timer.stop();
+    core.export.texts.borrow_mut().clear();
+    core.export.part.set(0);
     if let Some(ui) = core.ui() {
         let a = ui.global::<ExportAdapter>();
         a.set_qr(Image::default());
@@ -378,12 +346,11 @@ fn drop_parts(core: &Rc<Core>) {
     }
 }
 
-/// Lock: drops everything, including the list of names.
+/// Leaving the export (or locking): everything goes, the list of names included.
 pub(crate) fn clear(core: &Rc<Core>) {
-    drop_parts(core);
-    let st = state(core);
-    st.export.ids.borrow_mut().clear();
-    st.export.busy.set(false);
+    stop_showing(core);
+    core.export.ids.borrow_mut().clear();
+    core.export.busy.set(false);
     if let Some(ui) = core.ui() {
         let a = ui.global::<ExportAdapter>();
         a.set_items(ModelRc::default());
@@ -394,7 +361,6 @@ pub(crate) fn clear(core: &Rc<Core>) {
 
 /// The QR texts of the export shown now (tests: compare with what the screen shows).
 pub fn current_part(core: &Rc<Core>) -> Option<(usize, usize)> {
-    let st = state(core);
-    let n = st.export.texts.borrow().len();
-    (n > 0).then(|| (st.export.part.get() + 1, n))
+    let n = core.export.texts.borrow().len();
+    (n > 0).then(|| (core.export.part.get() + 1, n))
 }

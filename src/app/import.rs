@@ -1,11 +1,11 @@
-//! Import on the new device (機種変更): the scanner collects the parts of a sealed Monban
+//! Import on the new device: the scanner collects the parts of a sealed Monban
 //! transfer or a Google Authenticator export in any order ("3 of 4"), asks for the transfer
 //! code (sealed), shows what will be added and what is skipped as already there, then adds.
 //! A file (Monban backup, another authenticator's export, a QR image) gives the same summary.
 //!
-//! The camera and decoder are the scanner view's ([`super::scan`]): while this page is open
-//! the scanner's events come here; a transfer QR found in the ordinary scanner view opens
-//! this page too. Decryption (Argon2id of the code or the file password) runs on a
+//! The camera and decoder are the scanner's ([`super::scan`]): while this screen is shown
+//! the scanner's events come here; a transfer QR found in the ordinary scanner opens this
+//! screen too. Decryption (Argon2id of the code or the file password) runs on a
 //! background thread. The summary rows carry service and account names only; the accounts
 //! themselves stay here until they are added, cancelled or the app locks.
 
@@ -13,14 +13,14 @@ use std::cell::{Cell, RefCell};
 use std::path::Path;
 use std::rc::Rc;
 
-use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 use zeroize::Zeroizing;
 
 use super::core::Core;
-use super::pages::{self, state};
-use super::{AppWindow, ImportAdapter, ImportRow, ImportStage, Page, TMsg};
+use super::{AppWindow, ImportAdapter, ImportRow, ImportStage, Msg, Screen, nav};
 use crate::account::Account;
 use crate::camera::scanner::{Classified, ScanEvent};
+use crate::file_dialog::{self, Choice, Purpose};
 use crate::transfer::{self, Assembler, Parsed, Refused, backup, google, sealed};
 
 /// Largest file read for an import (exports of thousands of accounts are far smaller).
@@ -63,39 +63,14 @@ impl Default for ImportState {
 
 pub(super) fn connect(ui: &AppWindow, core: &Rc<Core>) {
     let a = ui.global::<ImportAdapter>();
-    let weak = Rc::downgrade(core);
-    a.on_submit_code(move |code| {
-        if let Some(core) = weak.upgrade() {
-            core.activity();
-            submit_code(&core, code);
-        }
-    });
-    let weak = Rc::downgrade(core);
-    a.on_submit_password(move |pw| {
-        if let Some(core) = weak.upgrade() {
-            core.activity();
-            submit_password(&core, pw);
-        }
-    });
-    let weak = Rc::downgrade(core);
-    a.on_open_path(move |path| {
-        if let Some(core) = weak.upgrade() {
-            core.activity();
-            open_path(&core, Path::new(path.trim()));
-        }
-    });
-    let on = |f: fn(&Rc<Core>)| {
-        let weak = Rc::downgrade(core);
-        move || {
-            if let Some(core) = weak.upgrade() {
-                core.activity();
-                f(&core);
-            }
-        }
-    };
-    a.on_confirm(on(confirm));
-    a.on_cancel(on(cancel));
-    a.on_open_file(on(open_file));
+    a.on_submit_code(core.act1(submit_code));
+    a.on_submit_password(core.act1(submit_password));
+    a.on_open_path(
+        core.act1(|core, path: SharedString| open_path(core, &file_dialog::expand_path(&path))),
+    );
+    a.on_confirm(core.act(confirm));
+    a.on_cancel(core.act(nav::back));
+    a.on_open_file(core.act(open_file));
 }
 
 fn with_adapter(core: &Core, f: impl FnOnce(&ImportAdapter)) {
@@ -104,7 +79,7 @@ fn with_adapter(core: &Core, f: impl FnOnce(&ImportAdapter)) {
     }
 }
 
-fn message(core: &Core, msg: TMsg, arg: impl Into<SharedString>, error: bool) {
+fn message(core: &Core, msg: Msg, arg: impl Into<SharedString>, error: bool) {
     let arg = arg.into();
     with_adapter(core, |a| {
         a.set_message(msg);
@@ -118,17 +93,16 @@ fn set_stage(core: &Core, stage: ImportStage) {
 }
 
 fn set_busy(core: &Rc<Core>, busy: bool) {
-    state(core).import.busy.set(busy);
+    core.import.busy.set(busy);
     with_adapter(core, |a| a.set_busy(busy));
 }
 
 fn reset(core: &Rc<Core>) {
-    let st = state(core);
-    *st.import.collecting.borrow_mut() = Collecting::Nothing;
-    st.import.sealed_parts.borrow_mut().clear();
-    st.import.file.borrow_mut().take();
-    st.import.pending.borrow_mut().clear();
-    st.import.busy.set(false);
+    *core.import.collecting.borrow_mut() = Collecting::Nothing;
+    core.import.sealed_parts.borrow_mut().clear();
+    core.import.file.borrow_mut().take();
+    core.import.pending.borrow_mut().clear();
+    core.import.busy.set(false);
     with_adapter(core, |a| {
         a.set_stage(ImportStage::Scanning);
         a.set_scanned(0);
@@ -138,28 +112,29 @@ fn reset(core: &Rc<Core>) {
         a.set_busy(false);
         a.set_rows(ModelRc::default());
         a.set_to_add(0);
+        a.set_added(0);
         a.set_duplicates(0);
         a.set_refused(0);
         a.set_show_path_field(false);
         a.set_path(SharedString::new());
     });
-    message(core, TMsg::None, "", false);
+    message(core, Msg::None, "", false);
 }
 
-/// Opens the import page with the camera running.
+/// Opens the import screen with the camera running.
 pub(crate) fn open(core: &Rc<Core>) {
     if !core.is_unlocked() {
         return;
     }
     reset(core);
-    super::scan::open(core);
-    pages::set_page(core, Page::Import);
+    nav::go(core, Screen::Import);
+    super::scan::start(core);
 }
 
-/// A transfer QR was found in the ordinary scanner view: continue here with it.
+/// A transfer QR was found in the ordinary scanner: continue here with it.
 pub(crate) fn start_from_scan(core: &Rc<Core>, found: Classified) {
     reset(core);
-    pages::set_page(core, Page::Import);
+    nav::go(core, Screen::Import);
     on_scan_event(core, ScanEvent::Found(found));
 }
 
@@ -180,24 +155,23 @@ pub(crate) fn on_scan_event(core: &Rc<Core>, event: ScanEvent) {
             let text = Zeroizing::new(text);
             match google::parse_migration_uri(&text) {
                 Ok(batch) => add_google(core, batch),
-                Err(e) => message(core, TMsg::PartError, e.to_string(), true),
+                Err(e) => message(core, Msg::PartError, e.to_string(), true),
             }
         }
         ScanEvent::Found(Classified::MonbanTransfer(text)) => match sealed::parse_part(&text) {
             Ok(part) => add_sealed(core, part),
-            Err(e) => message(core, TMsg::PartError, e.to_string(), true),
+            Err(e) => message(core, Msg::PartError, e.to_string(), true),
         },
-        ScanEvent::Found(Classified::Account(_)) => message(core, TMsg::SingleAccount, "", true),
-        ScanEvent::Found(_) => message(core, TMsg::NotTransfer, "", true),
-        ScanEvent::Unreadable(why) => message(core, TMsg::FileError, why, true),
-        ScanEvent::SourceError(why) => message(core, TMsg::Detail, why, true),
+        ScanEvent::Found(Classified::Account(_)) => message(core, Msg::SingleAccount, "", true),
+        ScanEvent::Found(_) => message(core, Msg::NotTransfer, "", true),
+        ScanEvent::Unreadable(why) => message(core, Msg::FileUnusable, why, true),
+        ScanEvent::SourceError(why) => message(core, Msg::Detail, why, true),
         ScanEvent::SourceEnded => {}
     }
 }
 
 fn add_google(core: &Rc<Core>, batch: google::MigrationBatch) {
-    let st = state(core);
-    let mut collecting = st.import.collecting.borrow_mut();
+    let mut collecting = core.import.collecting.borrow_mut();
     if matches!(*collecting, Collecting::Nothing) {
         *collecting = Collecting::Google(Assembler::new());
     }
@@ -205,7 +179,7 @@ fn add_google(core: &Rc<Core>, batch: google::MigrationBatch) {
         drop(collecting);
         message(
             core,
-            TMsg::PartError,
+            Msg::PartError,
             "it is a Google Authenticator code, the others are a Monban transfer",
             true,
         );
@@ -223,7 +197,7 @@ fn add_google(core: &Rc<Core>, batch: google::MigrationBatch) {
             show_progress(core, &progress, false);
             if complete {
                 let parts = match std::mem::replace(
-                    &mut *st.import.collecting.borrow_mut(),
+                    &mut *core.import.collecting.borrow_mut(),
                     Collecting::Nothing,
                 ) {
                     Collecting::Google(asm) => asm.into_parts(),
@@ -239,14 +213,13 @@ fn add_google(core: &Rc<Core>, batch: google::MigrationBatch) {
         }
         Err(e) => {
             drop(collecting);
-            message(core, TMsg::PartError, e.to_string(), true);
+            message(core, Msg::PartError, e.to_string(), true);
         }
     }
 }
 
 fn add_sealed(core: &Rc<Core>, part: sealed::Part) {
-    let st = state(core);
-    let mut collecting = st.import.collecting.borrow_mut();
+    let mut collecting = core.import.collecting.borrow_mut();
     if matches!(*collecting, Collecting::Nothing) {
         *collecting = Collecting::Sealed(Assembler::new());
     }
@@ -254,7 +227,7 @@ fn add_sealed(core: &Rc<Core>, part: sealed::Part) {
         drop(collecting);
         message(
             core,
-            TMsg::PartError,
+            Msg::PartError,
             "it is a Monban transfer, the others are a Google Authenticator export",
             true,
         );
@@ -268,21 +241,21 @@ fn add_sealed(core: &Rc<Core>, part: sealed::Part) {
             show_progress(core, &progress, true);
             if complete {
                 let parts = match std::mem::replace(
-                    &mut *st.import.collecting.borrow_mut(),
+                    &mut *core.import.collecting.borrow_mut(),
                     Collecting::Nothing,
                 ) {
                     Collecting::Sealed(asm) => asm.into_parts(),
                     _ => Vec::new(),
                 };
-                *st.import.sealed_parts.borrow_mut() = parts;
+                *core.import.sealed_parts.borrow_mut() = parts;
                 super::scan::stop(core);
                 set_stage(core, ImportStage::Code);
-                message(core, TMsg::None, "", false);
+                message(core, Msg::None, "", false);
             }
         }
         Err(e) => {
             drop(collecting);
-            message(core, TMsg::PartError, e.to_string(), true);
+            message(core, Msg::PartError, e.to_string(), true);
         }
     }
 }
@@ -295,48 +268,47 @@ fn show_progress(core: &Core, p: &transfer::Progress, sealed: bool) {
         a.set_missing(missing.join(", ").into());
         a.set_sealed(sealed);
     });
-    message(core, TMsg::None, "", false);
+    message(core, Msg::None, "", false);
 }
 
 fn submit_code(core: &Rc<Core>, typed: SharedString) {
-    let st = state(core);
-    if st.import.busy.get() || st.import.sealed_parts.borrow().is_empty() {
+    if core.import.busy.get() || core.import.sealed_parts.borrow().is_empty() {
         return;
     }
     let code = match sealed::TransferCode::parse(&Zeroizing::new(typed.to_string())) {
         Ok(c) => c,
         Err(e) => {
-            message(core, TMsg::Detail, e.to_string(), true);
+            message(core, Msg::Detail, e.to_string(), true);
             return;
         }
     };
-    let parts = st.import.sealed_parts.borrow().clone();
-    let limits = if pages::light_kdf(core) {
+    let parts = core.import.sealed_parts.borrow().clone();
+    let limits = if core.light_kdf() {
         sealed::Limits::NO_FLOOR
     } else {
         sealed::Limits::DEFAULT
     };
     set_busy(core, true);
-    message(core, TMsg::None, "", false);
-    let (poster, epoch) = (core.poster(), st.epoch.get());
-    std::thread::Builder::new()
-        .name("monban-import".into())
-        .spawn(move || {
-            let result = sealed::open(&parts, &code, &limits);
-            poster.post(move |core| opened_sealed(core, epoch, result));
-        })
-        .expect("spawn the import thread");
+    message(core, Msg::None, "", false);
+    let epoch = core.epoch.get();
+    let started = core.spawn("monban-import", move |poster| {
+        let result = sealed::open(&parts, &code, &limits);
+        poster.post(move |core| opened_sealed(core, epoch, result));
+    });
+    if !started {
+        set_busy(core, false);
+    }
 }
 
 fn opened_sealed(core: &Rc<Core>, epoch: u64, result: sealed::Result<Parsed>) {
-    if state(core).epoch.get() != epoch {
+    if core.epoch.get() != epoch {
         return;
     }
     set_busy(core, false);
     match result {
         Ok(parsed) => show_summary(core, parsed),
-        Err(sealed::Error::WrongCode) => message(core, TMsg::WrongCode, "", true),
-        Err(e) => message(core, TMsg::Detail, e.to_string(), true),
+        Err(sealed::Error::WrongCode) => message(core, Msg::WrongCode, "", true),
+        Err(e) => message(core, Msg::Detail, e.to_string(), true),
     }
 }
 
@@ -374,9 +346,8 @@ fn show_summary(core: &Rc<Core>, parsed: Parsed) {
             why: why.as_str().into(),
         });
     }
-    let st = state(core);
     let to_add = added.len();
-    *st.import.pending.borrow_mut() = added;
+    *core.import.pending.borrow_mut() = added;
     with_adapter(core, |a| {
         a.set_rows(ModelRc::new(VecModel::from(rows)));
         a.set_to_add(to_add as i32);
@@ -385,16 +356,15 @@ fn show_summary(core: &Rc<Core>, parsed: Parsed) {
         a.set_stage(ImportStage::Summary);
     });
     if to_add == 0 {
-        message(core, TMsg::NothingNew, "", false);
+        message(core, Msg::NothingNew, "", false);
     } else {
-        message(core, TMsg::None, "", false);
+        message(core, Msg::None, "", false);
     }
 }
 
 /// "Add N accounts" (or "Close" when nothing is left to add).
 fn confirm(core: &Rc<Core>) {
-    let st = state(core);
-    let pending = std::mem::take(&mut *st.import.pending.borrow_mut());
+    let pending = std::mem::take(&mut *core.import.pending.borrow_mut());
     if pending.is_empty() {
         finish(core);
         return;
@@ -403,27 +373,37 @@ fn confirm(core: &Rc<Core>) {
     match core.with_vault(|v| v.add_many(pending, now)) {
         Some(Ok(report)) => {
             super::list::refresh(core);
-            with_adapter(core, |a| a.set_to_add(0));
-            message(core, TMsg::Added, report.added.len().to_string(), false);
+            with_adapter(core, |a| {
+                let rows = a.get_rows();
+                for i in 0..rows.row_count() {
+                    if let Some(mut row) = rows.row_data(i).filter(|r| r.status == 0) {
+                        row.status = 3;
+                        rows.set_row_data(i, row);
+                    }
+                }
+                a.set_to_add(0);
+                a.set_added(report.added.len() as i32);
+            });
+            message(
+                core,
+                Msg::AccountsAdded,
+                report.added.len().to_string(),
+                false,
+            );
         }
-        Some(Err(e)) => message(core, TMsg::Detail, e.to_string(), true),
+        Some(Err(e)) => message(core, Msg::Detail, e.to_string(), true),
         None => {}
     }
 }
 
-/// Leaves the import: scanner stopped, everything forgotten, back to the list.
+/// Leaves the import for the list, where the added accounts are (leaving the screen stops
+/// the scanner and forgets everything).
 fn finish(core: &Rc<Core>) {
-    reset(core);
-    pages::set_page(core, Page::None);
-    super::scan::close(core);
+    nav::go(core, Screen::List);
 }
 
-/// Back / Cancel.
-pub(crate) fn cancel(core: &Rc<Core>) {
-    finish(core);
-}
-
-/// Lock: forget the parts, the file and the accounts waiting to be added.
+/// Leaving the screen (or locking): forget the parts, the file and the accounts waiting to be
+/// added.
 pub(crate) fn clear(core: &Rc<Core>) {
     reset(core);
 }
@@ -431,49 +411,14 @@ pub(crate) fn clear(core: &Rc<Core>) {
 // ------------------------------------------------------------------ files
 
 fn open_file(core: &Rc<Core>) {
-    let poster = core.poster();
-    std::thread::Builder::new()
-        .name("monban-file-dialog".into())
-        .spawn(move || {
-            let chosen = native_file_dialog();
-            poster.post(move |core| match chosen {
-                Dialog::Chosen(path) => open_path(core, &path),
-                Dialog::Cancelled => {}
-                Dialog::Missing => with_adapter(core, |a| a.set_show_path_field(true)),
-            });
-        })
-        .expect("spawn the file dialog thread");
-}
-
-use super::scan::{Dialog, run_file_dialog};
-
-/// The desktop's own file chooser (zenity, kdialog, or the macOS one), else the in-app path
-/// field. Runs a separate program, so the app needs no GTK or portal libraries.
-fn native_file_dialog() -> Dialog {
-    let candidates: &[(&str, &[&str])] = if cfg!(target_os = "macos") {
-        &[(
-            "osascript",
-            &[
-                "-e",
-                "POSIX path of (choose file with prompt \"Choose a file to import\")",
-            ],
-        )]
-    } else if cfg!(all(
-        unix,
-        not(target_os = "android"),
-        not(target_os = "ios")
-    )) {
-        &[
-            (
-                "zenity",
-                &["--file-selection", "--title=Choose a file to import"],
-            ),
-            ("kdialog", &["--getopenfilename", "."]),
-        ]
-    } else {
-        &[]
-    };
-    run_file_dialog(candidates)
+    core.spawn("monban-file-dialog", move |poster| {
+        let chosen = file_dialog::choose(Purpose::Import);
+        poster.post(move |core| match chosen {
+            Choice::Chosen(path) => open_path(core, &path),
+            Choice::Cancelled => {}
+            Choice::Missing => with_adapter(core, |a| a.set_show_path_field(true)),
+        });
+    });
 }
 
 fn looks_like_image(b: &[u8]) -> bool {
@@ -493,33 +438,37 @@ pub fn open_path(core: &Rc<Core>, path: &Path) {
     }
     let bytes = match read_limited(path) {
         Ok(b) => b,
-        Err(e) => {
-            message(core, TMsg::FileError, e, true);
+        Err(ReadError::TooLarge) => {
+            message(core, Msg::FileTooLarge, "", true);
+            return;
+        }
+        Err(ReadError::Io(e)) => {
+            let (msg, arg) = super::reasons::unreadable_file(&e, path);
+            message(core, msg, arg, true);
             return;
         }
     };
     if looks_like_image(&bytes) {
         match crate::camera::load_image_bytes(&bytes) {
             Ok(frame) => {
-                if !matches!(core.screen(), super::Screen::Scan) {
-                    super::scan::open(core);
-                    pages::set_page(core, Page::Import);
+                if nav::current(core) != Screen::Import {
+                    reset(core);
+                    nav::go(core, Screen::Import);
                 }
                 super::scan::feed_frame(core, frame);
             }
-            Err(e) => message(core, TMsg::FileError, e.to_string(), true),
+            Err(e) => message(core, Msg::FileUnusable, e.to_string(), true),
         }
         return;
     }
-    let st = state(core);
     if backup::is_backup(&bytes) {
-        *st.import.file.borrow_mut() = Some(Locked::Backup(bytes));
+        *core.import.file.borrow_mut() = Some(Locked::Backup(bytes));
         ask_password(core);
         return;
     }
     match transfer::detect(&bytes) {
         Ok(importer) if importer.encrypted(&bytes) => {
-            *st.import.file.borrow_mut() = Some(Locked::Foreign(importer, bytes));
+            *core.import.file.borrow_mut() = Some(Locked::Foreign(importer, bytes));
             ask_password(core);
         }
         Ok(importer) => match importer.read(&bytes, None) {
@@ -527,81 +476,80 @@ pub fn open_path(core: &Rc<Core>, path: &Path) {
                 super::scan::stop(core);
                 show_summary(core, parsed);
             }
-            Err(e) => message(core, TMsg::FileError, e.to_string(), true),
+            Err(e) => message(core, Msg::FileUnusable, e.to_string(), true),
         },
-        Err(e) => message(core, TMsg::FileError, e.to_string(), true),
+        Err(e) => message(core, Msg::FileUnusable, e.to_string(), true),
     }
 }
 
-fn read_limited(path: &Path) -> Result<Zeroizing<Vec<u8>>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(format!(
-            "{} is larger than {} MiB",
-            path.display(),
-            MAX_FILE_BYTES / (1024 * 1024)
-        ));
+/// Why a file to import was not read.
+#[derive(Debug, thiserror::Error)]
+enum ReadError {
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error("larger than {} MiB", MAX_FILE_BYTES / (1024 * 1024))]
+    TooLarge,
+}
+
+fn read_limited(path: &Path) -> Result<Zeroizing<Vec<u8>>, ReadError> {
+    if std::fs::metadata(path)?.len() > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge);
     }
-    std::fs::read(path)
-        .map(Zeroizing::new)
-        .map_err(|e| format!("{}: {e}", path.display()))
+    Ok(Zeroizing::new(std::fs::read(path)?))
 }
 
 fn ask_password(core: &Rc<Core>) {
     super::scan::stop(core);
     set_stage(core, ImportStage::Password);
-    message(core, TMsg::PasswordNeeded, "", false);
+    message(core, Msg::PasswordNeeded, "", false);
 }
 
 fn submit_password(core: &Rc<Core>, typed: SharedString) {
-    let st = state(core);
-    if st.import.busy.get() || typed.is_empty() {
+    if core.import.busy.get() || typed.is_empty() {
         return;
     }
     let password = Zeroizing::new(typed.to_string());
-    let job = match &*st.import.file.borrow() {
+    let job = match &*core.import.file.borrow() {
         Some(Locked::Backup(b)) => Locked::Backup(b.clone()),
         Some(Locked::Foreign(i, b)) => Locked::Foreign(*i, b.clone()),
         None => return,
     };
     let bounds = core.open_options.kdf_bounds;
     set_busy(core, true);
-    message(core, TMsg::None, "", false);
-    let (poster, epoch) = (core.poster(), st.epoch.get());
-    std::thread::Builder::new()
-        .name("monban-import".into())
-        .spawn(move || {
-            let result: Result<Parsed, (TMsg, String)> = match job {
-                Locked::Backup(bytes) => match backup::read(&bytes, &password, &bounds) {
-                    Ok(b) => Ok(Parsed {
-                        accounts: b.accounts(),
-                        refused: Vec::new(),
-                    }),
-                    Err(backup::Error::WrongPassword) => Err((TMsg::WrongPassword, String::new())),
-                    Err(e) => Err((TMsg::FileError, e.to_string())),
-                },
-                Locked::Foreign(importer, bytes) => match importer.read(&bytes, Some(&password)) {
-                    Ok(p) => Ok(p),
-                    Err(transfer::Error::WrongPassword) => {
-                        Err((TMsg::WrongPassword, String::new()))
-                    }
-                    Err(e) => Err((TMsg::FileError, e.to_string())),
-                },
-            };
-            drop(password);
-            poster.post(move |core| {
-                if state(core).epoch.get() != epoch {
-                    return;
+    message(core, Msg::None, "", false);
+    let epoch = core.epoch.get();
+    let started = core.spawn("monban-import", move |poster| {
+        let result: Result<Parsed, (Msg, String)> = match job {
+            Locked::Backup(bytes) => match backup::read(&bytes, &password, &bounds) {
+                Ok(b) => Ok(Parsed {
+                    accounts: b.accounts(),
+                    refused: Vec::new(),
+                }),
+                Err(backup::Error::WrongPassword) => Err((Msg::WrongPassword, String::new())),
+                Err(e) => Err((Msg::FileUnusable, e.to_string())),
+            },
+            Locked::Foreign(importer, bytes) => match importer.read(&bytes, Some(&password)) {
+                Ok(p) => Ok(p),
+                Err(transfer::Error::WrongPassword) => Err((Msg::WrongPassword, String::new())),
+                Err(e) => Err((Msg::FileUnusable, e.to_string())),
+            },
+        };
+        drop(password);
+        poster.post(move |core| {
+            if core.epoch.get() != epoch {
+                return;
+            }
+            set_busy(core, false);
+            match result {
+                Ok(parsed) => {
+                    core.import.file.borrow_mut().take();
+                    show_summary(core, parsed);
                 }
-                set_busy(core, false);
-                match result {
-                    Ok(parsed) => {
-                        state(core).import.file.borrow_mut().take();
-                        show_summary(core, parsed);
-                    }
-                    Err((msg, arg)) => message(core, msg, arg, true),
-                }
-            });
-        })
-        .expect("spawn the import thread");
+                Err((msg, arg)) => message(core, msg, arg, true),
+            }
+        });
+    });
+    if !started {
+        set_busy(core, false);
+    }
 }

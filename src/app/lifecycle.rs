@@ -1,35 +1,24 @@
 //! Auto-lock: after the idle time (default 1 minute, set in settings) and when the app goes to
 //! the background. Locking drops the decrypted vault from memory.
 //!
-//! Mobile entry points call [`on_background`] / [`on_foreground`] from their lifecycle events
-//! (any thread); the desktop has the idle timer, reset by every interaction.
+//! Phones report background/foreground through [`crate::lifecycle::notify`] (any thread);
+//! the running app registers itself as its handler here. The desktop has the idle timer,
+//! reset by every interaction.
 
 use std::rc::Rc;
 
-use slint::ComponentHandle;
-
 use super::core::{Core, with_current};
-use super::{AppState, AppWindow};
+use crate::lifecycle::{self, Event};
 
-pub(super) fn connect(ui: &AppWindow, core: &Rc<Core>) {
-    let s = ui.global::<AppState>();
-    let weak = Rc::downgrade(core);
-    s.on_activity(move || {
-        if let Some(core) = weak.upgrade() {
-            core.activity();
-        }
-    });
-    let weak = Rc::downgrade(core);
-    s.on_back(move || {
-        if let Some(core) = weak.upgrade() {
-            core.back();
-        }
-    });
-    let weak = Rc::downgrade(core);
-    s.on_lock(move || {
-        if let Some(core) = weak.upgrade() {
-            core.lock();
-        }
+/// Makes the running app the handler of the platform's lifecycle events.
+pub(super) fn connect() {
+    lifecycle::set_handler(|event| match event {
+        Event::Background => on_ui_thread(|core| {
+            if core.is_unlocked() {
+                core.lock();
+            }
+        }),
+        Event::Foreground => on_ui_thread(|core| core.tick()),
     });
 }
 
@@ -41,20 +30,4 @@ fn on_ui_thread(f: fn(&Rc<Core>)) {
             with_current(f);
         });
     }
-}
-
-/// The app went to the background (Android `onPause`/`onStop`, iOS `willResignActive`):
-/// lock now, so the app switcher and a lost phone show no codes.
-pub fn on_background() {
-    on_ui_thread(|core| {
-        if core.is_unlocked() {
-            core.lock();
-        }
-    });
-}
-
-/// The app is visible again: the unlock screen is up (it locked when backgrounded); refresh
-/// any countdown that depends on time.
-pub fn on_foreground() {
-    on_ui_thread(|core| core.tick());
 }

@@ -11,7 +11,7 @@ use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 use super::core::Core;
 use super::glyphs;
 use super::rows::{self, CodeView};
-use super::{AccountRow, AppWindow, ListAdapter, Msg, Screen};
+use super::{AccountRow, AppWindow, ListAdapter, Msg, Screen, nav};
 use crate::account::Kind;
 use crate::vault::{Entry, EntryId, Icon};
 
@@ -42,53 +42,35 @@ pub(super) fn connect(ui: &AppWindow, core: &Rc<Core>) {
     let a = ui.global::<ListAdapter>();
     a.set_accounts(ModelRc::from(core.list.model.clone()));
     a.set_vault_empty(true);
-    let on = |f: fn(&Rc<Core>, SharedString)| {
-        let weak = Rc::downgrade(core);
-        move |s: SharedString| {
-            if let Some(core) = weak.upgrade() {
-                core.activity();
-                f(&core, s);
-            }
-        }
-    };
-    a.on_search_changed(on(|core, text| {
+    a.on_search_changed(core.act1(|core, text: SharedString| {
         *core.list.search.borrow_mut() = text.to_string();
         refresh(core);
     }));
-    a.on_copy(on(copy));
-    a.on_next_hotp(on(next_hotp));
-    a.on_toggle_favourite(on(toggle_favourite));
-    a.on_edit(on(|core, id| {
+    a.on_copy(core.act1(copy));
+    a.on_next_hotp(core.act1(next_hotp));
+    a.on_toggle_favourite(core.act1(toggle_favourite));
+    a.on_edit(core.act1(|core, id: SharedString| {
         if let Some(id) = parse_id(&id) {
             super::edit::open_existing(core, id);
         }
     }));
-    a.on_delete(on(|core, id| {
+    a.on_show_qr(core.act1(|core, id: SharedString| {
+        if let Some(id) = parse_id(&id) {
+            super::account_qr::open(core, Some(id));
+        }
+    }));
+    a.on_delete(core.act1(|core, id: SharedString| {
         if let Some(id) = parse_id(&id) {
             delete(core, id);
         }
     }));
-    let weak = Rc::downgrade(core);
-    a.on_move(move |id, delta| {
-        if let (Some(core), Some(id)) = (weak.upgrade(), parse_id(&id)) {
-            core.activity();
-            move_entry(&core, id, delta);
+    a.on_move(core.act2(|core, id: SharedString, delta| {
+        if let Some(id) = parse_id(&id) {
+            move_entry(core, id, delta);
         }
-    });
-    let weak = Rc::downgrade(core);
-    a.on_add(move || {
-        if let Some(core) = weak.upgrade() {
-            core.activity();
-            super::scan::open(&core);
-        }
-    });
-    let weak = Rc::downgrade(core);
-    a.on_open_settings(move || {
-        if let Some(core) = weak.upgrade() {
-            core.activity();
-            core.show(Screen::Settings);
-        }
-    });
+    }));
+    a.on_add(core.act(super::scan::open));
+    a.on_open_settings(core.act(|core| nav::go(core, Screen::Settings)));
 }
 
 pub(crate) fn row_id(id: EntryId) -> SharedString {

@@ -1,63 +1,73 @@
 //! The graphical app: the only module that knows Slint.
 //!
-//! `ui/` holds the .slint files; each feature has one adapter global there (`UnlockAdapter`,
-//! `ListAdapter`, `ScanAdapter`, `EditAdapter`, `SettingsAdapter`) and one Rust file here that
-//! connects it:
+//! `ui/` holds the .slint files: one adapter global per view in `ui/globals/`, one controller
+//! per view here. Navigation is one stack of screens ([`nav`]); every sentence shown is one
+//! `Msg` of one catalogue (`ui/globals/messages.slint`); each screen's state is a field of
+//! [`Core`]; every callback is wired through [`Core::act`].
 //!
-//! | file | feature |
+//! | file | what |
 //! |---|---|
+//! | [`core`] | [`Core`]: the app's state, the inbox for background results, timers, callback wiring |
+//! | [`nav`] | the screen stack: open, back, what leaving a screen clears |
+//! | [`lifecycle`] | auto-lock on background (the handler of [`crate::lifecycle::notify`]) |
 //! | [`unlock`] | first start (create passcode), unlock with the KDF on a thread, backoff |
 //! | [`list`] | the account list: rows, once-a-second tick, search, favourites, copy |
-//! | [`scan`] | scanner view: camera frames, image files, paste, manual entry |
+//! | [`scan`] | scanner: camera frames, image files, paste, the way to manual entry |
 //! | [`edit`] | confirm / edit / manual form, delete |
-//! | [`settings_view`] | settings screen ([`settings::Settings`] on disk) |
-//! | [`lifecycle`] | auto-lock on idle and on background |
+//! | [`settings_view`], [`i18n`] | settings screen ([`crate::settings::Settings`] on disk), language |
+//! | [`reauth`] | the passcode prompt before a screen shows secrets |
+//! | [`export`] | export to a new device: sealed or Google QR parts |
+//! | [`import`] | import: transfer QR parts, files, the summary |
+//! | [`account_qr`] | one account's QR code |
+//! | [`backup`] | backup file, restore drill, paper backup |
+//! | [`passcode`] | change the passcode |
+//! | [`about`] | version and licences |
 //!
 //! Pure logic (what a row shows, search, ordering, the manual form) lives in [`rows`],
 //! [`manual`], [`glyphs`] and is unit-tested without a window. Secrets never enter a Slint
-//! model: rows carry issuer, name, icon, colour and the formatted code only.
+//! model: rows carry issuer, name, icon, colour and the formatted code only. The few Slint
+//! properties that carry a secret are listed in ARCHITECTURE.md and cleared by [`nav`] when
+//! their screen closes and when the app locks.
 //!
 //! Background work (the KDF, the QR decoder, file dialogs) never runs on the UI thread; it
-//! posts a closure to the app's inbox ([`Core::post`]), which the event loop drains.
+//! starts through [`Core::spawn`] and posts a closure to the app's inbox, which the event loop
+//! drains.
 
 slint::include_modules!();
 
-pub mod clipboard;
+mod about;
+pub mod account_qr;
+mod backup;
 pub mod clock;
 mod core;
 pub mod demo;
 mod edit;
-pub mod glyphs;
-pub mod lifecycle;
-mod list;
-pub mod manual;
-mod perf;
-pub mod rows;
-pub mod scan;
-pub mod settings;
-mod settings_view;
-mod unlock;
-#[cfg(feature = "camera")]
-pub mod webcam;
-// Part 2 (issue 7): pages over the current screen.
-mod about;
-pub mod account_qr;
-mod backup;
 pub mod export;
+pub mod glyphs;
 pub mod i18n;
 pub mod import;
-pub mod pages;
+mod lifecycle;
+mod list;
+pub mod manual;
+pub mod nav;
 mod passcode;
+mod perf;
+mod reasons;
+mod reauth;
+pub mod rows;
+pub mod scan;
+mod settings_view;
+mod unlock;
 
 use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use self::clipboard::Clipboard;
 pub use self::clock::{Clock, ManualClock, SystemClock};
 pub use self::core::Core;
-pub use self::scan::{CameraError, CameraFeed, CameraSource};
+use crate::camera::FrameSource;
+use crate::clipboard::Clipboard;
 
 /// How the app is started: desktop `main`, Android/iOS entry points, tests and screenshots.
 pub struct AppOptions {
@@ -71,7 +81,7 @@ pub struct AppOptions {
     pub clipboard: Option<Rc<dyn Clipboard>>,
     /// The live camera; `None` shows the scanner without a live image (files, paste and
     /// manual entry still work). With the `camera` feature the desktop default is the webcam.
-    pub camera: Option<Box<dyn CameraSource>>,
+    pub camera: Option<Box<dyn FrameSource>>,
     /// Vault open options. The app always uses the real KDF bounds; only tests of the library
     /// widen them to open vaults created with light parameters.
     pub open_options: crate::vault::OpenOptions,
@@ -105,19 +115,20 @@ impl App {
     pub fn new(options: AppOptions) -> Result<App, slint::PlatformError> {
         let window = AppWindow::new()?;
         let core = Core::new(&window, options);
+        nav::connect(&window, &core);
+        lifecycle::connect();
         unlock::connect(&window, &core);
         list::connect(&window, &core);
         scan::connect(&window, &core);
         edit::connect(&window, &core);
         settings_view::connect(&window, &core);
-        lifecycle::connect(&window, &core);
-        pages::connect(&window, &core);
+        i18n::connect(&window, &core);
+        reauth::connect(&window, &core);
         export::connect(&window, &core);
         import::connect(&window, &core);
         account_qr::connect(&window, &core);
         backup::connect(&window, &core);
         passcode::connect(&window, &core);
-        i18n::connect(&window, &core);
         about::connect(&window);
         core.start();
         if core.perf.enabled() {
@@ -125,7 +136,7 @@ impl App {
             let _ = window.window().set_rendering_notifier(move |state, _| {
                 if let (slint::RenderingState::AfterRendering, Some(core)) = (state, weak.upgrade())
                 {
-                    core.perf.frame_drawn(core.screen() == Screen::List);
+                    core.perf.frame_drawn(nav::current(&core) == Screen::List);
                 }
             });
         }

@@ -1,5 +1,5 @@
-//! Change the passcode (パスコード): [`Vault::change_passcode`] checks the current one against
-//! the open vault (not the file) through the attempt policy, then re-keys the vault.
+//! Change the passcode: [`Vault::change_passcode`] checks the current one against the open
+//! vault (not the file) through the attempt policy, then re-keys the vault.
 //! Both steps run the KDF, so they run on a background thread: the open vault is handed to
 //! that thread and back (the list's clock pauses meanwhile); if the app locks in between,
 //! the vault is dropped when it comes back.
@@ -10,35 +10,33 @@ use slint::{ComponentHandle, SharedString};
 use zeroize::Zeroizing;
 
 use super::core::Core;
-use super::pages::{self, state};
-use super::{AppWindow, Page, PrefsAdapter, TMsg};
+use super::{AppWindow, Msg, PasscodeAdapter, Screen, nav};
 use crate::vault::{self, Vault};
 
 pub(super) fn connect(ui: &AppWindow, core: &Rc<Core>) {
-    let a = ui.global::<PrefsAdapter>();
+    let a = ui.global::<PasscodeAdapter>();
     a.set_min_length(vault::MIN_PASSCODE_LEN as i32);
     let weak = Rc::downgrade(core);
     a.on_change_passcode(move |current, first, second| {
-        if let Some(core) = weak.upgrade() {
-            core.activity();
-            change(
-                &core,
-                Zeroizing::new(current.to_string()),
-                Zeroizing::new(first.to_string()),
-                Zeroizing::new(second.to_string()),
-            );
-        }
+        let Some(core) = weak.upgrade() else { return };
+        core.activity();
+        change(
+            &core,
+            Zeroizing::new(current.to_string()),
+            Zeroizing::new(first.to_string()),
+            Zeroizing::new(second.to_string()),
+        );
     });
 }
 
 pub(crate) fn open(core: &Rc<Core>) {
-    message(core, TMsg::None, "", false);
-    pages::set_page(core, Page::Passcode);
+    message(core, Msg::None, "", false);
+    nav::go(core, Screen::Passcode);
 }
 
-fn message(core: &Core, msg: TMsg, arg: impl Into<SharedString>, error: bool) {
+fn message(core: &Core, msg: Msg, arg: impl Into<SharedString>, error: bool) {
     if let Some(ui) = core.ui() {
-        let a = ui.global::<PrefsAdapter>();
+        let a = ui.global::<PasscodeAdapter>();
         a.set_message(msg);
         a.set_message_arg(arg.into());
         a.set_message_is_error(error);
@@ -47,14 +45,14 @@ fn message(core: &Core, msg: TMsg, arg: impl Into<SharedString>, error: bool) {
 
 fn set_busy(core: &Core, busy: bool) {
     if let Some(ui) = core.ui() {
-        ui.global::<PrefsAdapter>().set_busy(busy);
+        ui.global::<PasscodeAdapter>().set_busy(busy);
     }
 }
 
 enum Outcome {
     Changed,
     WrongCurrent,
-    Failed(String),
+    Failed(vault::Error),
 }
 
 fn change(
@@ -65,48 +63,54 @@ fn change(
 ) {
     if core
         .ui()
-        .is_some_and(|ui| ui.global::<PrefsAdapter>().get_busy())
+        .is_some_and(|ui| ui.global::<PasscodeAdapter>().get_busy())
         || current.is_empty()
     {
         return;
     }
     if first.as_str() != second.as_str() {
-        message(core, TMsg::PasscodesDiffer, "", true);
+        message(core, Msg::NewPasscodesDiffer, "", true);
         return;
     }
     if first.chars().count() < vault::MIN_PASSCODE_LEN {
         message(
             core,
-            TMsg::PasscodeShort,
+            Msg::PasscodeShort,
             vault::MIN_PASSCODE_LEN.to_string(),
             true,
         );
         return;
     }
-    let Some(mut v) = core.vault.borrow_mut().take() else {
+    let Some(v) = core.vault.borrow_mut().take() else {
         return;
     };
     set_busy(core, true);
-    message(core, TMsg::None, "", false);
-    let (now, poster, epoch) = (core.now(), core.poster(), state(core).epoch.get());
-    std::thread::Builder::new()
-        .name("monban-passcode".into())
-        .spawn(move || {
-            let params = v.kdf_params();
-            let outcome = match v.change_passcode(&current, &first, params, now) {
-                Ok(()) => Outcome::Changed,
-                Err(vault::Error::WrongPasscode) => Outcome::WrongCurrent,
-                Err(e) => Outcome::Failed(e.to_string()),
-            };
-            drop((current, first, second));
-            poster.post(move |core| finished(core, epoch, v, outcome));
-        })
-        .expect("spawn the passcode thread");
+    message(core, Msg::None, "", false);
+    let (now, epoch) = (core.now(), core.epoch.get());
+    // The open vault goes to the thread only once it runs: if no thread can start, it stays.
+    let (hand_over, receive) = std::sync::mpsc::channel::<Vault>();
+    let started = core.spawn("monban-passcode", move |poster| {
+        let Ok(mut v) = receive.recv() else { return };
+        let params = v.kdf_params();
+        let outcome = match v.change_passcode(&current, &first, params, now) {
+            Ok(()) => Outcome::Changed,
+            Err(vault::Error::WrongPasscode) => Outcome::WrongCurrent,
+            Err(e) => Outcome::Failed(e),
+        };
+        drop((current, first, second));
+        poster.post(move |core| finished(core, epoch, v, outcome));
+    });
+    if started {
+        let _ = hand_over.send(v);
+    } else {
+        *core.vault.borrow_mut() = Some(v);
+        set_busy(core, false);
+    }
 }
 
 fn finished(core: &Rc<Core>, epoch: u64, v: Vault, outcome: Outcome) {
     set_busy(core, false);
-    if state(core).epoch.get() != epoch || core.is_unlocked() {
+    if core.epoch.get() != epoch || core.is_unlocked() {
         // Locked meanwhile: the vault is not handed back.
         v.lock();
         return;
@@ -115,12 +119,12 @@ fn finished(core: &Rc<Core>, epoch: u64, v: Vault, outcome: Outcome) {
     core.schedule_tick();
     core.activity();
     match outcome {
-        Outcome::Changed => message(core, TMsg::PasscodeChanged, "", false),
-        Outcome::WrongCurrent => message(core, TMsg::PasscodeWrong, "", true),
-        Outcome::Failed(e) => message(core, TMsg::Detail, e, true),
+        Outcome::Changed => message(core, Msg::PasscodeChanged, "", false),
+        Outcome::WrongCurrent => message(core, Msg::PasscodeWrong, "", true),
+        Outcome::Failed(e) => message(core, Msg::Detail, e.to_string(), true),
     }
 }
 
 pub(crate) fn clear(core: &Rc<Core>) {
-    message(core, TMsg::None, "", false);
+    message(core, Msg::None, "", false);
 }

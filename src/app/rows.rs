@@ -45,7 +45,7 @@ pub fn code_view(account: &Account, unix: u64) -> CodeView {
 /// The code read character by character ("1 2 3 4 5 6").
 pub fn spoken(code: &str) -> String {
     let mut out = String::with_capacity(code.len() * 2);
-    for c in code.chars().filter(|c| !c.is_whitespace()) {
+    for c in code.chars().filter(|c| c.is_alphanumeric()) {
         if !out.is_empty() {
             out.push(' ');
         }
@@ -196,5 +196,12 @@ mod tests {
         assert_eq!(move_target(&shown, &favs, 2, 1), None);
         assert_eq!(move_target(&shown, &favs, 1, -1), None);
         assert_eq!(move_target(&shown, &favs, 9, 1), None);
+    }
+
+    #[test]
+    fn codes_are_spoken_character_by_character() {
+        assert_eq!(spoken("123 456"), "1 2 3 4 5 6");
+        assert_eq!(spoken("7KQ2M-XD4PA"), "7 K Q 2 M X D 4 P A");
+        assert_eq!(spoken(""), "");
     }
 }

@@ -1,57 +1,37 @@
-//! The scanner view: live camera frames (preview + decoding), image files (a native dialog
-//! where the desktop has one, else an in-app path field), paste, and the way to manual entry.
+//! The scanner view: live camera frames (preview + decoding), image files (the desktop's file
+//! chooser, else an in-app path field), paste, and the way to manual entry.
 //!
-//! Frames reach the decoder through the QR module's [`Scanner`]; its events come back to the UI
-//! thread through the app's inbox. A camera (webcam, Android Camera2, iOS AVFoundation) is a
-//! [`CameraSource`] that pushes frames into a [`CameraFeed`] from its own thread: the feed
-//! builds the preview image there (a `SharedPixelBuffer`, which is `Send`) and hands the frame
-//! to the decoder.
+//! Frames reach the decoder through the camera module's [`Scanner`]; its events come back to
+//! the UI thread through the app's inbox. A camera is a [`FrameSource`] that pushes frames
+//! into a [`FrameFeed`] from its own thread; the app's [`Viewfinder`] watches the feed and
+//! builds the preview image there (a `SharedPixelBuffer`, which is `Send`).
 
 use std::cell::{Cell, RefCell};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use slint::{ComponentHandle, Image, Rgb8Pixel, SharedPixelBuffer, SharedString};
-use thiserror::Error;
 
 use super::core::{Core, Poster};
-use super::{AppWindow, CameraState, Msg, ScanAdapter, Screen};
-use crate::camera::scanner::{Classified, FrameSink, ScanEvent, Scanner};
-use crate::camera::{self, Frame};
-use crate::qr::DecodeOptions;
-
-/// Why a camera cannot deliver frames.
-#[derive(Debug, Error, Clone, PartialEq, Eq)]
-pub enum CameraError {
-    /// The user (or a policy) refused camera access: the view says how to allow it.
-    #[error("camera access was refused")]
-    PermissionDenied,
-    /// No camera, or it could not be opened.
-    #[error("no camera available: {0}")]
-    Unavailable(String),
-}
-
-/// A live camera. `start` begins pushing frames into the feed from a thread of its own;
-/// `stop` ends that (the app calls it when the scanner view closes or the app locks).
-pub trait CameraSource {
-    fn start(&mut self, feed: CameraFeed) -> Result<(), CameraError>;
-    fn stop(&mut self);
-}
-
-/// Where a camera thread delivers frames. Cheap to clone, `Send`.
-#[derive(Clone)]
-pub struct CameraFeed {
-    sink: FrameSink,
-    poster: Poster,
-}
+use super::{AppWindow, CameraState, Msg, ScanAdapter, Screen, nav};
+use crate::camera::scanner::{Classified, ScanEvent, Scanner};
+use crate::camera::{CameraError, FeedWatcher, FrameFeed, FrameSource};
+use crate::clipboard::Pasted;
+use crate::file_dialog::{self, Choice, Purpose};
+use crate::qr::{DecodeOptions, Frame};
 
 /// Longest side of the preview image (the decoder still gets the full frame).
 pub const PREVIEW_MAX_SIDE: usize = 640;
 
-impl CameraFeed {
-    /// Hands a frame to the decoder and shows it in the viewfinder. Call from the camera thread.
-    pub fn push(&self, frame: Frame) {
-        let preview = preview_buffer(&frame, PREVIEW_MAX_SIDE);
+/// The app's watcher of a camera feed: shows each frame in the viewfinder, reports failures.
+struct Viewfinder {
+    poster: Poster,
+}
+
+impl FeedWatcher for Viewfinder {
+    fn frame(&self, frame: &Frame) {
+        let preview = preview_buffer(frame, PREVIEW_MAX_SIDE);
         self.poster.post(move |core| {
             if let Some(ui) = core.ui() {
                 let a = ui.global::<ScanAdapter>();
@@ -59,18 +39,21 @@ impl CameraFeed {
                 a.set_camera_state(CameraState::Live);
             }
         });
-        self.sink.submit(frame);
     }
 
-    /// The camera stopped or failed; `PermissionDenied` shows how to allow access.
-    pub fn failed(&self, error: CameraError) {
+    fn failed(&self, error: CameraError) {
         self.poster.post(move |core| camera_failed(core, &error));
     }
+}
 
-    /// True once the scanner is gone (the camera thread should stop).
-    pub fn is_closed(&self) -> bool {
-        self.sink.is_closed()
-    }
+/// A feed into the running scanner, watched by the viewfinder.
+fn feed(core: &Core, scanner: &Scanner) -> FrameFeed {
+    FrameFeed::new(
+        scanner.sink(),
+        Arc::new(Viewfinder {
+            poster: core.poster(),
+        }),
+    )
 }
 
 /// A grey preview of `frame`, shrunk by an integer step so its longest side is ≤ `max_side`.
@@ -92,14 +75,14 @@ pub fn preview_buffer(frame: &Frame, max_side: usize) -> SharedPixelBuffer<Rgb8P
 
 pub(crate) struct ScanState {
     scanner: RefCell<Option<Scanner>>,
-    camera: RefCell<Option<Box<dyn CameraSource>>>,
+    camera: RefCell<Option<Box<dyn FrameSource>>>,
     camera_running: Cell<bool>,
     /// A file or paste was submitted and no result came yet.
     awaiting: Cell<bool>,
 }
 
 impl ScanState {
-    pub(crate) fn new(camera: Option<Box<dyn CameraSource>>) -> Self {
+    pub(crate) fn new(camera: Option<Box<dyn FrameSource>>) -> Self {
         ScanState {
             scanner: RefCell::new(None),
             camera: RefCell::new(camera),
@@ -111,29 +94,13 @@ impl ScanState {
 
 pub(super) fn connect(ui: &AppWindow, core: &Rc<Core>) {
     let a = ui.global::<ScanAdapter>();
-    let on = |f: fn(&Rc<Core>)| {
-        let weak = Rc::downgrade(core);
-        move || {
-            if let Some(core) = weak.upgrade() {
-                core.activity();
-                f(&core);
-            }
-        }
-    };
-    a.on_open_image(on(open_image));
-    a.on_paste(on(paste));
-    a.on_manual(on(|core| {
-        stop(core);
-        super::edit::open_manual(core);
-    }));
-    a.on_close(on(close));
-    let weak = Rc::downgrade(core);
-    a.on_open_path(move |path: SharedString| {
-        if let Some(core) = weak.upgrade() {
-            core.activity();
-            open_path(&core, Path::new(path.trim()));
-        }
-    });
+    a.on_open_image(core.act(open_image));
+    a.on_paste(core.act(paste));
+    a.on_manual(core.act(super::edit::open_manual));
+    a.on_close(core.act(nav::back));
+    a.on_open_path(
+        core.act1(|core, path: SharedString| open_path(core, &file_dialog::expand_path(&path))),
+    );
 }
 
 fn set_message(core: &Core, msg: Msg, arg: impl Into<SharedString>, error: bool) {
@@ -156,6 +123,12 @@ pub(crate) fn open(core: &Rc<Core>) {
     if !core.is_unlocked() {
         return;
     }
+    nav::go(core, Screen::Scan);
+    start(core);
+}
+
+/// Starts the decoder and the camera with a fresh view (the scanner, the import screen).
+pub(crate) fn start(core: &Rc<Core>) {
     set_message(core, Msg::None, "", false);
     if let Some(ui) = core.ui() {
         let a = ui.global::<ScanAdapter>();
@@ -163,7 +136,6 @@ pub(crate) fn open(core: &Rc<Core>) {
         a.set_frame(Image::default());
     }
     ensure_scanner(core);
-    core.show(Screen::Scan);
     start_camera(core);
 }
 
@@ -173,9 +145,16 @@ fn ensure_scanner(core: &Rc<Core>) {
     let mut scanner = core.scan.scanner.borrow_mut();
     if scanner.is_none() {
         let poster = core.poster();
-        *scanner = Some(Scanner::start(DecodeOptions::camera(), move |event| {
+        match Scanner::start(DecodeOptions::camera(), move |event| {
             poster.post(move |core| on_event(core, event));
-        }));
+        }) {
+            Ok(s) => *scanner = Some(s),
+            Err(e) => {
+                drop(scanner);
+                core.toast(Msg::NoThread, e.to_string());
+                return;
+            }
+        }
     }
     if let Some(s) = scanner.as_ref() {
         s.forget_seen();
@@ -186,10 +165,7 @@ fn start_camera(core: &Rc<Core>) {
     let feed = {
         let scanner = core.scan.scanner.borrow();
         let Some(s) = scanner.as_ref() else { return };
-        CameraFeed {
-            sink: s.sink(),
-            poster: core.poster(),
-        }
+        feed(core, s)
     };
     let mut camera = core.scan.camera.borrow_mut();
     let Some(cam) = camera.as_mut() else {
@@ -222,6 +198,11 @@ fn stop_camera(core: &Core) {
     }
 }
 
+/// Whether the decoder runs (the scanner or the import screen is reading QR codes).
+pub fn scanning(core: &Core) -> bool {
+    core.scan.scanner.borrow().is_some()
+}
+
 /// Stops the camera and the decoder (leaving the view, locking).
 pub(crate) fn stop(core: &Core) {
     stop_camera(core);
@@ -236,20 +217,12 @@ pub(crate) fn stop(core: &Core) {
     }
 }
 
-pub(crate) fn close(core: &Rc<Core>) {
-    stop(core);
-    core.show(Screen::List);
-}
-
 /// Feeds one frame through the scanner's real path, as a camera would (tests, replays).
 pub fn feed_frame(core: &Rc<Core>, frame: Frame) {
     ensure_scanner(core);
     let feed = {
         let scanner = core.scan.scanner.borrow();
-        scanner.as_ref().map(|s| CameraFeed {
-            sink: s.sink(),
-            poster: core.poster(),
-        })
+        scanner.as_ref().map(|s| feed(core, s))
     };
     if let Some(feed) = feed {
         feed.push(frame);
@@ -257,21 +230,17 @@ pub fn feed_frame(core: &Rc<Core>, frame: Frame) {
 }
 
 fn on_event(core: &Rc<Core>, event: ScanEvent) {
-    // The import page (issue 7) collects transfer parts through this scanner.
-    if super::pages::page(core) == super::Page::Import {
-        return super::import::on_scan_event(core, event);
-    }
-    if core.screen() != Screen::Scan {
-        return;
+    // The import screen collects transfer parts through this scanner.
+    match nav::current(core) {
+        Screen::Import => return super::import::on_scan_event(core, event),
+        Screen::Scan => {}
+        _ => return,
     }
     match event {
         ScanEvent::Found(found) => {
             core.scan.awaiting.set(false);
             match found {
-                Classified::Account(account) => {
-                    stop(core);
-                    super::edit::open_new(core, account);
-                }
+                Classified::Account(account) => super::edit::open_new(core, account),
                 Classified::InvalidAccount(reason) => {
                     set_message(core, Msg::NotAccount, reason, true)
                 }
@@ -329,128 +298,31 @@ pub(crate) fn open_path(core: &Rc<Core>, path: &Path) {
                 s.sink().end();
             }
         }
-        Err(e) => set_message(core, Msg::FileError, e.to_string(), true),
+        Err(e) => {
+            let (msg, arg) = super::reasons::unreadable_file(&e, path);
+            set_message(core, msg, arg, true);
+        }
     }
 }
 
 fn open_image(core: &Rc<Core>) {
-    let poster = core.poster();
-    std::thread::Builder::new()
-        .name("monban-file-dialog".into())
-        .spawn(move || {
-            let chosen = native_file_dialog();
-            poster.post(move |core| match chosen {
-                Dialog::Chosen(path) => open_path(core, &path),
-                Dialog::Cancelled => {}
-                Dialog::Missing => {
-                    if let Some(ui) = core.ui() {
-                        ui.global::<ScanAdapter>().set_show_path_field(true);
-                    }
-                    set_message(core, Msg::NoFileDialog, "", false);
+    core.spawn("monban-file-dialog", move |poster| {
+        let chosen = file_dialog::choose(Purpose::QrImage);
+        poster.post(move |core| match chosen {
+            Choice::Chosen(path) => open_path(core, &path),
+            Choice::Cancelled => {}
+            Choice::Missing => {
+                if let Some(ui) = core.ui() {
+                    ui.global::<ScanAdapter>().set_show_path_field(true);
                 }
-            });
-        })
-        .expect("spawn the file dialog thread");
-}
-
-pub(super) enum Dialog {
-    Chosen(PathBuf),
-    Cancelled,
-    Missing,
-}
-
-/// The desktop's own file chooser when it has one: zenity (GNOME) or kdialog (KDE) on Linux,
-/// the Finder dialog through osascript on macOS. Runs a separate program, so the app needs no
-/// GTK/portal libraries; without one the view shows the in-app path field.
-fn native_file_dialog() -> Dialog {
-    let candidates: &[(&str, &[&str])] = if cfg!(target_os = "macos") {
-        &[(
-            "osascript",
-            &[
-                "-e",
-                "POSIX path of (choose file of type {\"public.image\"} with prompt \"Choose a QR code image\")",
-            ],
-        )]
-    } else if cfg!(all(
-        unix,
-        not(target_os = "android"),
-        not(target_os = "ios")
-    )) {
-        &[
-            (
-                "zenity",
-                &[
-                    "--file-selection",
-                    "--title=Choose a QR code image",
-                    "--file-filter=Images | *.png *.jpg *.jpeg *.webp *.gif *.bmp *.tif *.tiff",
-                ],
-            ),
-            (
-                "kdialog",
-                &[
-                    "--getopenfilename",
-                    ".",
-                    "image/png image/jpeg image/webp image/gif image/bmp image/tiff",
-                ],
-            ),
-        ]
-    } else {
-        &[]
-    };
-    run_file_dialog(candidates)
-}
-
-/// Runs the first file-chooser program that exists among `candidates` (program, arguments)
-/// and reports what the user chose; shared by the scanner and the import page.
-pub(super) fn run_file_dialog(candidates: &[(&str, &[&str])]) -> Dialog {
-    for (program, args) in candidates {
-        match std::process::Command::new(program).args(*args).output() {
-            Ok(out) if out.status.success() => {
-                let path = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-                return if path.is_empty() {
-                    Dialog::Cancelled
-                } else {
-                    Dialog::Chosen(PathBuf::from(path))
-                };
+                set_message(core, Msg::NoFileDialog, "", false);
             }
-            Ok(_) => return Dialog::Cancelled,
-            Err(_) => continue,
-        }
-    }
-    Dialog::Missing
-}
-
-/// What the system clipboard holds, for pasting a QR image or an `otpauth://` link.
-pub enum Pasted {
-    Text(zeroize::Zeroizing<String>),
-    Image(Frame),
-}
-
-/// Reads the desktop clipboard (text first, then an image).
-fn read_clipboard() -> Option<Pasted> {
-    #[cfg(not(any(target_os = "android", target_os = "ios")))]
-    {
-        let mut board = arboard::Clipboard::new().ok()?;
-        if let Ok(text) = board.get_text() {
-            let text = zeroize::Zeroizing::new(text);
-            if !text.trim().is_empty() {
-                return Some(Pasted::Text(text));
-            }
-        }
-        let img = board.get_image().ok()?;
-        let frame =
-            camera::frame_from_rgba_on_white(&img.bytes, img.width, img.height, img.width * 4)
-                .ok()?;
-        Some(Pasted::Image(frame))
-    }
-    #[cfg(any(target_os = "android", target_os = "ios"))]
-    {
-        None
-    }
+        });
+    });
 }
 
 fn paste(core: &Rc<Core>) {
-    let pasted = read_clipboard();
+    let pasted = core.clipboard.as_ref().and_then(|c| c.read());
     submit_pasted(core, pasted);
 }
 

@@ -6,20 +6,14 @@ use std::rc::Rc;
 use slint::ComponentHandle;
 
 use super::core::Core;
-use super::settings::ThemeChoice;
 use super::{AppWindow, ListAdapter, SettingsAdapter, Theme, ThemeMode, UnlockAdapter};
+use crate::settings::ThemeChoice;
 
 pub(super) fn connect(ui: &AppWindow, core: &Rc<Core>) {
     let s = ui.global::<SettingsAdapter>();
     s.set_version(env!("CARGO_PKG_VERSION").into());
     s.set_vault_path(core.vault_path.display().to_string().into());
-    let weak = Rc::downgrade(core);
-    s.on_changed(move || {
-        if let Some(core) = weak.upgrade() {
-            core.activity();
-            changed(&core);
-        }
-    });
+    s.on_changed(core.act(changed));
 }
 
 fn theme_mode(t: ThemeChoice) -> ThemeMode {
@@ -64,8 +58,5 @@ fn changed(core: &Rc<Core>) {
     apply(core);
     // A new auto-lock time counts from now.
     core.activity();
-    let st = core.settings.borrow().clone();
-    if let Err(e) = st.save(&core.settings_path) {
-        core.toast(super::Msg::Detail, e.to_string());
-    }
+    core.save_settings();
 }

@@ -27,18 +27,8 @@ pub(super) fn connect(ui: &AppWindow, core: &Rc<Core>) {
         s.pop();
         s.into()
     });
-    let weak = Rc::downgrade(core);
-    a.on_unlock(move |passcode| {
-        if let Some(core) = weak.upgrade() {
-            unlock(&core, passcode);
-        }
-    });
-    let weak = Rc::downgrade(core);
-    a.on_create(move |first, second| {
-        if let Some(core) = weak.upgrade() {
-            create(&core, first, second);
-        }
-    });
+    a.on_unlock(core.act1(unlock));
+    a.on_create(core.act2(create));
 }
 
 fn set_error(core: &Core, msg: Msg, arg: impl Into<SharedString>) {
@@ -91,25 +81,20 @@ fn unlock(core: &Rc<Core>, passcode: SharedString) {
     set_error(core, Msg::None, "");
     set_busy(core, true);
     core.perf.unlock_started();
-    let (path, now, options, poster) = (
-        core.vault_path.clone(),
-        core.now(),
-        core.open_options,
-        core.poster(),
-    );
-    std::thread::Builder::new()
-        .name("monban-unlock".into())
-        .spawn(move || {
-            let started = std::time::Instant::now();
-            let result = Vault::open_with(&path, &passcode, now, &options);
-            let kdf_ms = started.elapsed().as_secs_f64() * 1000.0;
-            drop(passcode);
-            poster.post(move |core| {
-                core.perf.mark("open_vault_ms", format!("{kdf_ms:.1}"));
-                finished(core, result)
-            });
-        })
-        .expect("spawn the unlock thread");
+    let (path, now, options) = (core.vault_path.clone(), core.now(), core.open_options);
+    let started = core.spawn("monban-unlock", move |poster| {
+        let kdf_start = std::time::Instant::now();
+        let result = Vault::open_with(&path, &passcode, now, &options);
+        let kdf_ms = kdf_start.elapsed().as_secs_f64() * 1000.0;
+        drop(passcode);
+        poster.post(move |core| {
+            core.perf.mark("open_vault_ms", format!("{kdf_ms:.1}"));
+            finished(core, result)
+        });
+    });
+    if !started {
+        set_busy(core, false);
+    }
 }
 
 fn create(core: &Rc<Core>, first: SharedString, second: SharedString) {
@@ -131,24 +116,19 @@ fn create(core: &Rc<Core>, first: SharedString, second: SharedString) {
     }
     set_error(core, Msg::None, "");
     set_busy(core, true);
-    let (path, now, options, poster) = (
-        core.vault_path.clone(),
-        core.now(),
-        core.open_options,
-        core.poster(),
-    );
-    std::thread::Builder::new()
-        .name("monban-create".into())
-        .spawn(move || {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                let _ = std::fs::create_dir_all(dir);
-            }
-            // Always the real parameters: only library tests create light vaults.
-            let result = Vault::create_with(&path, &passcode, KdfParams::DEFAULT, now, &options);
-            drop(passcode);
-            poster.post(move |core| finished(core, result));
-        })
-        .expect("spawn the vault creation thread");
+    let (path, now, options) = (core.vault_path.clone(), core.now(), core.open_options);
+    let started = core.spawn("monban-create", move |poster| {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        // Always the real parameters: only library tests create light vaults.
+        let result = Vault::create_with(&path, &passcode, KdfParams::DEFAULT, now, &options);
+        drop(passcode);
+        poster.post(move |core| finished(core, result));
+    });
+    if !started {
+        set_busy(core, false);
+    }
 }
 
 fn finished(core: &Rc<Core>, result: vault::Result<Vault>) {

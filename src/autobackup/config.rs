@@ -45,53 +45,21 @@ impl BackupSettings {
     }
 }
 
-/// `<vault>.settings.json`.
+/// `<vault>.settings.json` (the one settings file, [`crate::settings`]).
 pub fn settings_path(vault: &Path) -> PathBuf {
-    let mut s = vault.as_os_str().to_owned();
-    s.push(".settings.json");
-    PathBuf::from(s)
+    crate::settings::Settings::path_for(vault)
 }
 
 const SECTION: &str = "backup";
 
 /// Reads the backup section; a missing or damaged file means the defaults (off).
 pub fn load(vault: &Path) -> BackupSettings {
-    load_section(vault, SECTION)
+    crate::settings::load_section(vault, SECTION)
 }
 
 /// Writes the backup section, keeping every other setting in the file.
 pub fn save(vault: &Path, s: &BackupSettings) -> std::io::Result<()> {
-    save_section(vault, SECTION, s)
-}
-
-/// One section of the settings file; missing or damaged gives the defaults.
-pub(crate) fn load_section<T: serde::de::DeserializeOwned + Default>(
-    vault: &Path,
-    name: &str,
-) -> T {
-    std::fs::read(settings_path(vault))
-        .ok()
-        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-        .and_then(|v| v.get(name).cloned())
-        .and_then(|v| serde_json::from_value(v).ok())
-        .unwrap_or_default()
-}
-
-/// Replaces one section of the settings file, keeping the others.
-pub(crate) fn save_section<T: Serialize>(
-    vault: &Path,
-    name: &str,
-    value: &T,
-) -> std::io::Result<()> {
-    let path = settings_path(vault);
-    let mut all = std::fs::read(&path)
-        .ok()
-        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-        .filter(serde_json::Value::is_object)
-        .unwrap_or_else(|| serde_json::json!({}));
-    all[name] = serde_json::to_value(value).expect("plain struct serializes");
-    let json = serde_json::to_vec_pretty(&all).expect("JSON value serializes");
-    super::status::write_small(&path, &json)
+    crate::settings::save_section(vault, SECTION, s)
 }
 
 #[cfg(test)]

@@ -14,13 +14,15 @@ use nokhwa::utils::{
     Resolution,
 };
 
+use super::capture::{CameraError, FrameFeed, FrameSource};
 use super::scanner::FrameSink;
-use super::{Error, Frame, yuv};
+use super::{Error, yuv};
+use crate::qr::Frame;
 
 /// A camera the user can pick in settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CameraInfo {
-    /// Index to pass to [`CameraSource::start`].
+    /// Index to pass to [`Capture::start`].
     pub index: u32,
     pub name: String,
     pub description: String,
@@ -50,12 +52,12 @@ pub struct Preview {
 }
 
 /// A running capture thread; dropping it stops the camera.
-pub struct CameraSource {
+pub struct Capture {
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
 
-impl CameraSource {
+impl Capture {
     /// Opens camera `index` (about 1280×720, the highest frame rate there) and feeds `sink`.
     /// `preview`, if given, receives every frame in colour for the viewfinder. Capture errors
     /// are reported through the sink as `ScanEvent::SourceError` and end the capture.
@@ -63,7 +65,7 @@ impl CameraSource {
         index: u32,
         sink: FrameSink,
         mut preview: Option<Box<dyn FnMut(Preview) + Send>>,
-    ) -> Result<CameraSource, Error> {
+    ) -> Result<Capture, Error> {
         let errors = sink.clone();
         Self::start_with(
             index,
@@ -94,7 +96,7 @@ impl CameraSource {
         index: u32,
         mut on_frame: impl FnMut(Frame, &nokhwa::Buffer) -> bool + Send + 'static,
         on_error: impl FnOnce(String) + Send + 'static,
-    ) -> Result<CameraSource, Error> {
+    ) -> Result<Capture, Error> {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
         // The camera is opened on its own thread (nokhwa's Camera is not Send on every
@@ -149,7 +151,7 @@ impl CameraSource {
             })
             .map_err(|e| Error::Camera(format!("cannot start the camera thread: {e}")))?;
         match ready_rx.recv() {
-            Ok(Ok(())) => Ok(CameraSource {
+            Ok(Ok(())) => Ok(Capture {
                 stop,
                 thread: Some(thread),
             }),
@@ -178,9 +180,37 @@ impl CameraSource {
     }
 }
 
-impl Drop for CameraSource {
+impl Drop for Capture {
     fn drop(&mut self) {
         self.halt();
+    }
+}
+
+/// The desktop camera as a [`FrameSource`]: the first camera of the system (index 0).
+#[derive(Default)]
+pub struct Webcam {
+    running: Option<Capture>,
+}
+
+impl FrameSource for Webcam {
+    fn start(&mut self, feed: FrameFeed) -> Result<(), CameraError> {
+        self.stop();
+        let errors = feed.clone();
+        let on_frame = move |frame, _raw: &nokhwa::Buffer| {
+            feed.push(frame);
+            !feed.is_closed()
+        };
+        let on_error = move |reason: String| errors.failed(CameraError::from_reason(&reason));
+        let capture = Capture::start_with(0, on_frame, on_error)
+            .map_err(|e| CameraError::from_reason(&e.to_string()))?;
+        self.running = Some(capture);
+        Ok(())
+    }
+
+    fn stop(&mut self) {
+        if let Some(capture) = self.running.take() {
+            capture.stop();
+        }
     }
 }
 

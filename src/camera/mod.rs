@@ -1,7 +1,17 @@
-//! Where frames come from: the camera (nokhwa, `camera` feature), image files, the clipboard,
-//! folders of recorded frames. Every source produces a [`Frame`] for the [`scanner::Scanner`].
+//! Where frames come from, and the background decoder they go to. Every source produces a
+//! [`crate::qr::Frame`] for the [`scanner::Scanner`].
+//!
+//! - [`capture`]: the [`FrameSource`] trait every live camera implements, the [`FrameFeed`] it
+//!   pushes into, and [`ReplayCamera`] (a folder of frames played as a camera).
+//! - [`device`]: the desktop webcam through nokhwa (feature `camera`); the phone cameras are
+//!   Android Camera2 (`platform::android::camera2`) and iOS AVFoundation (`platform::ios`).
+//! - [`planes`], [`yuv`]: camera pixel layouts (YUV planes, strides, crop, rotation) → luma.
+//! - `still`: image files (EXIF orientation) and clipboard images; [`sources`]: file and
+//!   folder replay into a sink.
+//! - [`scanner`]: the decoder thread (newest frame wins, repeats ignored, payloads classified).
 
-pub mod frame;
+pub mod capture;
+pub mod planes;
 pub mod scanner;
 pub mod sources;
 mod still;
@@ -10,7 +20,8 @@ pub mod yuv;
 #[cfg(feature = "camera")]
 pub mod device;
 
-pub use frame::{Frame, FrameError};
+pub use capture::{CameraError, FeedWatcher, FrameFeed, FrameSource, ReplayCamera};
+
 pub use still::{
     MAX_PIXELS, frame_from_bgra, frame_from_rgb, frame_from_rgba, frame_from_rgba_on_white,
     load_image, load_image_bytes,
@@ -36,7 +47,7 @@ pub enum Error {
     #[error("image too large ({width}×{height} pixels)")]
     TooLarge { width: u32, height: u32 },
     #[error(transparent)]
-    Frame(#[from] FrameError),
+    Frame(#[from] crate::qr::FrameError),
     #[error("folder {path} has no images")]
     NoImages { path: String },
     #[error("camera: {0}")]

@@ -6,7 +6,8 @@
 //! use monban::camera::scanner::{Scanner, ScanEvent, Classified};
 //! let scanner = Scanner::start(monban::qr::DecodeOptions::camera(), |ev| {
 //!     if let ScanEvent::Found(Classified::Account(a)) = ev { println!("add {}", a.issuer) }
-//! });
+//! })
+//! .unwrap();
 //! let frame = monban::camera::load_image("code.png".as_ref()).unwrap();
 //! scanner.submit(frame);
 //! ```
@@ -18,8 +19,8 @@ use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
-use super::Frame;
 use crate::Account;
+use crate::qr::Frame;
 use crate::qr::{self, DecodeOptions, Payload};
 
 /// Prefix of Monban's sealed transfer QR payloads (agreed with the transfer format).
@@ -202,8 +203,12 @@ impl FrameSink {
 }
 
 impl Scanner {
-    /// Starts the decoder thread. `on_event` runs on that thread.
-    pub fn start(opts: DecodeOptions, on_event: impl Fn(ScanEvent) + Send + 'static) -> Scanner {
+    /// Starts the decoder thread. `on_event` runs on that thread. Fails only when the OS
+    /// refuses a new thread.
+    pub fn start(
+        opts: DecodeOptions,
+        on_event: impl Fn(ScanEvent) + Send + 'static,
+    ) -> std::io::Result<Scanner> {
         let inner = Arc::new(Inner {
             state: Mutex::new(Shared {
                 latest: None,
@@ -219,12 +224,11 @@ impl Scanner {
         let worker = Arc::clone(&inner);
         let thread = std::thread::Builder::new()
             .name("monban-scanner".into())
-            .spawn(move || run(&worker, &opts, &on_event))
-            .expect("cannot start the scanner thread");
-        Scanner {
+            .spawn(move || run(&worker, &opts, &on_event))?;
+        Ok(Scanner {
             inner,
             thread: Some(thread),
-        }
+        })
     }
 
     /// A handle for frame sources.

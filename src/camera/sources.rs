@@ -80,7 +80,7 @@ impl Replay {
         dir: &Path,
         fps: f64,
         looping: bool,
-        mut on_frame: impl FnMut(super::Frame) -> bool + Send + 'static,
+        mut on_frame: impl FnMut(crate::qr::Frame) -> bool + Send + 'static,
         on_error: impl Fn(String) + Send + 'static,
         on_end: impl FnOnce() + Send + 'static,
     ) -> Result<Replay, Error> {

@@ -6,7 +6,7 @@ use std::path::Path;
 use image::{DynamicImage, ImageDecoder, ImageReader};
 
 use super::Error;
-use super::frame::{Frame, FrameError};
+use crate::qr::{Frame, FrameError};
 
 /// Largest image we decode (pixels). A 48 MP phone photo is 8000×6000; anything larger is
 /// either not a photo or a decompression bomb.

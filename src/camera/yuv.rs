@@ -7,7 +7,7 @@
 //! YUYV (luma in every other byte). The decoder only needs luma: these helpers copy exactly that
 //! and check every size first, so a wrong stride is an error, never a panic or garbage.
 
-use super::frame::{Frame, FrameError};
+use crate::qr::{Frame, FrameError};
 
 /// Copies the Y plane of a YUV_420_888 image (Android `Image.getPlanes()[0]`, iOS
 /// `kCVPixelFormatType_420YpCbCr8BiPlanar` plane 0) into a packed frame.

@@ -25,9 +25,21 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// The environment variables, listed under `--help`.
+const ENVIRONMENT: &str = "\
+Without a subcommand, monban opens the app (in builds with the GUI).
+
+Environment:
+  MONBAN_VAULT            the vault file (same as --vault)
+  MONBAN_PASSCODE         the passcode, instead of the terminal prompt
+  MONBAN_NEW_PASSCODE     the new passcode for `passwd`
+  MONBAN_BACKUP_PASSWORD  the password of a backup file (export, import, backup verify)
+  MONBAN_TRANSFER_CODE    the one-time code of a sealed transfer (import; like --transfer-code)
+  MONBAN_PERF_LOG         the app appends timing marks to this file";
+
 /// Monban — an offline two-factor authenticator.
 #[derive(Debug, Parser)]
-#[command(name = "monban", version, about, long_about = None)]
+#[command(name = "monban", version, about, long_about = None, after_help = ENVIRONMENT)]
 pub struct Cli {
     /// Vault file to use (default: the per-user data directory).
     #[arg(long, global = true, env = "MONBAN_VAULT", value_name = "PATH")]

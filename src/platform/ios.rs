@@ -54,18 +54,20 @@ use objc2_ui_kit::{
     UIWindowScene,
 };
 
-use crate::app::{self, AppOptions, CameraError, CameraFeed, CameraSource, Clipboard};
-use crate::camera::Frame;
+use crate::app::{self, AppOptions};
+use crate::camera::planes::{self as frames, Plane, Rotation};
+use crate::camera::{CameraError, FrameFeed, FrameSource};
+use crate::clipboard::{Clipboard, Pasted};
+use crate::lifecycle::{self, LifecycleGate, LockPolicy, Reaction};
 use crate::platform::Error;
-use crate::platform::frames::{self, Plane, Rotation};
-use crate::platform::lifecycle::{LifecycleGate, LockPolicy, Reaction};
 use crate::platform::permission::{CameraAccess, Command, OsStatus, PermissionFlow};
+use crate::qr::Frame;
 
 /// Main-thread state.
 struct Glue {
     gate: LifecycleGate,
     flow: PermissionFlow,
-    feed: Option<CameraFeed>,
+    feed: Option<FrameFeed>,
     capture: Option<Capture>,
     covers: Vec<Retained<UIView>>,
     _observers: Vec<Retained<ProtocolObject<dyn NSObjectProtocol>>>,
@@ -191,11 +193,11 @@ fn apply(reaction: Reaction) {
         set_cover(true);
     }
     if reaction.lock {
-        app::lifecycle::on_background();
+        lifecycle::notify(lifecycle::Event::Background);
     }
     if reaction.cover == Some(false) {
         set_cover(false);
-        app::lifecycle::on_foreground();
+        lifecycle::notify(lifecycle::Event::Foreground);
     }
 }
 
@@ -246,8 +248,8 @@ pub fn open_app_settings() -> Result<(), Error> {
     Ok(())
 }
 
-/// The pasteboard's text (see `platform::read_clipboard_text`).
-pub fn read_clipboard_text() -> Option<zeroize::Zeroizing<String>> {
+/// The pasteboard's text (the paste of an `otpauth://` link).
+fn read_clipboard_text() -> Option<zeroize::Zeroizing<String>> {
     let text = unsafe { UIPasteboard::generalPasteboard().string() }?;
     let text = zeroize::Zeroizing::new(text.to_string());
     (!text.trim().is_empty()).then_some(text)
@@ -338,8 +340,8 @@ fn report() {
 
 struct IosCamera;
 
-impl CameraSource for IosCamera {
-    fn start(&mut self, feed: CameraFeed) -> Result<(), CameraError> {
+impl FrameSource for IosCamera {
+    fn start(&mut self, feed: FrameFeed) -> Result<(), CameraError> {
         let os = camera_status();
         let cmd = with_glue(|g| {
             g.feed = Some(feed.clone());
@@ -380,7 +382,7 @@ impl CameraSource for IosCamera {
 
 /// The frame delegate's state (touched only on the capture queue).
 struct DelegateIvars {
-    feed: CameraFeed,
+    feed: FrameFeed,
     last: Mutex<Option<Instant>>,
 }
 
@@ -410,7 +412,7 @@ define_class!(
 );
 
 impl FrameDelegate {
-    fn new(feed: CameraFeed) -> Retained<Self> {
+    fn new(feed: FrameFeed) -> Retained<Self> {
         let this = Self::alloc().set_ivars(DelegateIvars {
             feed,
             last: Mutex::new(None),
@@ -499,7 +501,7 @@ struct Capture {
 }
 
 impl Capture {
-    fn start(feed: CameraFeed) -> Result<Capture, Error> {
+    fn start(feed: FrameFeed) -> Result<Capture, Error> {
         let video = unsafe { AVMediaTypeVideo }.ok_or(Error::NoCamera)?;
         let device =
             unsafe { AVCaptureDevice::defaultDeviceWithMediaType(video) }.ok_or(Error::NoCamera)?;
@@ -563,6 +565,11 @@ impl Drop for Capture {
 struct IosClipboard;
 
 impl Clipboard for IosClipboard {
+    /// Text only (Android: while Monban has focus; iOS 16+ may ask the user first).
+    fn read(&self) -> Option<Pasted> {
+        read_clipboard_text().map(Pasted::Text)
+    }
+
     fn set_code(&self, code: &str, clear_after: Duration) {
         let board = UIPasteboard::generalPasteboard();
         let text = NSString::from_str(code);

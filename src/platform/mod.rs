@@ -1,23 +1,23 @@
 //! The few pieces that differ per operating system.
 //!
+//! The phones: their entry points and the backends of the core traits there.
+//!
 //! Platform-neutral, tested everywhere:
 //! - [`permission`]: the camera-permission flow the scanner view shows (asked, denied, blocked).
-//! - [`lifecycle`]: when leaving the foreground locks the vault and hides the content.
-//! - [`clipboard`]: clearing a copied code later where the OS clipboard cannot expire.
-//! - [`frames`]: phone camera images (Y plane with strides and crop) → the scanner's `Frame`.
 //!
-//! Platform glue, compiled only for its target (see `android/README.md`, `ios/README.md`):
+//! Platform glue, compiled only for its target (see `android/README.md`, `ios/README.md`).
+//! Each is the phone's entry module (it starts the app with `app::run`) and holds the
+//! backends that share its OS state; the backends implement core traits
+//! (`camera::FrameSource`, `clipboard::Clipboard`) and report to `lifecycle::notify`:
 //! - `android` (`target_os = "android"`): the `android_main` entry, runtime CAMERA permission
-//!   through JNI, NDK Camera2 frames, `ClipboardManager` with the sensitive flag, `FLAG_SECURE`,
-//!   lock on pause.
+//!   through JNI, NDK Camera2 frames (`camera2`), `ClipboardManager` with the sensitive flag,
+//!   `FLAG_SECURE`, lock on pause.
 //! - `ios` (`target_os = "ios"`): AVFoundation frames, `UIPasteboard` with expiration,
 //!   lock on resign-active and a cover for the app switcher.
 //!
-//! Desktop needs nothing here: the camera is nokhwa (feature `camera`), the clipboard arboard.
+//! The desktop needs nothing here: its camera is `camera::device` (nokhwa, feature `camera`),
+//! its clipboard `clipboard::DesktopClipboard`, its file chooser `file_dialog`.
 
-pub mod clipboard;
-pub mod frames;
-pub mod lifecycle;
 pub mod permission;
 
 #[cfg(all(target_os = "android", feature = "gui"))]
@@ -39,18 +39,4 @@ pub fn open_app_settings() -> Result<(), Error> {
     #[cfg(not(all(any(target_os = "android", target_os = "ios"), feature = "gui")))]
     let result = Err(Error::Unsupported);
     result
-}
-
-/// The text on the system clipboard, for "paste an otpauth:// link" on phones (the desktop
-/// reads it through arboard). `None` when empty, not text, unreadable or not a phone.
-/// Android: only while Monban has focus. iOS 16+: the system may ask the user to allow the
-/// paste.
-pub fn read_clipboard_text() -> Option<zeroize::Zeroizing<String>> {
-    #[cfg(all(target_os = "android", feature = "gui"))]
-    let text = android::read_clipboard_text();
-    #[cfg(all(target_os = "ios", feature = "gui"))]
-    let text = ios::read_clipboard_text();
-    #[cfg(not(all(any(target_os = "android", target_os = "ios"), feature = "gui")))]
-    let text = None;
-    text
 }

@@ -129,7 +129,7 @@ impl PermissionFlow {
     }
 
     /// True while a request is outstanding: the lifecycle glue then expects the pause the
-    /// system dialog causes (see [`super::lifecycle::LifecycleGate::expect_system_ui`]).
+    /// system dialog causes (see [`crate::lifecycle::LifecycleGate::expect_system_ui`]).
     pub fn is_requesting(&self) -> bool {
         self.access == CameraAccess::Requesting
     }

@@ -21,10 +21,10 @@ use rxing::{
     RXingResultMetadataType, RXingResultMetadataValue, Reader,
 };
 
+use super::Frame;
 use super::prep::Gray;
 use super::text::bytes_to_text;
 use super::{DecodeOptions, Payload};
-use crate::camera::Frame;
 
 /// Every QR payload in `frame`, trying everything within [`DecodeOptions::thorough`]'s budget.
 pub fn decode(frame: &Frame) -> Vec<Payload> {

@@ -76,8 +76,8 @@ impl QrImage {
     }
 
     /// The same image as a decoder frame.
-    pub fn to_frame(&self) -> crate::camera::Frame {
-        crate::camera::Frame::packed(self.width, self.height, self.luma.clone())
+    pub fn to_frame(&self) -> crate::qr::Frame {
+        crate::qr::Frame::packed(self.width, self.height, self.luma.clone())
             .expect("a rendered QR image is never empty")
     }
 

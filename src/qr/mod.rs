@@ -2,11 +2,12 @@
 //! ([`encode`]).
 //!
 //! Never imports Slint, never reads the wall clock (only a monotonic [`std::time::Instant`] for
-//! the per-frame time budget), never touches a camera: frames come in as
-//! [`crate::camera::Frame`].
+//! the per-frame time budget), never touches a camera: frames come in as [`Frame`] (grayscale
+//! pixels with a row stride), which every image source (`camera`, `transfer::paper`) produces.
 
 mod decode;
 mod encode;
+pub mod frame;
 mod prep;
 mod text;
 
@@ -22,6 +23,7 @@ pub use encode::{
     DEFAULT_SCALE, EC_LEVEL, PHONE_READABLE_MAX_VERSION, QUIET_ZONE, QrImage, encode, encode_png,
     encode_scaled, max_bytes, modules_for_version, version_for,
 };
+pub use frame::{Frame, FrameError};
 pub use text::bytes_to_text;
 
 /// What can go wrong making a QR code. (Decoding never fails: it finds zero or more codes.)

@@ -10,7 +10,7 @@ pub struct Gray {
 }
 
 impl Gray {
-    pub fn from_frame(f: &crate::camera::Frame) -> Gray {
+    pub fn from_frame(f: &crate::qr::Frame) -> Gray {
         let p = f.to_packed();
         Gray {
             w: p.width(),

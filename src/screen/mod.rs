@@ -17,7 +17,7 @@ mod x11;
 
 use thiserror::Error;
 
-use crate::camera::Frame;
+use crate::qr::Frame;
 use crate::qr::{self, DecodeOptions};
 
 /// Why the screen could not be read.

@@ -10,7 +10,7 @@ use zbus::zvariant::{OwnedObjectPath, OwnedValue, Value};
 use zeroize::Zeroize;
 
 use super::Error;
-use crate::camera::Frame;
+use crate::qr::Frame;
 
 const DESTINATION: &str = "org.freedesktop.portal.Desktop";
 const OBJECT: &str = "/org/freedesktop/portal/desktop";

@@ -7,7 +7,7 @@ use x11rb::rust_connection::RustConnection;
 use zeroize::Zeroize;
 
 use super::Error;
-use crate::camera::Frame;
+use crate::qr::Frame;
 
 /// Rows fetched per request, so a large screen never needs one huge reply.
 const STRIP_ROWS: u16 = 256;

@@ -385,7 +385,7 @@ mod tests {
             .collect();
         let pages = render(&accounts, 1_764_028_800).unwrap();
         assert_eq!(pages.len(), 2);
-        let frame = crate::camera::Frame::packed(PAGE_W, PAGE_H, pages[0].luma.to_vec()).unwrap();
+        let frame = crate::qr::Frame::packed(PAGE_W, PAGE_H, pages[0].luma.to_vec()).unwrap();
         let found = crate::qr::decode(&frame);
         let mut texts: Vec<String> = found.iter().map(|p| p.text.clone()).collect();
         texts.sort();

@@ -13,5 +13,5 @@ mod transfer; // transfer formats, backups, importers, export/import CLI
 #[cfg(feature = "gui")]
 mod ui;
 #[cfg(feature = "gui")]
-mod ui_transfer; // export/import/backup/settings screens, two apps moving accounts (issue 7)
+mod ui_transfer; // export/import/backup/settings screens, two apps moving accounts
 mod vault; // vault format, tamper, crash safety, vault CLI // the app on Slint's testing backend; the real binary under Xvfb

@@ -6,8 +6,8 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use monban::platform::frames::{self, Crop, Plane, Rotation};
-use monban::platform::lifecycle::{LifecycleGate, LockPolicy};
+use monban::camera::planes::{self as frames, Crop, Plane, Rotation};
+use monban::lifecycle::{LifecycleGate, LockPolicy};
 use monban::platform::permission::{
     CameraAccess, Command, NO_DIALOG_AFTER, OsStatus, PermissionFlow,
 };
@@ -48,7 +48,7 @@ fn as_plane(luma: &[u8], w: usize, h: usize, row_stride: usize, pixel_stride: us
     out
 }
 
-fn decodes_to_uri(frame: &monban::camera::Frame) -> bool {
+fn decodes_to_uri(frame: &monban::qr::Frame) -> bool {
     monban::qr::decode(frame).iter().any(|p| p.text == URI)
 }
 

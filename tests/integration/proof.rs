@@ -1,5 +1,5 @@
-//! Proof that Monban keeps working and keeps secrets under bad input, crashes and tampering
-//! (issue 9). What each part shows, and how to run the slow variants outside CI, is in
+//! Proof that Monban keeps working and keeps secrets under bad input, crashes and tampering.
+//! What each part shows, and how to run the slow variants outside CI, is in
 //! docs/reliability.md.
 //!
 //! - `props`: property tests (proptest) for the readers their owners' tests do not cover.
@@ -8,12 +8,15 @@
 //! - `leak`: the CLI never prints a stored secret; `Debug` of every secret-bearing type redacts.
 //! - `offline`: no networking crate in the dependency tree; no network permission on Android.
 //! - `found`: regression tests for what the fuzzers found (reproducers).
+//! - `layering`: the core modules never name Slint, the app or the wall clock (ARCHITECTURE.md).
 //! - `seeds`: writes the fuzz seed corpus that cannot be copied from tests/fixtures (ignored).
 
 #[path = "proof/disk_full.rs"]
 mod disk_full;
 #[path = "proof/found.rs"]
 mod found;
+#[path = "proof/layering.rs"]
+mod layering;
 #[path = "proof/leak.rs"]
 mod leak;
 #[path = "proof/offline.rs"]

@@ -12,11 +12,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use i_slint_backend_testing::{ElementHandle, mock_elapsed_time};
-use monban::app::clipboard::RecordingClipboard;
 use monban::app::{
-    AccountRow, App, AppOptions, AppState, EditAdapter, ListAdapter, ManualClock, Msg, ScanAdapter,
-    Screen, UnlockAdapter,
+    AccountRow, App, AppOptions, EditAdapter, ListAdapter, ManualClock, Msg, Navigation,
+    ScanAdapter, Screen, UnlockAdapter,
 };
+use monban::clipboard::RecordingClipboard;
 use monban::vault::{KdfParams, OpenOptions, Vault};
 use slint::platform::PointerEventButton;
 use slint::{ComponentHandle, Model};
@@ -81,7 +81,7 @@ impl Harness {
     }
 
     fn screen(&self) -> Screen {
-        self.app.window().global::<AppState>().get_screen()
+        self.app.window().global::<Navigation>().get_screen()
     }
 
     fn find(&self, label: &str) -> ElementHandle {
@@ -256,7 +256,7 @@ fn tap_copies_the_code_and_the_toast_goes_away() {
         Duration::from_secs(30),
         "cleared after 30 s by default"
     );
-    let state = h.app.window().global::<AppState>();
+    let state = h.app.window().global::<Navigation>();
     assert_eq!(state.get_toast(), Msg::Copied);
     assert!(h.exists("Copied — clears in 30 s"));
     mock_elapsed_time(Duration::from_millis(1600));
@@ -326,7 +326,7 @@ fn add_by_feeding_a_qr_frame_through_the_scanner() {
     let frame = monban::qr::encode(uri).unwrap().to_frame();
     monban::app::scan::feed_frame(h.app.core(), frame);
     h.wait("the confirm form", |a| {
-        a.window().global::<AppState>().get_screen() == Screen::Edit
+        a.window().global::<Navigation>().get_screen() == Screen::Edit
     });
     let form = h.app.window().global::<EditAdapter>();
     assert_eq!(form.get_issuer(), "coin.z.com");
@@ -350,7 +350,10 @@ fn add_by_feeding_a_qr_frame_through_the_scanner() {
         added.code.replace(' ', ""),
         monban::otp::code_at(&account, T0).unwrap()
     );
-    assert_eq!(h.app.window().global::<AppState>().get_toast(), Msg::Added);
+    assert_eq!(
+        h.app.window().global::<Navigation>().get_toast(),
+        Msg::Added
+    );
 }
 
 #[test]
@@ -430,12 +433,12 @@ fn auto_lock_after_idle_and_on_background() {
     assert!(h.rows().is_empty(), "rows dropped on lock");
 
     h.unlock();
-    monban::app::lifecycle::on_background();
+    monban::lifecycle::notify(monban::lifecycle::Event::Background);
     assert!(
         !h.app.core().is_unlocked(),
         "locked when sent to the background"
     );
-    monban::app::lifecycle::on_foreground();
+    monban::lifecycle::notify(monban::lifecycle::Event::Foreground);
     assert_eq!(h.screen(), Screen::Unlock);
 }
 

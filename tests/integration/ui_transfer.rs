@@ -1,4 +1,4 @@
-//! Issue 7 on Slint's testing backend with the software renderer: two Monban apps with
+//! Moving accounts through the GUI on Slint's testing backend with the software renderer: two Monban apps with
 //! separate vaults on one thread. Exports are shown on the old app's screen, the screen is
 //! captured as a PNG, and the PNG goes through the new app's scanner path (the same path as a
 //! camera frame). Light KDF settings through the library API; the app code is the real one.
@@ -12,11 +12,12 @@ use i_slint_backend_testing::{
     ElementHandle, TestingBackend, TestingBackendOptions, mock_elapsed_time,
 };
 use monban::account::{Account, Secret};
-use monban::app::clipboard::RecordingClipboard;
 use monban::app::{
-    AccountQrAdapter, App, AppOptions, AppState, BackupAdapter, ExportAdapter, ImportAdapter,
-    ImportStage, ListAdapter, ManualClock, Page, Pages, PrefsAdapter, Screen, TMsg, UnlockAdapter,
+    AboutAdapter, AccountQrAdapter, App, AppOptions, BackupAdapter, ExportAdapter, ImportAdapter,
+    ImportStage, ListAdapter, ManualClock, Msg, Navigation, PasscodeAdapter, ReauthAdapter, Screen,
+    SettingsAdapter, UnlockAdapter,
 };
+use monban::clipboard::RecordingClipboard;
 use monban::vault::{KdfParams, OpenOptions, Vault};
 use slint::{ComponentHandle, Model};
 
@@ -108,12 +109,16 @@ impl Device {
         );
     }
 
-    fn pages(&self) -> Pages<'_> {
-        self.app.window().global::<Pages>()
+    fn nav(&self) -> Navigation<'_> {
+        self.app.window().global::<Navigation>()
     }
 
-    fn page(&self) -> Page {
-        self.pages().get_page()
+    fn screen(&self) -> Screen {
+        self.nav().get_screen()
+    }
+
+    fn prompt(&self) -> ReauthAdapter<'_> {
+        self.app.window().global::<ReauthAdapter>()
     }
 
     fn until(&self, what: &str, done: impl FnMut(&App) -> bool) {
@@ -125,16 +130,19 @@ impl Device {
 
     /// Answers the passcode prompt.
     fn reauth(&self, passcode: &str) {
-        assert!(self.pages().get_reauth(), "the passcode prompt is shown");
-        self.pages().invoke_reauth_submit(passcode.into());
+        assert!(self.prompt().get_shown(), "the passcode prompt is shown");
+        self.prompt().invoke_submit(passcode.into());
         self.until("the passcode check", |a| {
-            !a.window().global::<Pages>().get_reauth_busy()
+            !a.window().global::<ReauthAdapter>().get_busy()
         });
     }
 
     /// The accounts in this device's vault (read through the app's own vault).
     fn stored(&self) -> Vec<(String, String, Vec<u8>)> {
-        let mut v: Vec<_> = monban::app::pages::vault_accounts(self.app.core())
+        let mut v: Vec<_> = self
+            .app
+            .core()
+            .vault_accounts()
             .into_iter()
             .map(|a| (a.issuer.clone(), a.name.clone(), a.secret.expose().to_vec()))
             .collect();
@@ -178,21 +186,21 @@ fn sorted(accounts: &[Account]) -> Vec<(String, String, Vec<u8>)> {
 fn set_language(d: &Device, index: i32) {
     d.app
         .window()
-        .global::<PrefsAdapter>()
+        .global::<SettingsAdapter>()
         .invoke_language_changed(index);
 }
 
 /// Old device: export page, format, passcode; waits until the parts are shown.
 fn show_export(old: &Device, google: bool) -> usize {
-    old.pages().invoke_open(Page::Export);
-    assert_eq!(old.page(), Page::Export);
+    old.nav().invoke_open(Screen::Export);
+    assert_eq!(old.screen(), Screen::Export);
     let ex = old.app.window().global::<ExportAdapter>();
     assert_eq!(ex.get_selected_count() as usize, ex.get_items().row_count());
     ex.set_google(google);
     ex.invoke_start();
     old.reauth(PASSCODE);
     old.until("the export parts", |a| {
-        a.window().global::<Pages>().get_page() == Page::ExportShow
+        a.window().global::<Navigation>().get_screen() == Screen::ExportShow
     });
     let parts = ex.get_parts() as usize;
     assert!(parts >= 1);
@@ -218,7 +226,7 @@ fn scan_part(old: &Device, new: &Device, k: usize) {
     new.app
         .window()
         .global::<ImportAdapter>()
-        .set_message(TMsg::None);
+        .set_message(Msg::None);
     let before = new.app.window().global::<ImportAdapter>().get_scanned();
     let png = old.screenshot_png();
     let frame = monban::camera::load_image_bytes(&png).expect("screenshot decodes as an image");
@@ -227,12 +235,12 @@ fn scan_part(old: &Device, new: &Device, k: usize) {
         let im = a.window().global::<ImportAdapter>();
         im.get_scanned() > before
             || im.get_stage() != ImportStage::Scanning
-            || im.get_message() != TMsg::None
+            || im.get_message() != Msg::None
     });
     let im = new.app.window().global::<ImportAdapter>();
     assert_eq!(
         im.get_message(),
-        TMsg::None,
+        Msg::None,
         "part {k}: {}",
         im.get_message_arg()
     );
@@ -275,11 +283,11 @@ fn move_accounts(google: bool, language: i32) {
         );
     }
 
-    new.pages().invoke_open(Page::Import);
-    assert_eq!(new.page(), Page::Import);
-    assert_eq!(
-        new.app.window().global::<AppState>().get_screen(),
-        Screen::Scan
+    new.nav().invoke_open(Screen::Import);
+    assert_eq!(new.screen(), Screen::Import);
+    assert!(
+        monban::app::scan::scanning(new.app.core()),
+        "the import screen scans"
     );
     for (i, k) in shuffled(parts).into_iter().enumerate() {
         scan_part(&old, &new, k);
@@ -299,7 +307,7 @@ fn move_accounts(google: bool, language: i32) {
         new.until("the wrong code", |a| {
             !a.window().global::<ImportAdapter>().get_busy()
         });
-        assert_eq!(im.get_message(), TMsg::WrongCode);
+        assert_eq!(im.get_message(), Msg::WrongCode);
         assert_eq!(im.get_stage(), ImportStage::Code);
         let code = old.app.window().global::<ExportAdapter>().get_code();
         im.invoke_submit_code(code.to_lowercase().into());
@@ -314,7 +322,7 @@ fn move_accounts(google: bool, language: i32) {
     );
     assert_eq!(im.get_rows().row_count(), 25);
     im.invoke_confirm();
-    assert_eq!(im.get_message(), TMsg::Added);
+    assert_eq!(im.get_message(), Msg::AccountsAdded);
     assert_eq!(im.get_message_arg(), "25");
     assert_eq!(new.stored(), sorted(&moved));
 
@@ -324,10 +332,10 @@ fn move_accounts(google: bool, language: i32) {
     assert_eq!((ex.get_parts(), ex.get_code().as_str()), (0, ""));
     assert!(ex.get_qr().size().width == 0, "the QR pixels are dropped");
     im.invoke_confirm();
-    assert_eq!(new.page(), Page::None);
-    assert_eq!(
-        new.app.window().global::<AppState>().get_screen(),
-        Screen::List
+    assert_eq!(new.screen(), Screen::List);
+    assert!(
+        !monban::app::scan::scanning(new.app.core()),
+        "leaving the import stops the scanner"
     );
     assert_eq!(
         new.app
@@ -386,8 +394,8 @@ fn export_parts_cycle_by_themselves_and_by_hand() {
     mock_elapsed_time(Duration::from_secs(secs * 2));
     assert_eq!(ex.get_part(), 2, "no automatic advance when switched off");
     // Back goes to the choice and forgets the parts.
-    old.pages().invoke_back();
-    assert_eq!(old.page(), Page::Export);
+    old.nav().invoke_back();
+    assert_eq!(old.screen(), Screen::Export);
     assert_eq!(ex.get_parts(), 0);
 }
 
@@ -400,7 +408,7 @@ fn google_export_names_what_it_cannot_carry() {
     steam.issuer = "Steam".into();
     list.push(steam);
     let old = Device::new(list);
-    old.pages().invoke_open(Page::Export);
+    old.nav().invoke_open(Screen::Export);
     let ex = old.app.window().global::<ExportAdapter>();
     let items: Vec<_> = ex.get_items().iter().collect();
     assert_eq!(items.iter().filter(|i| !i.google_ok).count(), 1);
@@ -408,15 +416,15 @@ fn google_export_names_what_it_cannot_carry() {
     ex.invoke_start();
     old.reauth(PASSCODE);
     old.until("the parts", |a| {
-        a.window().global::<Pages>().get_page() == Page::ExportShow
+        a.window().global::<Navigation>().get_screen() == Screen::ExportShow
     });
     assert_eq!(ex.get_left_out(), 1);
     // Unselecting everything refuses to start.
-    old.pages().invoke_back();
+    old.nav().invoke_back();
     ex.invoke_select_all(false);
     assert_eq!(ex.get_selected_count(), 0);
     ex.invoke_start();
-    assert_eq!(ex.get_message(), TMsg::ChooseAccounts);
+    assert_eq!(ex.get_message(), Msg::ChooseAccounts);
     ex.invoke_toggle(2);
     assert_eq!(ex.get_selected_count(), 1);
 }
@@ -432,7 +440,7 @@ fn import_reports_duplicates_and_refuses_a_part_of_another_export() {
         parts >= 2,
         "25 accounts need several sealed parts ({parts})"
     );
-    new.pages().invoke_open(Page::Import);
+    new.nav().invoke_open(Screen::Import);
     scan_part(&old, &new, 2);
     // A part of a different export (another batch) is refused with a reason; progress stays.
     let other = Device::new(accounts(25, 50));
@@ -443,10 +451,10 @@ fn import_reports_duplicates_and_refuses_a_part_of_another_export() {
         monban::camera::load_image_bytes(&png).unwrap(),
     );
     new.until("the refusal", |a| {
-        a.window().global::<ImportAdapter>().get_message() != TMsg::None
+        a.window().global::<ImportAdapter>().get_message() != Msg::None
     });
     let im = new.app.window().global::<ImportAdapter>();
-    assert_eq!(im.get_message(), TMsg::PartError);
+    assert_eq!(im.get_message(), Msg::PartError);
     assert!(
         im.get_message_arg().contains("different export"),
         "{}",
@@ -477,24 +485,24 @@ fn import_reports_duplicates_and_refuses_a_part_of_another_export() {
     im.invoke_confirm();
     assert_eq!(new.stored(), sorted(&moved));
     // Cancel on a second run leaves the vault as it is.
-    new.pages().invoke_open(Page::Import);
+    new.nav().invoke_open(Screen::Import);
     im.invoke_cancel();
-    assert_eq!(new.page(), Page::None);
+    assert_eq!(new.screen(), Screen::List);
     assert_eq!(new.stored().len(), 25);
 }
 
 #[test]
 fn wrong_passcode_at_the_prompt_shows_nothing_and_locks_after_three() {
     let old = Device::new(accounts(3, 2));
-    old.pages().invoke_open(Page::Export);
+    old.nav().invoke_open(Screen::Export);
     old.app.window().global::<ExportAdapter>().invoke_start();
     old.reauth("wrong passcode");
-    assert_eq!(old.pages().get_reauth_error(), TMsg::ReauthWrong);
-    assert_eq!(old.pages().get_reauth_error_arg(), "2");
-    assert_eq!(old.page(), Page::Export, "nothing shown");
+    assert_eq!(old.prompt().get_error(), Msg::ReauthWrong);
+    assert_eq!(old.prompt().get_error_arg(), "2");
+    assert_eq!(old.screen(), Screen::Export, "nothing shown");
     // Cancel, try again: the prompt comes back.
-    old.pages().invoke_reauth_cancel();
-    assert!(!old.pages().get_reauth());
+    old.prompt().invoke_cancel();
+    assert!(!old.prompt().get_shown());
     old.app.window().global::<ExportAdapter>().invoke_start();
     old.reauth("wrong again");
     old.reauth("still wrong");
@@ -502,11 +510,7 @@ fn wrong_passcode_at_the_prompt_shows_nothing_and_locks_after_three() {
         !old.app.core().is_unlocked(),
         "three wrong passcodes lock the app"
     );
-    assert_eq!(old.page(), Page::None);
-    assert_eq!(
-        old.app.window().global::<AppState>().get_screen(),
-        Screen::Unlock
-    );
+    assert_eq!(old.screen(), Screen::Unlock);
     assert_eq!(
         old.app
             .window()
@@ -522,7 +526,7 @@ fn wrong_passcode_at_the_prompt_shows_nothing_and_locks_after_three() {
 fn account_qr_after_passcode_decodes_to_the_account() {
     let list = accounts(3, 4);
     let d = Device::new(list.clone());
-    d.pages().invoke_open(Page::AccountQr);
+    d.nav().invoke_open(Screen::AccountQr);
     let qa = d.app.window().global::<AccountQrAdapter>();
     assert_eq!(qa.get_accounts().row_count(), 3);
     let id = qa.get_accounts().row_data(1).unwrap().id;
@@ -545,20 +549,20 @@ fn account_qr_after_passcode_decodes_to_the_account() {
 fn backup_export_drill_and_restore_on_another_device() {
     let list = accounts(6, 5);
     let old = Device::new(list.clone());
-    old.pages().invoke_open(Page::Backup);
+    old.nav().invoke_open(Screen::Backup);
     let b = old.app.window().global::<BackupAdapter>();
     let file = old.dir.path().join("my.monban-backup");
     b.set_backup_path(file.display().to_string().into());
     b.invoke_export_backup("short".into(), "short".into());
-    assert_eq!(b.get_message(), TMsg::PasswordShort);
+    assert_eq!(b.get_message(), Msg::PasswordShort);
     b.invoke_export_backup("backup password".into(), "backup passwort".into());
-    assert_eq!(b.get_message(), TMsg::PasswordsDiffer);
+    assert_eq!(b.get_message(), Msg::PasswordsDiffer);
     b.invoke_export_backup("backup password".into(), "backup password".into());
     old.reauth(PASSCODE);
     old.until("the backup", |a| {
         !a.window().global::<BackupAdapter>().get_busy()
     });
-    assert_eq!(b.get_message(), TMsg::SavedTo, "{}", b.get_message_arg());
+    assert_eq!(b.get_message(), Msg::SavedTo, "{}", b.get_message_arg());
     assert!(file.exists());
     // Drill: wrong then right password.
     b.set_drill_path(file.display().to_string().into());
@@ -566,12 +570,12 @@ fn backup_export_drill_and_restore_on_another_device() {
     old.until("the drill", |a| {
         !a.window().global::<BackupAdapter>().get_busy()
     });
-    assert_eq!(b.get_message(), TMsg::WrongPassword);
+    assert_eq!(b.get_message(), Msg::WrongPassword);
     b.invoke_drill("backup password".into());
     old.until("the drill", |a| {
         !a.window().global::<BackupAdapter>().get_busy()
     });
-    assert_eq!(b.get_message(), TMsg::DrillOk);
+    assert_eq!(b.get_message(), Msg::DrillOk);
     assert_eq!(b.get_message_arg(), "6");
     assert_eq!(
         b.get_message_arg2().len(),
@@ -585,12 +589,12 @@ fn backup_export_drill_and_restore_on_another_device() {
     old.until("the paper backup", |a| {
         !a.window().global::<BackupAdapter>().get_busy()
     });
-    assert_eq!(b.get_message(), TMsg::SavedTo, "{}", b.get_message_arg());
+    assert_eq!(b.get_message(), Msg::SavedTo, "{}", b.get_message_arg());
     assert!(std::fs::read(&paper).unwrap().starts_with(b"%PDF"));
 
     // Restore on another device through "Import accounts" with the file.
     let new = Device::new(list[..1].to_vec());
-    new.pages().invoke_open(Page::Import);
+    new.nav().invoke_open(Screen::Import);
     monban::app::import::open_path(new.app.core(), &file);
     let im = new.app.window().global::<ImportAdapter>();
     assert_eq!(im.get_stage(), ImportStage::Password);
@@ -598,7 +602,7 @@ fn backup_export_drill_and_restore_on_another_device() {
     new.until("the password check", |a| {
         !a.window().global::<ImportAdapter>().get_busy()
     });
-    assert_eq!(im.get_message(), TMsg::WrongPassword);
+    assert_eq!(im.get_message(), Msg::WrongPassword);
     im.invoke_submit_password("backup password".into());
     new.until("the summary", |a| {
         a.window().global::<ImportAdapter>().get_stage() == ImportStage::Summary
@@ -617,7 +621,7 @@ fn import_from_another_apps_file() {
         "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example\nnot a uri\n",
     )
     .unwrap();
-    d.pages().invoke_open(Page::Import);
+    d.nav().invoke_open(Screen::Import);
     monban::app::import::open_path(d.app.core(), &file);
     let im = d.app.window().global::<ImportAdapter>();
     assert_eq!(im.get_stage(), ImportStage::Summary);
@@ -626,9 +630,11 @@ fn import_from_another_apps_file() {
     assert_eq!(d.stored().len(), 1);
     let missing = d.dir.path().join("missing.txt");
     im.invoke_cancel();
-    d.pages().invoke_open(Page::Import);
+    d.nav().invoke_open(Screen::Import);
     monban::app::import::open_path(d.app.core(), &missing);
-    assert_eq!(im.get_message(), TMsg::FileError);
+    // A translated message naming the file, not the OS's English text.
+    assert_eq!(im.get_message(), Msg::FileMissing);
+    assert_eq!(im.get_message_arg(), missing.display().to_string());
 }
 
 #[test]
@@ -646,44 +652,44 @@ fn settings_language_switch_applies_at_once_and_is_kept() {
     assert!(d.has_label("パスコードを変更"));
     assert!(!d.has_label("Change passcode"));
     assert_eq!(
-        d.app.window().global::<PrefsAdapter>().get_language_index(),
+        d.app
+            .window()
+            .global::<SettingsAdapter>()
+            .get_language_index(),
         2
     );
-    let stored = std::fs::read_to_string(monban::app::i18n::path_for(
-        &d.dir.path().join("settings.json"),
-    ))
-    .unwrap();
-    assert_eq!(stored, "ja");
+    let stored = monban::settings::Settings::load(&d.dir.path().join("settings.json"));
+    assert_eq!(stored.language, monban::settings::Language::Japanese);
     set_language(&d, 1);
     assert!(d.has_label("Change passcode"));
     // About shows the version and the licences.
-    d.pages().invoke_open(Page::About);
-    let licences = d.app.window().global::<PrefsAdapter>().get_licences();
+    d.nav().invoke_open(Screen::About);
+    let licences = d.app.window().global::<AboutAdapter>().get_licences();
     assert!(licences.contains("slint 1.18.1"));
-    d.pages().invoke_back();
-    assert_eq!(d.page(), Page::None);
+    d.nav().invoke_back();
+    assert_eq!(d.screen(), Screen::Settings, "back from About to Settings");
 }
 
 #[test]
 fn change_passcode_from_settings() {
     let d = Device::new(accounts(2, 8));
-    d.pages().invoke_open(Page::Passcode);
-    let p = d.app.window().global::<PrefsAdapter>();
+    d.nav().invoke_open(Screen::Passcode);
+    let p = d.app.window().global::<PasscodeAdapter>();
     p.invoke_change_passcode(
         PASSCODE.into(),
         "new passcode".into(),
         "new passkode".into(),
     );
-    assert_eq!(p.get_message(), TMsg::PasscodesDiffer);
+    assert_eq!(p.get_message(), Msg::NewPasscodesDiffer);
     p.invoke_change_passcode(
         "not it".into(),
         "new passcode".into(),
         "new passcode".into(),
     );
     d.until("the check", |a| {
-        !a.window().global::<PrefsAdapter>().get_busy()
+        !a.window().global::<PasscodeAdapter>().get_busy()
     });
-    assert_eq!(p.get_message(), TMsg::PasscodeWrong);
+    assert_eq!(p.get_message(), Msg::PasscodeWrong);
     assert!(d.app.core().is_unlocked(), "the vault is handed back");
     p.invoke_change_passcode(
         PASSCODE.into(),
@@ -691,11 +697,11 @@ fn change_passcode_from_settings() {
         "new passcode".into(),
     );
     d.until("the change", |a| {
-        !a.window().global::<PrefsAdapter>().get_busy()
+        !a.window().global::<PasscodeAdapter>().get_busy()
     });
     assert_eq!(
         p.get_message(),
-        TMsg::PasscodeChanged,
+        Msg::PasscodeChanged,
         "{}",
         p.get_message_arg()
     );
@@ -718,18 +724,18 @@ fn account_qr_from_the_list_asks_first_and_back_closes() {
         .id;
     let qa = d.app.window().global::<AccountQrAdapter>();
     qa.invoke_open_for(id.clone());
-    assert_eq!(d.page(), Page::AccountQr);
-    assert!(d.pages().get_reauth());
+    assert_eq!(d.screen(), Screen::AccountQr);
+    assert!(d.prompt().get_shown());
     assert!(qa.get_shown_id().is_empty());
     d.reauth(PASSCODE);
     assert_eq!(qa.get_shown_id(), id);
     assert!(
         d.has_label("Whoever sees this QR code owns this account. Do not share screenshots of it.")
     );
-    d.pages().invoke_back();
+    d.nav().invoke_back();
     assert_eq!(
-        d.page(),
-        Page::None,
+        d.screen(),
+        Screen::List,
         "opened for one account: back returns to the list"
     );
     assert_eq!(qa.get_qr().size().width, 0);
@@ -742,7 +748,7 @@ fn account_qr_from_the_list_asks_first_and_back_closes() {
     );
     d.app.core().lock();
     assert!(qa.get_shown_id().is_empty());
-    assert_eq!(d.page(), Page::None);
+    assert_eq!(d.screen(), Screen::Unlock);
 }
 
 /// Every `@tr("…")` in `ui/` has a Japanese translation in `lang/ja/LC_MESSAGES/monban.po`
@@ -909,18 +915,14 @@ fn a_transfer_code_found_by_the_add_scanner_opens_the_import() {
     let parts = show_export(&old, true);
     assert_eq!(parts, 2);
     new.app.window().global::<ListAdapter>().invoke_add();
-    assert_eq!(
-        new.app.window().global::<AppState>().get_screen(),
-        Screen::Scan
-    );
-    assert_eq!(new.page(), Page::None);
+    assert_eq!(new.screen(), Screen::Scan);
     let png = old.screenshot_png();
     monban::app::scan::feed_frame(
         new.app.core(),
         monban::camera::load_image_bytes(&png).unwrap(),
     );
     new.until("the import page", |a| {
-        a.window().global::<Pages>().get_page() == Page::Import
+        a.window().global::<Navigation>().get_screen() == Screen::Import
     });
     let im = new.app.window().global::<ImportAdapter>();
     new.until("the first part", |a| {
@@ -935,7 +937,7 @@ fn a_transfer_code_found_by_the_add_scanner_opens_the_import() {
 #[test]
 fn export_choices_work_through_accessibility_actions() {
     let d = Device::new(accounts(3, 13));
-    d.pages().invoke_open(Page::Export);
+    d.nav().invoke_open(Screen::Export);
     let ex = d.app.window().global::<ExportAdapter>();
     let find = |label: &str| {
         ElementHandle::find_by_accessible_label(d.app.window(), label)
@@ -958,7 +960,7 @@ fn export_choices_work_through_accessibility_actions() {
         "Not encrypted Anyone who sees or photographs these QR codes owns your accounts. Show them only to your own new device, where nobody else can see the screen."
     ));
     find("Show QR codes").invoke_accessible_default_action();
-    assert!(d.pages().get_reauth(), "the passcode comes first");
+    assert!(d.prompt().get_shown(), "the passcode comes first");
 }
 
 /// The app's real settings (Argon2id 64 MiB, t = 3, p = 4 for the vault, the passcode check,
@@ -1002,20 +1004,24 @@ fn real_kdf_waits_of_a_sealed_move() {
     let (_d1, old) = make("old.vault", accounts(25, 14));
     let (_d2, new) = make("new.vault", Vec::new());
     let t = std::time::Instant::now();
-    old.window().global::<Pages>().invoke_open(Page::Export);
+    old.window()
+        .global::<Navigation>()
+        .invoke_open(Screen::Export);
     old.window().global::<ExportAdapter>().invoke_start();
     old.window()
-        .global::<Pages>()
-        .invoke_reauth_submit(PASSCODE.into());
-    assert!(old.pump_until(WAIT, |a| !a.window().global::<Pages>().get_reauth()));
+        .global::<ReauthAdapter>()
+        .invoke_submit(PASSCODE.into());
+    assert!(old.pump_until(WAIT, |a| !a.window().global::<ReauthAdapter>().get_shown()));
     let reauth = t.elapsed();
     assert!(
-        old.pump_until(WAIT, |a| a.window().global::<Pages>().get_page()
-            == Page::ExportShow)
+        old.pump_until(WAIT, |a| a.window().global::<Navigation>().get_screen()
+            == Screen::ExportShow)
     );
     let sealed = t.elapsed() - reauth;
     let ex = old.window().global::<ExportAdapter>();
-    new.window().global::<Pages>().invoke_open(Page::Import);
+    new.window()
+        .global::<Navigation>()
+        .invoke_open(Screen::Import);
     let t = std::time::Instant::now();
     for k in 1..=ex.get_parts() {
         while ex.get_part() != k {
@@ -1057,7 +1063,7 @@ fn real_kdf_waits_of_a_sealed_move() {
     );
 }
 
-/// Every control on the part-2 pages (buttons, check boxes, radio buttons, switches, text
+/// Every control on the export, import, backup, passcode, about and account-QR screens (buttons, check boxes, radio buttons, switches, text
 /// fields, combo boxes) carries an accessible label.
 #[test]
 fn every_control_on_the_new_pages_has_an_accessible_label() {
@@ -1092,27 +1098,27 @@ fn every_control_on_the_new_pages_has_an_accessible_label() {
         .invoke_open_settings();
     missing.extend(unlabelled(&d, "settings"));
     for page in [
-        Page::Export,
-        Page::Backup,
-        Page::Passcode,
-        Page::About,
-        Page::AccountQr,
-        Page::Import,
+        Screen::Export,
+        Screen::Backup,
+        Screen::Passcode,
+        Screen::About,
+        Screen::AccountQr,
+        Screen::Import,
     ] {
-        d.pages().invoke_open(page);
+        d.nav().invoke_open(page);
         missing.extend(unlabelled(&d, &format!("{page:?}")));
-        d.pages().invoke_back();
+        d.nav().invoke_back();
     }
     d.app
         .window()
         .global::<ListAdapter>()
         .invoke_open_settings();
-    d.pages().invoke_open(Page::Export);
+    d.nav().invoke_open(Screen::Export);
     d.app.window().global::<ExportAdapter>().invoke_start();
     missing.extend(unlabelled(&d, "passcode prompt"));
     d.reauth(PASSCODE);
     d.until("the parts", |a| {
-        a.window().global::<Pages>().get_page() == Page::ExportShow
+        a.window().global::<Navigation>().get_screen() == Screen::ExportShow
     });
     missing.extend(unlabelled(&d, "export parts"));
     assert!(missing.is_empty(), "{missing:#?}");

@@ -16,9 +16,9 @@ use ndk::media::image_reader::{AcquireResult, ImageFormat, ImageReader};
 use ndk::native_window::NativeWindow;
 use ndk_sys as ffi;
 
-use crate::app::{CameraError, CameraFeed};
+use crate::camera::planes::{self as frames, Crop, Plane, Rotation};
+use crate::camera::{CameraError, FrameFeed};
 use crate::platform::Error;
-use crate::platform::frames::{self, Crop, Plane, Rotation};
 
 // ndk-sys declares the Camera2 NDK functions but does not link their library.
 #[link(name = "camera2ndk")]
@@ -30,7 +30,7 @@ const MIN_FRAME_INTERVAL: Duration = Duration::from_millis(66);
 
 /// Context of the device callbacks (they run on a camera thread).
 struct DeviceContext {
-    feed: Mutex<CameraFeed>,
+    feed: Mutex<FrameFeed>,
 }
 
 /// An open camera streaming into a feed. Dropping it stops the stream and closes the camera.
@@ -203,7 +203,7 @@ unsafe extern "C" fn on_session_state(
 fn frame_of(
     image: &ndk::media::image_reader::Image,
     rotation: Rotation,
-) -> Option<crate::camera::Frame> {
+) -> Option<crate::qr::Frame> {
     let width = usize::try_from(image.width().ok()?).ok()?;
     let height = usize::try_from(image.height().ok()?).ok()?;
     let data = image.plane_data(0).ok()?;
@@ -237,7 +237,7 @@ fn frame_of(
 
 impl CameraSession {
     /// Opens the back camera and starts streaming frames into `feed`.
-    pub fn open(feed: CameraFeed) -> Result<CameraSession, Error> {
+    pub fn open(feed: FrameFeed) -> Result<CameraSession, Error> {
         let manager = unsafe { ffi::ACameraManager_create() };
         if manager.is_null() {
             return Err(Error::Camera("no camera service".into()));
@@ -272,7 +272,7 @@ impl CameraSession {
         Ok(s)
     }
 
-    fn start(&mut self, feed: CameraFeed) -> Result<(), Error> {
+    fn start(&mut self, feed: FrameFeed) -> Result<(), Error> {
         let choice = unsafe { choose_camera(self.manager)? };
         let (width, height) = frames::pick_size(&choice.sizes, frames::CAPTURE_PIXELS)
             .ok_or_else(|| Error::Camera("the camera offers no YUV output size".into()))?;

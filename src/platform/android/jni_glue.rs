@@ -12,8 +12,8 @@ use std::ffi::c_void;
 use jni::objects::{JObject, JString};
 use jni::{Env, JValue, JavaVM, jni_sig, jni_str};
 
+use crate::clipboard::Clip;
 use crate::platform::Error;
-use crate::platform::clipboard::Clip;
 use crate::platform::permission::OsStatus;
 
 const CAMERA: &str = "android.permission.CAMERA";

@@ -27,10 +27,12 @@ use std::time::{Duration, Instant};
 pub use slint::android::AndroidApp;
 use slint::android::android_activity::{MainEvent, PollEvent, WindowManagerFlags};
 
-use crate::app::{self, AppOptions, CameraError, CameraFeed, CameraSource, Clipboard};
+use crate::app::{self, AppOptions};
+use crate::camera::{CameraError, FrameFeed, FrameSource};
+use crate::clipboard::{ClearDecision, ClearSchedule, Clip};
+use crate::clipboard::{Clipboard, Pasted};
+use crate::lifecycle::{self, LifecycleGate, LockPolicy, Reaction};
 use crate::platform::Error;
-use crate::platform::clipboard::{ClearDecision, ClearSchedule, Clip};
-use crate::platform::lifecycle::{LifecycleGate, LockPolicy, Reaction};
 use crate::platform::permission::{
     CameraAccess, Command, NO_DIALOG_AFTER, OsStatus, PermissionFlow,
 };
@@ -52,7 +54,7 @@ struct Glue {
     focused: bool,
     flow: PermissionFlow,
     /// The scanner's feed while the scanner view is open.
-    feed: Option<CameraFeed>,
+    feed: Option<FrameFeed>,
     session: Option<CameraSession>,
     clip: ClearSchedule,
 }
@@ -107,8 +109,8 @@ pub fn open_app_settings() -> Result<(), Error> {
     JAVA.get().ok_or(Error::Unsupported)?.0.open_app_settings()
 }
 
-/// The clipboard's text (see `platform::read_clipboard_text`).
-pub fn read_clipboard_text() -> Option<zeroize::Zeroizing<String>> {
+/// The clipboard's text (the paste of an `otpauth://` link).
+fn read_clipboard_text() -> Option<zeroize::Zeroizing<String>> {
     let java = JAVA.get()?.0;
     java.with_clip(true, |clip| match clip {
         Clip::Text(t) => Some(zeroize::Zeroizing::new(t.to_owned())),
@@ -160,10 +162,10 @@ fn on_event(glue: &Shared, event: &PollEvent<'_>) {
 /// Applies a lifecycle reaction. The content cover is `FLAG_SECURE`'s job on Android.
 fn apply(reaction: Reaction) {
     if reaction.lock {
-        app::lifecycle::on_background();
+        lifecycle::notify(lifecycle::Event::Background);
     }
     if reaction.cover == Some(false) {
-        app::lifecycle::on_foreground();
+        lifecycle::notify(lifecycle::Event::Foreground);
     }
 }
 
@@ -227,8 +229,8 @@ fn report(glue: &Shared) {
 /// The camera as the app's scanner view sees it.
 struct AndroidCamera(Shared);
 
-impl CameraSource for AndroidCamera {
-    fn start(&mut self, feed: CameraFeed) -> Result<(), CameraError> {
+impl FrameSource for AndroidCamera {
+    fn start(&mut self, feed: FrameFeed) -> Result<(), CameraError> {
         let java = self.0.borrow().java;
         let os = java
             .camera_status()
@@ -273,6 +275,11 @@ impl CameraSource for AndroidCamera {
 struct AndroidClipboard(Shared);
 
 impl Clipboard for AndroidClipboard {
+    /// Text only (Android: while Monban has focus; iOS 16+ may ask the user first).
+    fn read(&self) -> Option<Pasted> {
+        read_clipboard_text().map(Pasted::Text)
+    }
+
     fn set_code(&self, code: &str, clear_after: Duration) {
         let java = self.0.borrow().java;
         if let Err(e) = java.set_sensitive_clip(code) {

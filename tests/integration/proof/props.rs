@@ -14,7 +14,8 @@
 use proptest::prelude::*;
 
 use monban::account::{Algorithm, Kind};
-use monban::camera::{self, Frame, scanner};
+use monban::camera::{self, scanner};
+use monban::qr::Frame;
 use monban::transfer::{self, backup, sealed};
 use monban::vault::{self, KdfBounds, KdfParams};
 use monban::{Account, Secret, qr};

@@ -5,7 +5,7 @@
 //! transfer codes or QR payloads: `Secret`, `Account`, `vault::{Vault, Entry, Contents}`,
 //! `qr::Payload`, `camera::scanner::{Classified, ScanEvent}`, `transfer::{Parsed,
 //! google::MigrationBatch, google::Export, sealed::{TransferCode, Part},
-//! backup::{Backup, BackupEntry}}`. (`app::manual::ManualForm` and `app::scan::Pasted` hold
+//! backup::{Backup, BackupEntry}}`. (`app::manual::ManualForm` and `clipboard::Pasted` hold
 //! typed secrets but implement no `Debug` at all, which the compiler enforces.)
 
 use monban::camera::scanner::{self, Classified};

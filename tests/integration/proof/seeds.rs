@@ -249,7 +249,7 @@ fn committed_qr_seeds_decode() {
         assert!(raw.len() <= 4096, "{name}: {} bytes", raw.len());
         let pixels = raw[4..].to_vec();
         let height = pixels.len() / width;
-        let frame = monban::camera::Frame::new(width, height, width, pixels).unwrap();
+        let frame = monban::qr::Frame::new(width, height, width, pixels).unwrap();
         let got: Vec<String> = qr::decode(&frame).iter().map(|p| p.text.clone()).collect();
         assert_eq!(got, [*text], "qr_frame/{name}.luma");
     }

@@ -1,7 +1,8 @@
 //! Synthetic camera frames: the layouts the mobile and desktop glue hand to the decoder.
 
-use monban::camera::{Frame, frame_from_bgra, frame_from_rgba, yuv};
+use monban::camera::{frame_from_bgra, frame_from_rgba, yuv};
 use monban::qr;
+use monban::qr::Frame;
 
 const URI: &str = "otpauth://totp/ACME%20Co:john.doe@email.com?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30";
 

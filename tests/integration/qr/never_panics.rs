@@ -1,8 +1,9 @@
 //! Corrupt files, non-QR images and random frames never panic (rqrr 0.11 can assert inside its
 //! grid detection on real photos: the pipeline contains that).
 
-use monban::camera::{Frame, load_image_bytes, yuv};
+use monban::camera::{load_image_bytes, yuv};
 use monban::qr;
+use monban::qr::Frame;
 use proptest::prelude::*;
 
 use crate::common::fixture;

@@ -14,7 +14,8 @@ fn start() -> (Scanner, mpsc::Receiver<ScanEvent>) {
     let tx = std::sync::Mutex::new(tx);
     let s = Scanner::start(DecodeOptions::camera(), move |ev| {
         let _ = tx.lock().unwrap().send(ev);
-    });
+    })
+    .expect("a scanner thread starts");
     (s, rx)
 }
 
@@ -90,7 +91,7 @@ fn latest_frame_wins() {
     let (s, rx) = start();
     let sink = s.sink();
     // a burst much faster than decoding: older frames are dropped, the last one is decoded
-    let blank = monban::camera::Frame::packed(640, 480, vec![200; 640 * 480]).unwrap();
+    let blank = monban::qr::Frame::packed(640, 480, vec![200; 640 * 480]).unwrap();
     for _ in 0..50 {
         sink.submit(blank.clone());
     }

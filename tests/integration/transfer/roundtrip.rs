@@ -120,8 +120,8 @@ fn paper_round_trip_through_its_qr_codes() {
     let all = expected();
     let pages = paper::render(&all, 1_700_000_000).unwrap();
     assert_eq!(pages.len(), 1);
-    let frame = monban::camera::Frame::packed(paper::PAGE_W, paper::PAGE_H, pages[0].luma.to_vec())
-        .unwrap();
+    let frame =
+        monban::qr::Frame::packed(paper::PAGE_W, paper::PAGE_H, pages[0].luma.to_vec()).unwrap();
     let mut back: Vec<Account> = monban::qr::decode(&frame)
         .iter()
         .map(|p| monban::uri::parse(&p.text).unwrap())

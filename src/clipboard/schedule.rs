@@ -56,7 +56,7 @@ impl ClearSchedule {
 
     /// A code was copied at `now`; it should be gone after `clear_after`. Replaces any earlier
     /// pending clear (the newer copy overwrote the clipboard anyway). `Duration::ZERO` means
-    /// "never clear" (the `app::Clipboard` contract), and so does a delay too large to represent.
+    /// "never clear" (the [`super::Clipboard`] contract), and so does a delay too large to represent.
     pub fn copied(&mut self, code: &str, now: Instant, clear_after: Duration) {
         if clear_after.is_zero() {
             self.pending = None;

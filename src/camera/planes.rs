@@ -7,7 +7,7 @@
 //! preview (sensors are mounted sideways; decoding does not care, the picture on screen does).
 
 use crate::camera::yuv::luma_from_planes;
-use crate::camera::{Frame, FrameError};
+use crate::qr::{Frame, FrameError};
 
 /// One image plane as the camera API reports it.
 #[derive(Debug, Clone, Copy)]
