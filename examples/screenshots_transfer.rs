@@ -241,6 +241,8 @@ fn main() {
                 feed(&old, &new);
             }
             shots.take(&new, &tag("t08-import-code"));
+            ex.invoke_show_code();
+            shots.take(&old, &tag("t08b-export-code"));
             im.invoke_submit_code(ex.get_code());
             assert!(
                 new.pump_until(WAIT, |a| a.window().global::<ImportAdapter>().get_stage()

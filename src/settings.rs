@@ -254,8 +254,8 @@ fn write_object(
     path: &Path,
     all: serde_json::Map<String, serde_json::Value>,
 ) -> std::io::Result<()> {
-    let json = serde_json::to_vec_pretty(&serde_json::Value::Object(all))
-        .expect("JSON value serializes");
+    let json =
+        serde_json::to_vec_pretty(&serde_json::Value::Object(all)).expect("JSON value serializes");
     crate::secure_file::write(path, &json, crate::secure_file::Overwrite::Replace)
         .map_err(|e| std::io::Error::other(e.to_string()))
 }

@@ -1,7 +1,8 @@
 //! Export / move to a new device: choose accounts and a format, re-enter
 //! the passcode, then the QR parts one after another (advancing by themselves every
-//! [`SECONDS_PER_PART`] s, or by hand), "part 2 of 4", and for a sealed transfer the one-time
-//! transfer code beside them.
+//! [`SECONDS_PER_PART`] s, or by hand), "part 2 of 4"; for a sealed transfer the one-time
+//! transfer code follows on **its own step** ("Show the transfer code"), never in the same
+//! frame as a QR part, so that one photo of the screen never holds both.
 //!
 //! Sealed Monban transfer is the default ([`crate::transfer::sealed`]); Google
 //! Authenticator's format ([`crate::transfer::google`]) is offered with a plain warning and
@@ -39,6 +40,8 @@ pub const QR_SCALE: usize = 4;
 pub(crate) struct ExportState {
     ids: std::cell::RefCell<Vec<EntryId>>,
     texts: std::cell::RefCell<Vec<Zeroizing<String>>>,
+    /// The sealed transfer's code; handed to Slint only on its own step.
+    code: std::cell::RefCell<Option<Zeroizing<String>>>,
     part: std::cell::Cell<usize>,
     busy: std::cell::Cell<bool>,
     timer: Timer,
@@ -59,6 +62,8 @@ pub(super) fn connect(ui: &AppWindow, core: &Rc<Core>) {
     a.on_start(core.act(start));
     a.on_next(core.act(|core| step(core, 1)));
     a.on_previous(core.act(|core| step(core, -1)));
+    a.on_show_code(core.act(show_code));
+    a.on_hide_code(core.act(hide_code));
     a.on_done(core.act(done));
     a.on_auto_changed(core.act1(set_auto));
 }
@@ -246,9 +251,8 @@ fn built(core: &Rc<Core>, epoch: u64, result: Result<Built, BuildError>) {
     };
     let parts = built.texts.len();
     *core.export.texts.borrow_mut() = built.texts;
-    let code = built.code.as_ref().map(|c| c.as_str()).unwrap_or("");
-    a.set_code(code.into());
-    a.set_code_spoken(super::rows::spoken(code).into());
+    *core.export.code.borrow_mut() = built.code;
+    a.set_showing_code(false);
     a.set_left_out(built.left_out as i32);
     a.set_parts(parts as i32);
     show_part(core, 0);
@@ -263,9 +267,13 @@ fn show_part(core: &Rc<Core>, i: usize) {
     if texts.is_empty() {
         return;
     }
+    let a = ui.global::<ExportAdapter>();
+    if a.get_showing_code() {
+        // Never a part in the same frame as the code.
+        return;
+    }
     let i = i % texts.len();
     core.export.part.set(i);
-    let a = ui.global::<ExportAdapter>();
     a.set_part(i as i32 + 1);
     match qr_image(&texts[i]) {
         Ok(img) => a.set_qr(img),
@@ -325,6 +333,30 @@ fn set_auto(core: &Rc<Core>, auto: bool) {
     );
 }
 
+/// "Show the transfer code": the parts leave the screen, the code comes alone.
+fn show_code(core: &Rc<Core>) {
+    let Some(ui) = core.ui() else { return };
+    let code = core.export.code.borrow();
+    let Some(code) = code.as_ref() else { return };
+    core.export.timer.stop();
+    let a = ui.global::<ExportAdapter>();
+    a.set_qr(Image::default());
+    a.set_code(code.as_str().into());
+    a.set_code_spoken(super::rows::spoken(code).into());
+    a.set_showing_code(true);
+}
+
+/// "Back to the QR codes": the code leaves the screen before any part comes back.
+fn hide_code(core: &Rc<Core>) {
+    let Some(ui) = core.ui() else { return };
+    let a = ui.global::<ExportAdapter>();
+    a.set_code(SharedString::new());
+    a.set_code_spoken(SharedString::new());
+    a.set_showing_code(false);
+    show_part(core, core.export.part.get());
+    set_auto(core, a.get_auto_advance());
+}
+
 /// "Done": closes the export (leaving its screens forgets the texts and the code).
 fn done(core: &Rc<Core>) {
     nav::go(core, Screen::Export);
@@ -335,12 +367,14 @@ fn done(core: &Rc<Core>) {
 pub(crate) fn stop_showing(core: &Rc<Core>) {
     core.export.timer.stop();
     core.export.texts.borrow_mut().clear();
+    core.export.code.borrow_mut().take();
     core.export.part.set(0);
     if let Some(ui) = core.ui() {
         let a = ui.global::<ExportAdapter>();
         a.set_qr(Image::default());
         a.set_code(SharedString::new());
         a.set_code_spoken(SharedString::new());
+        a.set_showing_code(false);
         a.set_parts(0);
         a.set_part(0);
     }

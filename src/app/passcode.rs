@@ -52,6 +52,8 @@ fn set_busy(core: &Core, busy: bool) {
 enum Outcome {
     Changed,
     WrongCurrent,
+    /// The attempt policy's limit (or a backoff wait): the app locks.
+    TooMany,
     Failed(vault::Error),
 }
 
@@ -95,6 +97,7 @@ fn change(
         let outcome = match v.change_passcode(&current, &first, params, now) {
             Ok(()) => Outcome::Changed,
             Err(vault::Error::WrongPasscode) => Outcome::WrongCurrent,
+            Err(vault::Error::TooManyTries | vault::Error::Backoff { .. }) => Outcome::TooMany,
             Err(e) => Outcome::Failed(e),
         };
         drop((current, first, second));
@@ -121,6 +124,7 @@ fn finished(core: &Rc<Core>, epoch: u64, v: Vault, outcome: Outcome) {
     match outcome {
         Outcome::Changed => message(core, Msg::PasscodeChanged, "", false),
         Outcome::WrongCurrent => message(core, Msg::PasscodeWrong, "", true),
+        Outcome::TooMany => core.lock(),
         Outcome::Failed(e) => message(core, Msg::Detail, e.to_string(), true),
     }
 }

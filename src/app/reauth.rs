@@ -1,8 +1,10 @@
 //! The passcode prompt that guards every screen showing secrets (an export's QR codes, an
 //! account's QR code): [`with_passcode`] runs the step behind it once the passcode is
-//! re-entered, or at once within [`REAUTH_GRACE`] of the last correct entry. Wrong entries in a
-//! row lock the app ([`REAUTH_TRIES`]). The check reads the vault file on a background thread
-//! (the KDF takes a moment); the open vault in memory is not touched.
+//! re-entered, or at once within [`REAUTH_GRACE`] of the last correct entry. The passcode is
+//! checked against the **open vault's key slot in memory** ([`vault::PasscodeCheck`], on a
+//! background thread: the KDF takes a moment), never against the file on disk, through the
+//! core's attempt policy: wrong entries are counted and persisted like those at the lock
+//! screen, and at [`REAUTH_TRIES`] in a row (or during a backoff wait) the app locks.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -16,7 +18,7 @@ use super::{AppWindow, Msg, ReauthAdapter};
 use crate::vault;
 
 /// Wrong passcodes in a row at the prompt before the app locks itself.
-pub const REAUTH_TRIES: u32 = 3;
+pub const REAUTH_TRIES: u32 = vault::REAUTH_LIMIT;
 /// After a correct passcode, further secret pages open without asking again for this long.
 pub const REAUTH_GRACE: Duration = Duration::from_secs(120);
 
@@ -27,7 +29,6 @@ type Then = Box<dyn FnOnce(&Rc<Core>)>;
 pub(crate) struct ReauthState {
     then: RefCell<Option<Then>>,
     busy: Cell<bool>,
-    failures: Cell<u32>,
     authed_until: Cell<Option<Instant>>,
 }
 
@@ -89,24 +90,23 @@ pub(crate) fn cancel(core: &Rc<Core>) {
     close_prompt(core);
 }
 
-/// Checks the passcode against the vault file on a background thread (the KDF takes a
-/// moment); the open vault in memory is not touched.
+/// Checks the passcode against the open vault's key slot on a background thread (the KDF
+/// takes a moment); the vault file is not read.
 fn submit(core: &Rc<Core>, passcode: SharedString) {
     let st = &core.reauth;
     if st.busy.get() || st.then.borrow().is_none() || passcode.is_empty() {
         return;
     }
+    let Some(check) = core.with_vault(|v| v.passcode_check()) else {
+        return;
+    };
     let passcode = Zeroizing::new(passcode.to_string());
     set_busy(core, true);
     set_error(core, Msg::None, "");
-    let (path, bounds, epoch) = (
-        core.vault_path.clone(),
-        core.open_options.kdf_bounds,
-        core.epoch.get(),
-    );
+    let (now, epoch) = (core.now(), core.epoch.get());
     let started = core.spawn("monban-reauth", move |poster| {
-        let result = check(&path, &passcode, &bounds);
-        drop(passcode);
+        let result = check.verify(&passcode, now);
+        drop((passcode, check));
         poster.post(move |core| checked(core, epoch, result));
     });
     if !started {
@@ -114,41 +114,14 @@ fn submit(core: &Rc<Core>, passcode: SharedString) {
     }
 }
 
-/// Why the passcode could not be checked (neither right nor wrong).
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum CheckError {
-    #[error("cannot read the vault: {0}")]
-    Read(#[from] std::io::Error),
-    #[error(transparent)]
-    Vault(#[from] vault::Error),
-}
-
-/// Whether `passcode` opens the vault file at `path` (runs the KDF: call off the UI thread).
-pub(crate) fn check(
-    path: &std::path::Path,
-    passcode: &str,
-    bounds: &vault::KdfBounds,
-) -> Result<bool, CheckError> {
-    let bytes = std::fs::read(path)?;
-    match vault::read_bytes(&bytes, passcode, bounds) {
-        Ok(contents) => {
-            drop(contents);
-            Ok(true)
-        }
-        Err(vault::Error::WrongPasscode) => Ok(false),
-        Err(e) => Err(e.into()),
-    }
-}
-
-fn checked(core: &Rc<Core>, epoch: u64, result: Result<bool, CheckError>) {
+fn checked(core: &Rc<Core>, epoch: u64, result: vault::Result<()>) {
     let st = &core.reauth;
     if core.epoch.get() != epoch || !core.is_unlocked() {
         return;
     }
     set_busy(core, false);
     match result {
-        Ok(true) => {
-            st.failures.set(0);
+        Ok(()) => {
             st.authed_until.set(Some(Instant::now() + REAUTH_GRACE));
             close_prompt(core);
             let then = st.then.borrow_mut().take();
@@ -156,20 +129,17 @@ fn checked(core: &Rc<Core>, epoch: u64, result: Result<bool, CheckError>) {
                 then(core);
             }
         }
-        Ok(false) => {
-            let failures = st.failures.get() + 1;
-            st.failures.set(failures);
-            if failures >= REAUTH_TRIES {
-                st.failures.set(0);
-                core.lock();
-            } else {
-                set_error(
-                    core,
-                    Msg::ReauthWrong,
-                    (REAUTH_TRIES - failures).to_string(),
-                );
-            }
+        Err(vault::Error::WrongPasscode) => {
+            let failed = vault::failed_attempts(&core.vault_path);
+            set_error(
+                core,
+                Msg::ReauthWrong,
+                REAUTH_TRIES.saturating_sub(failed).max(1).to_string(),
+            );
         }
+        // The limit is reached, or a wait is running: the lock screen takes over (it shows
+        // the wait and counts on).
+        Err(vault::Error::TooManyTries | vault::Error::Backoff { .. }) => core.lock(),
         Err(e) => set_error(core, Msg::Detail, e.to_string()),
     }
 }
@@ -179,7 +149,6 @@ pub(crate) fn locked(core: &Rc<Core>) {
     let st = &core.reauth;
     st.then.borrow_mut().take();
     st.authed_until.set(None);
-    st.failures.set(0);
     set_busy(core, false);
     close_prompt(core);
 }

@@ -246,6 +246,15 @@ fn scan_part(old: &Device, new: &Device, k: usize) {
     );
 }
 
+/// The old device's "Show the transfer code" step: the code alone on screen.
+fn transfer_code(old: &Device) -> String {
+    let ex = old.app.window().global::<ExportAdapter>();
+    ex.invoke_show_code();
+    assert!(ex.get_showing_code());
+    assert_eq!(ex.get_qr().size().width, 0, "no QR part beside the code");
+    ex.get_code().to_string()
+}
+
 /// A fixed shuffle of 1..=n (parts scanned out of order).
 fn shuffled(n: usize) -> Vec<usize> {
     let mut v: Vec<usize> = (1..=n).collect();
@@ -275,12 +284,9 @@ fn move_accounts(google: bool, language: i32) {
         );
     }
     if !google {
-        let code = old.app.window().global::<ExportAdapter>().get_code();
-        assert_eq!(
-            code.len(),
-            11,
-            "transfer code shown beside the parts: {code}"
-        );
+        let ex = old.app.window().global::<ExportAdapter>();
+        assert_eq!(ex.get_code(), "", "no transfer code beside the parts");
+        assert!(!ex.get_showing_code());
     }
 
     new.nav().invoke_open(Screen::Import);
@@ -309,7 +315,8 @@ fn move_accounts(google: bool, language: i32) {
         });
         assert_eq!(im.get_message(), Msg::WrongCode);
         assert_eq!(im.get_stage(), ImportStage::Code);
-        let code = old.app.window().global::<ExportAdapter>().get_code();
+        let code = transfer_code(&old);
+        assert_eq!(code.len(), 11, "transfer code: {code}");
         im.invoke_submit_code(code.to_lowercase().into());
         new.until("the summary", |a| {
             a.window().global::<ImportAdapter>().get_stage() == ImportStage::Summary
@@ -472,7 +479,7 @@ fn import_reports_duplicates_and_refuses_a_part_of_another_export() {
     for k in (1..=parts).filter(|k| *k != 2) {
         scan_part(&old, &new, k);
     }
-    im.invoke_submit_code(old.app.window().global::<ExportAdapter>().get_code());
+    im.invoke_submit_code(transfer_code(&old).into());
     new.until("the summary", |a| {
         a.window().global::<ImportAdapter>().get_stage() == ImportStage::Summary
     });
@@ -1046,6 +1053,7 @@ fn real_kdf_waits_of_a_sealed_move() {
     let scanning = t.elapsed() / ex.get_parts() as u32;
     let t = std::time::Instant::now();
     let im = new.window().global::<ImportAdapter>();
+    ex.invoke_show_code();
     im.invoke_submit_code(ex.get_code());
     assert!(
         new.pump_until(WAIT, |a| a.window().global::<ImportAdapter>().get_stage()
@@ -1135,10 +1143,163 @@ fn every_control_on_the_new_pages_has_an_accessible_label() {
         })
         .filter_map(|e| e.accessible_label())
         .collect();
-    for label in ["Previous", "Next", "Done", "Advance every 3 s"] {
+    for label in [
+        "Previous",
+        "Next",
+        "Show the transfer code",
+        "Advance every 3 s",
+    ] {
         assert!(
             controls.iter().any(|l| l == label),
             "{label} in {controls:?}"
         );
     }
+    // The transfer code's own step.
+    d.app.window().global::<ExportAdapter>().invoke_show_code();
+    let missing = unlabelled(&d, "transfer code step");
+    assert!(missing.is_empty(), "{missing:#?}");
+    assert!(d.has_label("Done") && d.has_label("Back to the QR codes"));
+}
+
+/// Someone at an unlocked app copies a vault of their own over the vault file: their passcode
+/// opens that file, but the prompt checks the open vault's key slot in memory, so it is
+/// refused, and so is changing the passcode with it; the real passcode still works.
+#[test]
+fn reauth_and_change_passcode_check_the_open_vault_not_the_file() {
+    let d = Device::new(accounts(3, 12));
+    let path = d.dir.path().join("device.vault");
+    let theirs = d.dir.path().join("theirs.vault");
+    const THEIRS: &str = "attacker passcode";
+    let v = Vault::create_with(
+        &theirs,
+        THEIRS,
+        KdfParams::TEST_LIGHT,
+        T0,
+        &OpenOptions::light_for_tests(),
+    )
+    .unwrap();
+    v.lock();
+    std::fs::copy(&theirs, &path).unwrap();
+
+    d.nav().invoke_open(Screen::Export);
+    d.app.window().global::<ExportAdapter>().invoke_start();
+    d.reauth(THEIRS);
+    assert_eq!(
+        d.prompt().get_error(),
+        Msg::ReauthWrong,
+        "the file's passcode is refused"
+    );
+    assert!(d.prompt().get_shown());
+    assert_eq!(
+        d.app
+            .window()
+            .global::<ExportAdapter>()
+            .get_qr()
+            .size()
+            .width,
+        0,
+        "no part shown"
+    );
+    d.reauth(PASSCODE);
+    assert!(!d.prompt().get_shown(), "the open vault's passcode passes");
+
+    d.nav().invoke_open(Screen::Passcode);
+    let p = d.app.window().global::<PasscodeAdapter>();
+    p.invoke_change_passcode(
+        THEIRS.into(),
+        "their new one".into(),
+        "their new one".into(),
+    );
+    d.until("the check", |a| {
+        !a.window().global::<PasscodeAdapter>().get_busy()
+    });
+    assert_eq!(p.get_message(), Msg::PasscodeWrong);
+    assert!(d.app.core().is_unlocked());
+}
+
+/// Change passcode goes through the same attempt policy as the prompt: wrong current
+/// passcodes are counted, and at the limit the app locks.
+#[test]
+fn wrong_current_passcodes_at_change_passcode_lock_the_app() {
+    let d = Device::new(accounts(1, 13));
+    d.nav().invoke_open(Screen::Passcode);
+    let p = d.app.window().global::<PasscodeAdapter>();
+    for i in 0..monban::vault::REAUTH_LIMIT {
+        assert!(d.app.core().is_unlocked(), "unlocked before try {i}");
+        p.invoke_change_passcode(
+            format!("guess number {i}").into(),
+            "new passcode".into(),
+            "new passcode".into(),
+        );
+        d.until("the check", |a| {
+            !a.window().global::<PasscodeAdapter>().get_busy()
+        });
+    }
+    assert!(!d.app.core().is_unlocked(), "the limit locks the app");
+    assert_eq!(d.screen(), Screen::Unlock);
+    assert!(monban::vault::failed_attempts(&d.dir.path().join("device.vault")) >= 3);
+}
+
+/// Every frame of a sealed export, as a camera pointed at the screen would see it: each frame
+/// that shows a QR part shows no transfer code, and the frame with the code holds no QR code.
+/// (A recording of the whole export still holds both: see the threat table.)
+#[test]
+fn no_frame_of_a_sealed_export_holds_both_a_part_and_the_code() {
+    let d = Device::new(accounts(12, 14));
+    let parts = show_export(&d, false);
+    assert!(parts >= 2, "several parts: {parts}");
+    let ex = d.app.window().global::<ExportAdapter>();
+    let code_label = |d: &Device| {
+        let spoken = d.app.window().global::<ExportAdapter>().get_code_spoken();
+        !spoken.is_empty() && d.has_label(&format!("Transfer code: {spoken}"))
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    // Forward by hand, then by the automatic advance.
+    for step in 0..2 * parts {
+        if step < parts {
+            if step > 0 {
+                ex.invoke_next();
+            }
+        } else {
+            mock_elapsed_time(Duration::from_secs(monban::app::export::SECONDS_PER_PART));
+        }
+        let png = d.screenshot_png();
+        let frame = monban::camera::load_image_bytes(&png).unwrap();
+        let found = monban::qr::decode(&frame);
+        assert_eq!(found.len(), 1, "one part on screen at step {step}");
+        assert!(found[0].text.starts_with("monban-t"), "{}", found[0].text);
+        assert_eq!(
+            ex.get_code(),
+            "",
+            "no code in Slint beside part {}",
+            ex.get_part()
+        );
+        assert!(!code_label(&d), "no code on screen beside a part");
+        seen.insert(found[0].text.clone());
+    }
+    assert_eq!(seen.len(), parts, "every part was shown");
+    let code = transfer_code(&d);
+    assert_eq!(code.len(), 11);
+    assert!(code_label(&d), "the code step shows the code");
+    let png = d.screenshot_png();
+    let frame = monban::camera::load_image_bytes(&png).unwrap();
+    assert!(
+        monban::qr::decode(&frame).is_empty(),
+        "no QR code beside the code"
+    );
+    mock_elapsed_time(Duration::from_secs(
+        3 * monban::app::export::SECONDS_PER_PART,
+    ));
+    assert_eq!(
+        ex.get_qr().size().width,
+        0,
+        "no automatic advance while the code shows"
+    );
+    // Back to the parts: the code leaves first.
+    ex.invoke_hide_code();
+    assert_eq!(ex.get_code(), "");
+    let png = d.screenshot_png();
+    let frame = monban::camera::load_image_bytes(&png).unwrap();
+    assert_eq!(monban::qr::decode(&frame).len(), 1);
+    assert!(!code_label(&d));
 }
