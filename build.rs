@@ -14,7 +14,7 @@ mod gui {
         // One style on every platform so phone and desktop look like the same product.
         let config = slint_build::CompilerConfiguration::new()
             .with_style("material".into())
-            // English source strings plus lang/<lang>/LC_MESSAGES/monban.po (issue 7).
+            // English source strings plus lang/<lang>/LC_MESSAGES/monban.po.
             .with_bundled_translations("lang");
         slint_build::compile_with_config("ui/app.slint", config).expect("Slint UI compiles");
     }

@@ -16,6 +16,10 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use monban::camera::load_image;
+
+#[path = "../tests/integration/qr/expected.rs"]
+mod expected;
+use expected::unescape;
 use monban::qr::{DecodeOptions, decode_traced};
 
 struct Case {
@@ -397,32 +401,4 @@ fn read_expected(dir: &Path) -> std::io::Result<Vec<Case>> {
             expected: unescape(e),
         })
         .collect())
-}
-
-/// Undoes expected.tsv's escaping: `\\`, `\n`, `\r`, `\t`, `\xHH`, `\uHHHH`.
-fn unescape(s: &str) -> String {
-    let mut out = String::new();
-    let mut it = s.chars();
-    while let Some(c) = it.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match it.next() {
-            Some('n') => out.push('\n'),
-            Some('r') => out.push('\r'),
-            Some('t') => out.push('\t'),
-            Some('x') => {
-                let h: String = it.by_ref().take(2).collect();
-                out.extend(u32::from_str_radix(&h, 16).ok().and_then(char::from_u32));
-            }
-            Some('u') => {
-                let h: String = it.by_ref().take(4).collect();
-                out.extend(u32::from_str_radix(&h, 16).ok().and_then(char::from_u32));
-            }
-            Some(o) => out.push(o),
-            None => out.push('\\'),
-        }
-    }
-    out
 }

@@ -60,6 +60,20 @@ fn make_vault(dir: &Path, name: &str, accounts: usize) -> PathBuf {
     path
 }
 
+/// Starts the app on `vault`, types the passcode once the unlock screen is drawn, and waits
+/// for the list: the app and its "passcode → list drawn" mark (ms).
+fn start_unlocked(bin: &Path, x: &Xvfb, vault: &Path, log: &Path) -> (Gui, String) {
+    let gui = Gui::start(bin, x, vault, Some(log), None);
+    let win = x
+        .wait_window("Monban", Duration::from_secs(30))
+        .expect("window");
+    wait_for(log, "first_frame_unix_ms", Duration::from_secs(30)).expect("first frame");
+    std::thread::sleep(Duration::from_millis(300));
+    x.type_line(&win, PASSCODE);
+    let t = wait_for(log, "unlock_to_list_ms", Duration::from_secs(60)).expect("list drawn");
+    (gui, t)
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
     v[v.len() / 2]
@@ -105,14 +119,7 @@ fn main() {
     let (mut total, mut kdf) = (Vec::new(), Vec::new());
     for i in 0..3 {
         let log = dir.path().join(format!("unlock{i}.log"));
-        let gui = Gui::start(&bin, &x, &small, Some(&log), None);
-        let win = x
-            .wait_window("Monban", Duration::from_secs(30))
-            .expect("window");
-        wait_for(&log, "first_frame_unix_ms", Duration::from_secs(30)).expect("first frame");
-        std::thread::sleep(Duration::from_millis(300));
-        x.type_line(&win, PASSCODE);
-        let t = wait_for(&log, "unlock_to_list_ms", Duration::from_secs(60)).expect("list drawn");
+        let (gui, t) = start_unlocked(&bin, &x, &small, &log);
         let k = perf_value(&log, "open_vault_ms").expect("kdf time");
         total.push(t.parse::<f64>().unwrap());
         kdf.push(k.parse::<f64>().unwrap());
@@ -134,14 +141,7 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(60);
     let log = dir.path().join("cpu.log");
-    let gui = Gui::start(&bin, &x, &big, Some(&log), None);
-    let win = x
-        .wait_window("Monban", Duration::from_secs(30))
-        .expect("window");
-    wait_for(&log, "first_frame_unix_ms", Duration::from_secs(30)).expect("first frame");
-    std::thread::sleep(Duration::from_millis(300));
-    x.type_line(&win, PASSCODE);
-    wait_for(&log, "unlock_to_list_ms", Duration::from_secs(60)).expect("list drawn");
+    let (gui, _) = start_unlocked(&bin, &x, &big, &log);
     std::thread::sleep(Duration::from_secs(3));
     let (c0, t0) = (gui.cpu_time().expect("cpu"), Instant::now());
     std::thread::sleep(Duration::from_secs(secs));

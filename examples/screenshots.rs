@@ -4,12 +4,14 @@
 //! Uses a throw-away vault with light KDF parameters (through the library, as tests do), a
 //! fixed clock and the sample accounts from `monban::app::demo`.
 
+#[path = "shared/mod.rs"]
+mod shared;
+
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
-use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
 use monban::app::{
     App, AppOptions, CameraState, EditAdapter, ListAdapter, ManualClock, Msg, Navigation,
     ScanAdapter, Screen, Theme, ThemeMode, UnlockAdapter,
@@ -82,18 +84,8 @@ fn unlock(app: &App) {
 }
 
 fn main() {
-    let out = std::env::args()
-        .nth(1)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots"));
-    std::fs::create_dir_all(&out).expect("output folder");
+    let out = shared::start();
     let scale = SCALE;
-    slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
-        mock_time: true,
-        threading: false,
-        renderer_name: Some("software".into()),
-    })))
-    .expect("platform");
     let shot = Shot { out, scale };
 
     let dir = tempfile::tempdir().expect("temp dir");

@@ -7,12 +7,14 @@
 //! Throw-away vaults with light KDF settings (through the library, as tests do) and made-up
 //! accounts: the QR codes in the pictures hold no real secret.
 
+#[path = "shared/mod.rs"]
+mod shared;
+
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
-use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
 use monban::account::{Account, Secret};
 use monban::app::{
     AccountQrAdapter, App, AppOptions, BackupAdapter, ExportAdapter, ImportAdapter, ImportStage,
@@ -128,11 +130,12 @@ fn feed(old: &App, new: &App) {
     let snap = old.window().window().take_snapshot().expect("snapshot");
     let img = image::RgbaImage::from_raw(snap.width(), snap.height(), snap.as_bytes().to_vec())
         .expect("rgba");
-    let frame = monban::camera::frame_from_rgba(
+    let frame = monban::camera::frame_from_pixels(
         img.as_raw(),
         img.width() as usize,
         img.height() as usize,
         img.width() as usize * 4,
+        monban::camera::Packing::Rgba,
     )
     .expect("frame");
     let before = new.window().global::<ImportAdapter>().get_scanned();
@@ -147,17 +150,7 @@ fn feed(old: &App, new: &App) {
 }
 
 fn main() {
-    let out = std::env::args()
-        .nth(1)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots"));
-    std::fs::create_dir_all(&out).expect("output folder");
-    slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
-        mock_time: true,
-        threading: false,
-        renderer_name: Some("software".into()),
-    })))
-    .expect("platform");
+    let out = shared::start();
     let shots = Shots { out };
     let dir = tempfile::tempdir().expect("temp dir");
     let phone = (360.0, 640.0);

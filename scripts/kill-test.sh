@@ -1,18 +1,34 @@
 #!/usr/bin/env bash
-# The kill -9 crash test at scale (outside CI's time budget): a child process saves the vault
-# in a loop and is killed with SIGKILL at random moments ITERATIONS times; after every kill
-# the vault must open with either the last confirmed save or the one in flight, its backup
-# copy must open, and no lock may be left behind. CI runs the same test with 200 kills.
+# The kill -9 crash tests at scale (outside CI's time budget). A child process is killed with
+# SIGKILL at pseudo-random moments ITERATIONS times while it works, in one of two harnesses:
 #
-#   scripts/kill-test.sh [ITERATIONS (default 3000)] [ROUNDS (default 1)]
+# - saves (default): the child saves the vault in a loop; after every kill the vault must open
+#   with either the last confirmed save or the one in flight, its backup copy must open, and no
+#   lock may be left behind (tests/integration/vault/crash.rs, `vault::crash::kill_9_during_saves`,
+#   MONBAN_KILL_ITERATIONS; CI runs it with 200 kills);
+# - --backups: the child changes the vault and writes its automatic backup in a loop; after
+#   every kill the vault opens with the last confirmed change or the one in flight, every
+#   complete backup opens with the backup password and holds the content of the generation in
+#   its name, the newest is no older than the last backup the child confirmed, and the folder
+#   holds at most N + 1 backups (tests/integration/backup/crash.rs,
+#   `backup::crash::kill_9_during_backups`, MONBAN_BACKUP_KILL_ITERATIONS; CI: 100 kills; see
+#   docs/backups.md).
 #
-# It reuses the vault's own harness (tests/integration/vault/crash.rs, test
-# `vault::crash::kill_9_during_saves`, which honours MONBAN_KILL_ITERATIONS) in the same build
-# profile as `cargo test`, without the GUI feature. Each round uses a fresh vault; the kill
-# delays are a fixed pseudo-random sequence per round (same seed), so a failure repeats.
+#   scripts/kill-test.sh [--backups] [ITERATIONS (default 3000, --backups 2000)] [ROUNDS (default 1)]
+#
+# Both run in the build profile of `cargo test`, without the GUI feature. Each round starts
+# from a fresh vault; the kill delays are a fixed pseudo-random sequence, so a failure repeats.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ITER=${1:-3000}
+if [ "${1:-}" = --backups ]; then
+  shift
+  NAME=backup-kill-test TEST=backup::crash::kill_9_during_backups
+  VAR=MONBAN_BACKUP_KILL_ITERATIONS SUMMARY='^kill -9 (backups):' DEFAULT=2000
+else
+  NAME=kill-test TEST=vault::crash::kill_9_during_saves
+  VAR=MONBAN_KILL_ITERATIONS SUMMARY='^kill -9:' DEFAULT=3000
+fi
+ITER=${1:-$DEFAULT}
 ROUNDS=${2:-1}
 
 cargo test --no-default-features --test integration --no-run -q 2>/dev/null ||
@@ -21,19 +37,19 @@ cargo test --no-default-features --test integration --no-run -q 2>/dev/null ||
 total=0
 start=$(date +%s)
 for r in $(seq 1 "$ROUNDS"); do
-  out=$(MONBAN_KILL_ITERATIONS=$ITER cargo test -q --no-default-features --test integration \
-    vault::crash::kill_9_during_saves -- --exact --nocapture --test-threads=1 2>&1) || {
+  out=$(env "$VAR=$ITER" cargo test -q --no-default-features --test integration \
+    "$TEST" -- --exact --nocapture --test-threads=1 2>&1) || {
     echo "$out"
-    echo "kill-test.sh: FAILED in round $r" >&2
+    echo "$NAME: FAILED in round $r" >&2
     exit 1
   }
-  line=$(grep '^kill -9:' <<<"$out" || true)
+  line=$(grep "$SUMMARY" <<<"$out" || true)
   if [ -z "$line" ]; then
     echo "$out"
-    echo "kill-test.sh: the harness printed no summary (was the test filtered out?)" >&2
+    echo "$NAME: the harness printed no summary (was the test filtered out?)" >&2
     exit 1
   fi
   echo "round $r: $line"
   total=$((total + ITER))
 done
-echo "kill-test: $total kills in $ROUNDS round(s), $(($(date +%s) - start)) s, 0 failures"
+echo "$NAME: $total kills in $ROUNDS round(s), $(($(date +%s) - start)) s, 0 failures"

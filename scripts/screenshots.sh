@@ -4,6 +4,6 @@
 set -eu
 cd "$(dirname "$0")/.."
 cargo run --quiet --example screenshots -- docs/screenshots
-# Part 2 (issue 7): export, import, account QR, backup, passcode, about, settings, in English
+# The transfer screens: export, import, account QR, backup, passcode, about, settings, in English
 # and Japanese (t*-en.png, t*-ja.png).
 cargo run --quiet --example screenshots_transfer -- docs/screenshots

@@ -25,14 +25,7 @@ pub const BACKUP_PASSWORD: &str = "fuzz-backup";
 /// Fixed light KDF bounds for the vault reader: exactly the seed vaults' parameters
 /// (64 KiB, 1 pass, 1 lane), so any other parameters are refused before Argon2 runs and a
 /// fuzzer input can never ask for gigabytes.
-pub const VAULT_FUZZ_BOUNDS: KdfBounds = KdfBounds {
-    min_m_kib: 8,
-    max_m_kib: 64,
-    min_t: 1,
-    max_t: 1,
-    min_p: 1,
-    max_p: 1,
-};
+pub const VAULT_FUZZ_BOUNDS: KdfBounds = KdfBounds::FUZZ;
 
 fn text(data: &[u8]) -> Option<&str> {
     std::str::from_utf8(data).ok()

@@ -5,7 +5,6 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread::JoinHandle;
 
 use nokhwa::Camera;
 use nokhwa::pixel_format::{LumaFormat, RgbFormat};
@@ -16,6 +15,7 @@ use nokhwa::utils::{
 
 use super::capture::{CameraError, FrameFeed, FrameSource};
 use super::scanner::FrameSink;
+use super::sources::Worker;
 use super::{Error, yuv};
 use crate::qr::Frame;
 
@@ -52,10 +52,7 @@ pub struct Preview {
 }
 
 /// A running capture thread; dropping it stops the camera.
-pub struct Capture {
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
-}
+pub struct Capture(Worker);
 
 impl Capture {
     /// Opens camera `index` (about 1280×720, the highest frame rate there) and feeds `sink`.
@@ -151,10 +148,7 @@ impl Capture {
             })
             .map_err(|e| Error::Camera(format!("cannot start the camera thread: {e}")))?;
         match ready_rx.recv() {
-            Ok(Ok(())) => Ok(Capture {
-                stop,
-                thread: Some(thread),
-            }),
+            Ok(Ok(())) => Ok(Capture(Worker::new(stop, thread))),
             Ok(Err(e)) => {
                 let _ = thread.join();
                 Err(Error::Camera(format!("cannot open camera {index}: {e}")))
@@ -168,21 +162,8 @@ impl Capture {
         }
     }
 
-    pub fn stop(mut self) {
-        self.halt();
-    }
-
-    fn halt(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-impl Drop for Capture {
-    fn drop(&mut self) {
-        self.halt();
+    pub fn stop(self) {
+        self.0.stop();
     }
 }
 

@@ -22,10 +22,7 @@ pub mod device;
 
 pub use capture::{CameraError, FeedWatcher, FrameFeed, FrameSource, ReplayCamera};
 
-pub use still::{
-    MAX_PIXELS, frame_from_bgra, frame_from_rgb, frame_from_rgba, frame_from_rgba_on_white,
-    load_image, load_image_bytes,
-};
+pub use still::{MAX_PIXELS, Packing, frame_from_pixels, load_image, load_image_bytes};
 
 use thiserror::Error;
 

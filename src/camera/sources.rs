@@ -49,9 +49,41 @@ pub fn feed_image_file(path: &Path, sink: &FrameSink) -> Result<(), Error> {
 }
 
 /// A running folder replay; dropping it (or [`Replay::stop`]) stops the thread.
-pub struct Replay {
+pub struct Replay(Worker);
+
+/// A frame thread that runs until it is told to stop or dropped: a [`Replay`] here, the
+/// webcam's capture in `device.rs`.
+pub struct Worker {
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
+}
+
+impl Worker {
+    /// `thread` watches `stop` and ends soon after it is set.
+    pub(crate) fn new(stop: Arc<AtomicBool>, thread: JoinHandle<()>) -> Worker {
+        Worker {
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// Stops the thread and waits for it.
+    pub fn stop(mut self) {
+        self.halt();
+    }
+
+    fn halt(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.halt();
+    }
 }
 
 impl Replay {
@@ -124,26 +156,10 @@ impl Replay {
                 }
             })
             .map_err(|e| Error::Camera(format!("cannot start the replay thread: {e}")))?;
-        Ok(Replay {
-            stop,
-            thread: Some(thread),
-        })
+        Ok(Replay(Worker::new(stop, thread)))
     }
 
-    pub fn stop(mut self) {
-        self.halt();
-    }
-
-    fn halt(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-impl Drop for Replay {
-    fn drop(&mut self) {
-        self.halt();
+    pub fn stop(self) {
+        self.0.stop();
     }
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 use image::{DynamicImage, ImageDecoder, ImageReader};
 
 use super::Error;
-use crate::qr::{Frame, FrameError};
+use crate::qr::{Frame, FrameError, check_rows};
 
 /// Largest image we decode (pixels). A 48 MP phone photo is 8000×6000; anything larger is
 /// either not a photo or a decompression bomb.
@@ -61,107 +61,67 @@ fn decode_dynamic(bytes: &[u8]) -> Result<DynamicImage, Error> {
     Ok(img)
 }
 
-/// A frame from 8-bit RGBA pixels (`row_stride` in bytes, at least `4 * width`), e.g. a
-/// screenshot or a camera that delivers RGBA. Alpha is ignored (transparent pixels count as
-/// their colour; clipboard images use transparent = white, see [`frame_from_rgba_on_white`]).
-pub fn frame_from_rgba(
-    rgba: &[u8],
-    width: usize,
-    height: usize,
-    row_stride: usize,
-) -> Result<Frame, FrameError> {
-    from_packed_pixels(rgba, width, height, row_stride, 4, |p| {
-        luma(p[0], p[1], p[2])
-    })
+/// How 8-bit colour pixels are packed, for [`frame_from_pixels`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Packing {
+    /// RGBA (a screenshot, a camera that delivers RGBA). Alpha is ignored: transparent pixels
+    /// count as their colour.
+    Rgba,
+    /// RGBA composited onto white first, so a QR code drawn as opaque modules on a transparent
+    /// background (common in screenshots and the clipboard) reads.
+    RgbaOnWhite,
+    Rgb,
+    /// BGRA (iOS `kCVPixelFormatType_32BGRA`).
+    Bgra,
 }
 
-/// Like [`frame_from_rgba`] but composites onto white first, so a QR code drawn as opaque
-/// modules on a transparent background (common in screenshots and the clipboard) reads.
-pub fn frame_from_rgba_on_white(
-    rgba: &[u8],
-    width: usize,
-    height: usize,
-    row_stride: usize,
-) -> Result<Frame, FrameError> {
-    from_packed_pixels(rgba, width, height, row_stride, 4, |p| {
-        let a = p[3] as u32;
-        let l = luma(p[0], p[1], p[2]) as u32;
-        ((l * a + 255 * (255 - a) + 127) / 255) as u8
-    })
+impl Packing {
+    fn bytes_per_pixel(self) -> usize {
+        match self {
+            Packing::Rgb => 3,
+            Packing::Rgba | Packing::RgbaOnWhite | Packing::Bgra => 4,
+        }
+    }
+
+    fn luma(self, p: &[u8]) -> u8 {
+        match self {
+            Packing::Rgba | Packing::Rgb => luma(p[0], p[1], p[2]),
+            Packing::Bgra => luma(p[2], p[1], p[0]),
+            Packing::RgbaOnWhite => {
+                let a = p[3] as u32;
+                let l = luma(p[0], p[1], p[2]) as u32;
+                ((l * a + 255 * (255 - a) + 127) / 255) as u8
+            }
+        }
+    }
 }
 
-/// A frame from 8-bit RGB pixels (`row_stride` in bytes, at least `3 * width`).
-pub fn frame_from_rgb(
-    rgb: &[u8],
-    width: usize,
-    height: usize,
-    row_stride: usize,
-) -> Result<Frame, FrameError> {
-    from_packed_pixels(rgb, width, height, row_stride, 3, |p| {
-        luma(p[0], p[1], p[2])
-    })
-}
-
-/// A frame from 8-bit BGRA pixels (iOS `kCVPixelFormatType_32BGRA`).
-pub fn frame_from_bgra(
-    bgra: &[u8],
-    width: usize,
-    height: usize,
-    row_stride: usize,
-) -> Result<Frame, FrameError> {
-    from_packed_pixels(bgra, width, height, row_stride, 4, |p| {
-        luma(p[2], p[1], p[0])
-    })
-}
-
-/// Rec. 601 luma, integer arithmetic.
-fn luma(r: u8, g: u8, b: u8) -> u8 {
-    ((r as u32 * 299 + g as u32 * 587 + b as u32 * 114 + 500) / 1000) as u8
-}
-
-fn from_packed_pixels(
+/// A luma frame from 8-bit colour pixels (`row_stride` in bytes, at least the bytes of a row).
+pub fn frame_from_pixels(
     data: &[u8],
     width: usize,
     height: usize,
     row_stride: usize,
-    bpp: usize,
-    f: impl Fn(&[u8]) -> u8,
+    packing: Packing,
 ) -> Result<Frame, FrameError> {
-    if width == 0 || height == 0 {
-        return Err(FrameError::Empty { width, height });
-    }
-    let row_bytes = width.checked_mul(bpp).ok_or(FrameError::StrideTooSmall {
-        width,
-        stride: row_stride,
+    let bpp = packing.bytes_per_pixel();
+    let (row_bytes, _) = check_rows(data.len(), width, height, row_stride, |w| {
+        w.checked_mul(bpp)
     })?;
-    if row_stride < row_bytes {
-        return Err(FrameError::StrideTooSmall {
-            width: row_bytes,
-            stride: row_stride,
-        });
-    }
-    let needed = row_stride
-        .checked_mul(height - 1)
-        .and_then(|n| n.checked_add(row_bytes))
-        .unwrap_or(usize::MAX);
-    if data.len() < needed {
-        return Err(FrameError::TooShort {
-            width,
-            height,
-            stride: row_stride,
-            needed,
-            got: data.len(),
-        });
-    }
     let mut out = Vec::with_capacity(width * height);
     for y in 0..height {
         out.extend(
             data[y * row_stride..y * row_stride + row_bytes]
                 .chunks_exact(bpp)
-                .map(&f),
+                .map(|p| packing.luma(p)),
         );
     }
     Frame::packed(width, height, out)
+}
+
+/// Rec. 601 luma, integer arithmetic.
+fn luma(r: u8, g: u8, b: u8) -> u8 {
+    ((r as u32 * 299 + g as u32 * 587 + b as u32 * 114 + 500) / 1000) as u8
 }
 
 #[cfg(test)]
@@ -206,17 +166,21 @@ mod tests {
             255, 255, 255, 255, 0, 0, 0, 255, 7, 7, 7, 7, //
             0, 0, 0, 255, 255, 255, 255, 255,
         ];
-        let f = frame_from_rgba(&px, 2, 2, 12).unwrap();
+        let f = frame_from_pixels(&px, 2, 2, 12, Packing::Rgba).unwrap();
         assert_eq!(f.data(), &[255, 0, 0, 255]);
         let t = [0, 0, 0, 0, 0, 0, 0, 255];
         assert_eq!(
-            frame_from_rgba_on_white(&t, 2, 1, 8).unwrap().data(),
+            frame_from_pixels(&t, 2, 1, 8, Packing::RgbaOnWhite)
+                .unwrap()
+                .data(),
             &[255, 0]
         );
         assert_eq!(
-            frame_from_bgra(&[0, 0, 255, 255], 1, 1, 4).unwrap().data(),
+            frame_from_pixels(&[0, 0, 255, 255], 1, 1, 4, Packing::Bgra)
+                .unwrap()
+                .data(),
             &[76]
         );
-        assert!(frame_from_rgb(&[0; 5], 2, 1, 6).is_err());
+        assert!(frame_from_pixels(&[0; 5], 2, 1, 6, Packing::Rgb).is_err());
     }
 }

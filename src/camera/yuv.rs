@@ -7,7 +7,7 @@
 //! YUYV (luma in every other byte). The decoder only needs luma: these helpers copy exactly that
 //! and check every size first, so a wrong stride is an error, never a panic or garbage.
 
-use crate::qr::{Frame, FrameError};
+use crate::qr::{Frame, FrameError, check_rows};
 
 /// Copies the Y plane of a YUV_420_888 image (Android `Image.getPlanes()[0]`, iOS
 /// `kCVPixelFormatType_420YpCbCr8BiPlanar` plane 0) into a packed frame.
@@ -22,36 +22,12 @@ pub fn luma_from_planes(
     row_stride: usize,
     pixel_stride: usize,
 ) -> Result<Frame, FrameError> {
-    if width == 0 || height == 0 {
-        return Err(FrameError::Empty { width, height });
-    }
     let pixel_stride = pixel_stride.max(1);
-    let row_bytes = (width - 1)
-        .checked_mul(pixel_stride)
-        .and_then(|n| n.checked_add(1))
-        .ok_or(FrameError::StrideTooSmall {
-            width,
-            stride: row_stride,
-        })?;
-    if row_stride < row_bytes {
-        return Err(FrameError::StrideTooSmall {
-            width: row_bytes,
-            stride: row_stride,
-        });
-    }
-    let needed = row_stride
-        .checked_mul(height - 1)
-        .and_then(|n| n.checked_add(row_bytes))
-        .unwrap_or(usize::MAX);
-    if y_plane.len() < needed {
-        return Err(FrameError::TooShort {
-            width,
-            height,
-            stride: row_stride,
-            needed,
-            got: y_plane.len(),
-        });
-    }
+    let (_, needed) = check_rows(y_plane.len(), width, height, row_stride, |w| {
+        (w - 1)
+            .checked_mul(pixel_stride)
+            .and_then(|n| n.checked_add(1))
+    })?;
     if pixel_stride == 1 {
         // Keep the stride: Frame handles padding, and no copy beyond the plane is needed.
         return Frame::new(width, height, row_stride, y_plane[..needed].to_vec());

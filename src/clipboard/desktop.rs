@@ -103,11 +103,12 @@ impl Clipboard for DesktopClipboard {
             }
         }
         let img = board.get_image().ok()?;
-        let frame = crate::camera::frame_from_rgba_on_white(
+        let frame = crate::camera::frame_from_pixels(
             &img.bytes,
             img.width,
             img.height,
             img.width * 4,
+            crate::camera::Packing::RgbaOnWhite,
         )
         .ok()?;
         Some(Pasted::Image(frame))

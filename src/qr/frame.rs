@@ -22,6 +22,43 @@ pub enum FrameError {
     },
 }
 
+/// Checks that `len` bytes hold `height` rows `stride` bytes apart for pixels `width` wide,
+/// each row using `row_bytes(width)` bytes (`None`: too large), the last row possibly without
+/// its padding. Gives the bytes of a row and the bytes needed in all. Every pixel layout
+/// (luma, RGB(A), YUV planes) checks its buffer through this before reading it.
+pub fn check_rows(
+    len: usize,
+    width: usize,
+    height: usize,
+    stride: usize,
+    row_bytes: impl FnOnce(usize) -> Option<usize>,
+) -> Result<(usize, usize), FrameError> {
+    if width == 0 || height == 0 {
+        return Err(FrameError::Empty { width, height });
+    }
+    let row_bytes = row_bytes(width).ok_or(FrameError::StrideTooSmall { width, stride })?;
+    if stride < row_bytes {
+        return Err(FrameError::StrideTooSmall {
+            width: row_bytes,
+            stride,
+        });
+    }
+    let needed = stride
+        .checked_mul(height - 1)
+        .and_then(|n| n.checked_add(row_bytes))
+        .unwrap_or(usize::MAX);
+    if len < needed {
+        return Err(FrameError::TooShort {
+            width,
+            height,
+            stride,
+            needed,
+            got: len,
+        });
+    }
+    Ok((row_bytes, needed))
+}
+
 /// An 8-bit luma image. Row `y` starts at `y * stride`; bytes between `width` and `stride`
 /// are padding and are ignored.
 #[derive(Clone, PartialEq, Eq)]
@@ -40,25 +77,7 @@ impl Frame {
         stride: usize,
         luma: Vec<u8>,
     ) -> Result<Self, FrameError> {
-        if width == 0 || height == 0 {
-            return Err(FrameError::Empty { width, height });
-        }
-        if stride < width {
-            return Err(FrameError::StrideTooSmall { width, stride });
-        }
-        let needed = stride
-            .checked_mul(height - 1)
-            .and_then(|n| n.checked_add(width))
-            .unwrap_or(usize::MAX);
-        if luma.len() < needed {
-            return Err(FrameError::TooShort {
-                width,
-                height,
-                stride,
-                needed,
-                got: luma.len(),
-            });
-        }
+        check_rows(luma.len(), width, height, stride, Some)?;
         Ok(Frame {
             width,
             height,

@@ -23,7 +23,7 @@ pub use encode::{
     DEFAULT_SCALE, EC_LEVEL, PHONE_READABLE_MAX_VERSION, QUIET_ZONE, QrImage, encode, encode_png,
     encode_scaled, max_bytes, modules_for_version, version_for,
 };
-pub use frame::{Frame, FrameError};
+pub use frame::{Frame, FrameError, check_rows};
 pub use text::bytes_to_text;
 
 /// What can go wrong making a QR code. (Decoding never fails: it finds zero or more codes.)

@@ -72,6 +72,16 @@ pub struct BackupEntry {
     pub meta: Option<EntryMeta>,
 }
 
+impl From<Account> for BackupEntry {
+    /// An account without display metadata (as in a hand-made file).
+    fn from(account: Account) -> BackupEntry {
+        BackupEntry {
+            account,
+            meta: None,
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct Payload {
     entries: Vec<BackupEntry>,

@@ -120,6 +120,17 @@ impl KdfBounds {
         max_p: 16,
     };
 
+    /// At most [`KdfParams::TEST_LIGHT`] (64 KiB, 1 pass, 1 lane): the fuzz targets' bounds
+    /// (and their seeds'), so no input can make Argon2 ask for more.
+    pub const FUZZ: KdfBounds = KdfBounds {
+        min_m_kib: 8,
+        max_m_kib: 64,
+        min_t: 1,
+        max_t: 1,
+        min_p: 1,
+        max_p: 1,
+    };
+
     /// True when `p` is inside the bounds (and Argon2 itself accepts it: m ≥ 8·p).
     pub fn admits(&self, p: KdfParams) -> bool {
         (self.min_m_kib..=self.max_m_kib).contains(&p.m_kib)

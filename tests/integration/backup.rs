@@ -3,11 +3,8 @@
 //! gone, permission lost, read-only, disk full) leaves the change saved with one warning line,
 //! and kill -9 during backups loses nothing.
 
-#[path = "backup/cli.rs"]
 mod cli;
-#[path = "backup/crash.rs"]
 mod crash;
-#[path = "backup/failures.rs"]
 mod failures;
 
 use std::path::{Path, PathBuf};

@@ -45,14 +45,11 @@ pub fn run(mut c: Command) -> (bool, String, String) {
     )
 }
 
-/// True when an external program is on PATH.
-pub fn have(program: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {program} >/dev/null 2>&1")])
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false)
-}
+/// The driver of the real binary under Xvfb (also used by `benches/ui.rs`); its `have` is
+/// the one PATH check of the tests.
+#[path = "ui/xvfb_driver.rs"]
+pub mod xvfb_driver;
+pub use xvfb_driver::have;
 
 /// True when the tests run in CI (`CI` set to anything but empty, `0` or `false`; CI sets
 /// `CI=true`).
@@ -99,4 +96,82 @@ pub fn require_python_protobuf() -> bool {
             "Python's `google.protobuf` module",
             "pip install protobuf (./scripts/test.sh does)",
         )
+}
+
+/// A fixed pseudo-random sequence (xorshift64) for the kill -9 harnesses: a failure repeats.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+/// What one killed child printed, and the numbers it reported after `marker` ("saved 7").
+pub struct Killed {
+    pub out: String,
+    pub reported: Vec<u64>,
+}
+
+/// Runs the test `child_test` of this test binary as a child process with `env` set, and
+/// kills it with SIGKILL. Seven kills in eight land after the child printed `marker` (its loop
+/// runs: the kill comes `delay(true)` later), one in eight at a moment of its start-up
+/// (`delay(false)` after the start). Panics when the child ended by itself, or, when it was
+/// killed in its loop, when it reported nothing.
+#[cfg(unix)]
+pub fn kill_child(
+    child_test: &str,
+    env: (&str, &std::path::Path),
+    marker: &str,
+    kill: usize,
+    delay: impl FnOnce(bool) -> std::time::Duration,
+) -> Killed {
+    use std::io::{BufRead, BufReader, Read};
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            child_test,
+            "--nocapture",
+            "--test-threads=1",
+            "-q",
+        ])
+        .env(env.0, env.1)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut out = String::new();
+    let in_loop = kill % 8 != 7;
+    if in_loop {
+        // (the test harness prints its own lines first)
+        while !out.contains(marker) && stdout.read_line(&mut out).unwrap() > 0 {}
+    }
+    std::thread::sleep(delay(in_loop));
+    if let Some(status) = child.try_wait().unwrap() {
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        panic!("kill {kill}: the child stopped by itself ({status}): {out}{err}");
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    stdout.read_to_string(&mut out).unwrap();
+    let reported: Vec<u64> = out
+        .lines()
+        .filter_map(|l| l.strip_prefix(marker))
+        .filter_map(|n| n.trim().parse().ok())
+        .collect();
+    assert!(
+        !in_loop || !reported.is_empty(),
+        "kill {kill}: the child reported nothing ({marker:?}): {out}"
+    );
+    Killed { out, reported }
 }

@@ -11,23 +11,14 @@
 //! - `layering`: the core modules never name Slint, the app or the wall clock (ARCHITECTURE.md).
 //! - `seeds`: writes the fuzz seed corpus that cannot be copied from tests/fixtures (ignored).
 
-#[path = "proof/disk_full.rs"]
 mod disk_full;
-#[path = "proof/found.rs"]
 mod found;
-#[path = "proof/layering.rs"]
 mod layering;
-#[path = "proof/leak.rs"]
 mod leak;
-#[path = "proof/offline.rs"]
 mod offline;
-#[path = "proof/props.rs"]
 mod props;
-#[path = "proof/redact.rs"]
 mod redact;
-#[path = "proof/seeds.rs"]
 mod seeds;
-#[path = "proof/tamper.rs"]
 mod tamper;
 
 use std::path::{Path, PathBuf};

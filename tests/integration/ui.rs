@@ -4,7 +4,7 @@
 //! time, set in `.cargo/config.toml`).
 
 mod xvfb; // the real binary under Xvfb, clipboard read with xclip
-mod xvfb_driver;
+use crate::common::xvfb_driver;
 
 use std::path::PathBuf;
 use std::rc::Rc;

@@ -66,17 +66,19 @@ struct Device {
 impl Device {
     /// A vault holding `accounts` (light KDF) and the app unlocked on it.
     fn new(accounts: Vec<Account>) -> Device {
+        Device::with_kdf(
+            accounts,
+            KdfParams::TEST_LIGHT,
+            OpenOptions::light_for_tests(),
+        )
+    }
+
+    /// The same with the KDF parameters and open options given.
+    fn with_kdf(accounts: Vec<Account>, kdf: KdfParams, open_options: OpenOptions) -> Device {
         init_backend();
         let dir = tempfile::tempdir().unwrap();
         let path: std::path::PathBuf = dir.path().join("device.vault");
-        let mut v = Vault::create_with(
-            &path,
-            PASSCODE,
-            KdfParams::TEST_LIGHT,
-            T0,
-            &OpenOptions::light_for_tests(),
-        )
-        .unwrap();
+        let mut v = Vault::create_with(&path, PASSCODE, kdf, T0, &open_options).unwrap();
         v.add_many(accounts, T0).unwrap();
         v.lock();
         let app = App::new(AppOptions {
@@ -85,7 +87,7 @@ impl Device {
             clock: Arc::new(ManualClock::at_ms(T0 * 1000)),
             clipboard: Some(Rc::new(RecordingClipboard::new())),
             camera: None,
-            open_options: OpenOptions::light_for_tests(),
+            open_options,
             ..Default::default()
         })
         .unwrap();
@@ -977,39 +979,9 @@ fn export_choices_work_through_accessibility_actions() {
 #[ignore = "slow: real key derivation"]
 fn real_kdf_waits_of_a_sealed_move() {
     init_backend();
-    let make = |name: &str, list: Vec<Account>| {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(name);
-        let mut v = Vault::create_with(
-            &path,
-            PASSCODE,
-            KdfParams::DEFAULT,
-            T0,
-            &OpenOptions::default(),
-        )
-        .unwrap();
-        v.add_many(list, T0).unwrap();
-        v.lock();
-        let app = App::new(AppOptions {
-            vault_path: Some(path),
-            settings_path: Some(dir.path().join("settings.json")),
-            clock: Arc::new(ManualClock::at_ms(T0 * 1000)),
-            camera: None,
-            ..Default::default()
-        })
-        .unwrap();
-        app.window()
-            .window()
-            .set_size(slint::LogicalSize::new(600.0, 1000.0));
-        app.window().show().unwrap();
-        app.window()
-            .global::<UnlockAdapter>()
-            .invoke_unlock(PASSCODE.into());
-        assert!(app.pump_until(WAIT, |a| a.core().is_unlocked()));
-        (dir, app)
-    };
-    let (_d1, old) = make("old.vault", accounts(25, 14));
-    let (_d2, new) = make("new.vault", Vec::new());
+    let real = |list| Device::with_kdf(list, KdfParams::DEFAULT, OpenOptions::default());
+    let (old_device, new_device) = (real(accounts(25, 14)), real(Vec::new()));
+    let (old, new) = (&old_device.app, &new_device.app);
     let t = std::time::Instant::now();
     old.window()
         .global::<Navigation>()
@@ -1036,11 +1008,12 @@ fn real_kdf_waits_of_a_sealed_move() {
         }
         mock_elapsed_time(Duration::from_millis(1));
         let snap = old.window().window().take_snapshot().unwrap();
-        let frame = monban::camera::frame_from_rgba(
+        let frame = monban::camera::frame_from_pixels(
             snap.as_bytes(),
             snap.width() as usize,
             snap.height() as usize,
             snap.width() as usize * 4,
+            monban::camera::Packing::Rgba,
         )
         .unwrap();
         let before = new.window().global::<ImportAdapter>().get_scanned();

@@ -1,17 +1,11 @@
 //! The vault from the outside: every byte of a file changed, truncation, KDF downgrade, kill -9
 //! during saves, and the vault commands of the built binary.
 
-#[path = "vault/cli.rs"]
 mod cli;
-#[path = "vault/crash.rs"]
 mod crash;
-#[path = "vault/diskfull.rs"]
 mod diskfull;
-#[path = "vault/independent.rs"]
 mod independent;
-#[path = "vault/organize.rs"]
 mod organize;
-#[path = "vault/tamper.rs"]
 mod tamper;
 
 use std::path::{Path, PathBuf};

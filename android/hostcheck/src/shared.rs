@@ -25,7 +25,7 @@ pub mod error;
 pub mod permission;
 
 pub mod qr {
-    pub use super::frame::{Frame, FrameError};
+    pub use super::frame::{Frame, FrameError, check_rows};
 }
 
 pub mod platform {

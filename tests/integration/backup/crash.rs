@@ -9,11 +9,10 @@
 //! `MONBAN_TEST_BACKUP_LOOP=<vault path>`. Kills: `MONBAN_BACKUP_KILL_ITERATIONS` (default
 //! 100; `scripts/backup-kill-test.sh` runs thousands).
 
-use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::common::{Rng, kill_child};
 use monban::autobackup::{self, BackupSettings, Outcome};
 use monban::transfer::backup;
 use monban::vault::{BackupPasswordSource, EntryId, KdfBounds, KdfParams, OpenOptions, Vault};
@@ -151,16 +150,6 @@ fn check(path: &Path, confirmed: u64, confirmed_backup: u64, i: usize) -> (u64, 
     (g, newest_g)
 }
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
-
 #[cfg(unix)]
 #[test]
 fn kill_9_during_backups() {
@@ -173,7 +162,6 @@ fn kill_9_during_backups() {
         .unwrap_or(100);
     let tmp = tempfile::tempdir().unwrap();
     let path = set_up(tmp.path());
-    let exe = std::env::current_exe().unwrap();
     let mut rng = Rng(0xD1B5_4A32_D192_ED03);
     let mut confirmed = Vault::open_with(&path, PASS, NOW, &light())
         .unwrap()
@@ -182,49 +170,14 @@ fn kill_9_during_backups() {
     let (mut mid_loop, mut backed_up, mut behind, mut with_temp) = (0usize, 0u64, 0usize, 0usize);
     let started = Instant::now();
     for i in 0..iterations {
-        let mut child = Command::new(&exe)
-            .args([
-                "--exact",
-                "backup::crash::backup_loop",
-                "--nocapture",
-                "--test-threads=1",
-                "-q",
-            ])
-            .env(CHILD_ENV, &path)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut out = String::new();
-        let in_loop = i % 8 != 7;
-        if in_loop {
-            while !out.contains("backed up ") && stdout.read_line(&mut out).unwrap() > 0 {}
-            std::thread::sleep(Duration::from_micros(rng.next() % 20_000));
-        } else {
-            std::thread::sleep(Duration::from_micros(rng.next() % 20_000));
-        }
-        if let Some(status) = child.try_wait().unwrap() {
-            let mut err = String::new();
-            child
-                .stderr
-                .take()
-                .unwrap()
-                .read_to_string(&mut err)
-                .unwrap();
-            panic!("kill {i}: the child stopped by itself ({status}): {out}{err}");
-        }
-        child.kill().unwrap();
-        child.wait().unwrap();
-        stdout.read_to_string(&mut out).unwrap();
-        let done: Vec<u64> = out
-            .lines()
-            .filter_map(|l| l.strip_prefix("backed up "))
-            .filter_map(|n| n.trim().parse().ok())
-            .collect();
-        if in_loop {
-            assert!(!done.is_empty(), "kill {i}: no backup reported: {out}");
-        }
+        let killed = kill_child(
+            "backup::crash::backup_loop",
+            (CHILD_ENV, &path),
+            "backed up ",
+            i,
+            |_| Duration::from_micros(rng.next() % 20_000),
+        );
+        let done = killed.reported;
         if let Some(&last) = done.last() {
             mid_loop += 1;
             backed_up += done.len() as u64;

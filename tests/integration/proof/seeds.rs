@@ -95,13 +95,7 @@ fn write_fuzz_seeds() {
     // Backups.
     let out = seeds("backup_read");
     fs::create_dir_all(&out).unwrap();
-    let entries: Vec<backup::BackupEntry> = accounts()
-        .into_iter()
-        .map(|account| backup::BackupEntry {
-            account,
-            meta: None,
-        })
-        .collect();
+    let entries: Vec<backup::BackupEntry> = accounts().into_iter().map(Into::into).collect();
     let b = backup::write(
         &entries,
         BACKUP_PASSWORD,
@@ -149,14 +143,7 @@ fn qr_frame_input(width: usize, luma: &[u8]) -> Vec<u8> {
 }
 
 /// Bounds of the vault and backup fuzz targets (fuzz/src/lib.rs `VAULT_FUZZ_BOUNDS`).
-const FUZZ_BOUNDS: KdfBounds = KdfBounds {
-    min_m_kib: 8,
-    max_m_kib: 64,
-    min_t: 1,
-    max_t: 1,
-    min_p: 1,
-    max_p: 1,
-};
+const FUZZ_BOUNDS: KdfBounds = KdfBounds::FUZZ;
 
 #[test]
 fn committed_fuzz_seeds_still_open() {

@@ -38,13 +38,7 @@ fn accounts() -> Vec<Account> {
 }
 
 fn small_backup() -> Vec<u8> {
-    let entries: Vec<backup::BackupEntry> = accounts()
-        .into_iter()
-        .map(|account| backup::BackupEntry {
-            account,
-            meta: None,
-        })
-        .collect();
+    let entries: Vec<backup::BackupEntry> = accounts().into_iter().map(Into::into).collect();
     backup::write(&entries, "backup-pw", KdfParams::TEST_LIGHT, 1_700_000_000).unwrap()
 }
 

@@ -1,6 +1,6 @@
 //! Synthetic camera frames: the layouts the mobile and desktop glue hand to the decoder.
 
-use monban::camera::{frame_from_bgra, frame_from_rgba, yuv};
+use monban::camera::{Packing, frame_from_pixels, yuv};
 use monban::qr;
 use monban::qr::Frame;
 
@@ -111,8 +111,12 @@ fn rgba_and_bgra_with_stride() {
             rgba[y * stride + 4 * x..y * stride + 4 * x + 4].copy_from_slice(&[l, l, l, 255]);
         }
     }
-    assert!(decodes(&frame_from_rgba(&rgba, w, h, stride).unwrap()));
-    assert!(decodes(&frame_from_bgra(&rgba, w, h, stride).unwrap()));
+    assert!(decodes(
+        &frame_from_pixels(&rgba, w, h, stride, Packing::Rgba).unwrap()
+    ));
+    assert!(decodes(
+        &frame_from_pixels(&rgba, w, h, stride, Packing::Bgra).unwrap()
+    ));
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! `PHONE_READABLE_MAX_VERSION`, and beyond for long URIs), through PNG and RGBA as the app
 //! would show them.
 
-use monban::camera::{frame_from_rgba, load_image_bytes};
+use monban::camera::{Packing, frame_from_pixels, load_image_bytes};
 use monban::qr;
 
 /// A payload of exactly `len` bytes that the encoder keeps in byte mode.
@@ -50,7 +50,8 @@ fn png_and_rgba_outputs_decode() {
     let img = qr::encode(text).unwrap();
     let (rgba, w, h) = img.rgba_buffer();
     assert_eq!(rgba.len(), (w * h * 4) as usize);
-    let f = frame_from_rgba(&rgba, w as usize, h as usize, 4 * w as usize).unwrap();
+    let f =
+        frame_from_pixels(&rgba, w as usize, h as usize, 4 * w as usize, Packing::Rgba).unwrap();
     assert_eq!(qr::decode(&f)[0].text, text);
 }
 

@@ -6,11 +6,10 @@
 //! `MONBAN_TEST_SAVE_LOOP=<vault path>` set (no extra build target needed). Iterations:
 //! `MONBAN_KILL_ITERATIONS` (default 200).
 
-use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::common::{Rng, kill_child};
 use monban::vault::{self, EntryId, KdfBounds, OpenOptions, Vault};
 
 use super::{NOW, PASS, small_vault};
@@ -66,16 +65,6 @@ fn save_loop() {
 }
 
 /// Deterministic pseudo-random delays (xorshift), so a failing run can be repeated.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
-
 fn check_after_kill(path: &Path, confirmed: u64, i: usize) -> u64 {
     let v = Vault::open_with(path, PASS, NOW, &light())
         .unwrap_or_else(|e| panic!("kill {i}: the vault does not open after kill -9: {e}"));
@@ -114,62 +103,22 @@ fn kill_9_during_saves() {
         .unwrap_or(200);
     let dir = tempfile::tempdir().unwrap();
     let path = small_vault(dir.path(), "crash.vault");
-    let exe = std::env::current_exe().unwrap();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut confirmed = INITIAL_GENERATION;
     let (mut mid_loop, mut total_saves, mut unconfirmed_new) = (0usize, 0u64, 0usize);
     let started = Instant::now();
     for i in 0..iterations {
-        let mut child = Command::new(&exe)
-            .args([
-                "--exact",
-                "vault::crash::save_loop",
-                "--nocapture",
-                "--test-threads=1",
-                "-q",
-            ])
-            .env(CHILD_ENV, &path)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut out = String::new();
         // Most kills land after the child's first save has returned, 0–15 ms into its save
         // loop (several saves at various stages); one in eight lands at a random moment of
         // its start-up instead.
-        let in_loop = i % 8 != 7;
-        if in_loop {
-            // (the test harness prints its own lines first)
-            while !out.contains("saved ") && stdout.read_line(&mut out).unwrap() > 0 {}
-            std::thread::sleep(Duration::from_micros(rng.next() % 15_000));
-        } else {
-            std::thread::sleep(Duration::from_micros(rng.next() % 20_000));
-        }
-        if let Some(status) = child.try_wait().unwrap() {
-            let mut err = String::new();
-            child
-                .stderr
-                .take()
-                .unwrap()
-                .read_to_string(&mut err)
-                .unwrap();
-            panic!("kill {i}: the child stopped by itself ({status}): {out}{err}");
-        }
-        child.kill().unwrap(); // SIGKILL
-        child.wait().unwrap();
-        stdout.read_to_string(&mut out).unwrap();
-        let saved: Vec<u64> = out
-            .lines()
-            .filter_map(|l| l.strip_prefix("saved "))
-            .filter_map(|n| n.trim().parse().ok())
-            .collect();
-        if in_loop {
-            assert!(
-                !saved.is_empty(),
-                "kill {i}: the child did not report its first save: {out}"
-            );
-        }
+        let killed = kill_child(
+            "vault::crash::save_loop",
+            (CHILD_ENV, &path),
+            "saved ",
+            i,
+            |in_loop| Duration::from_micros(rng.next() % if in_loop { 15_000 } else { 20_000 }),
+        );
+        let saved = killed.reported;
         if let Some(&last) = saved.last() {
             mid_loop += 1;
             total_saves += saved.len() as u64;
