@@ -33,14 +33,7 @@ struct Shot {
 
 impl Shot {
     fn take(&self, app: &App, name: &str) {
-        app.pump();
-        i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(1));
-        let snap = app.window().window().take_snapshot().expect("snapshot");
-        let (w, h) = (snap.width(), snap.height());
-        let bytes: Vec<u8> = snap.as_bytes().to_vec();
-        let img = image::RgbaImage::from_raw(w, h, bytes).expect("rgba");
-        let path = self.out.join(format!("{name}.png"));
-        img.save(&path).expect("write png");
+        let (path, w, h) = shared::shoot(app, &self.out, name);
         println!("{} ({}×{} @{}x)", path.display(), w, h, self.scale);
     }
 }

@@ -67,14 +67,7 @@ struct Shots {
 
 impl Shots {
     fn take(&self, app: &App, name: &str) {
-        app.pump();
-        i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(1));
-        let snap = app.window().window().take_snapshot().expect("snapshot");
-        let img = image::RgbaImage::from_raw(snap.width(), snap.height(), snap.as_bytes().to_vec())
-            .expect("rgba");
-        let path = self.out.join(format!("{name}.png"));
-        img.save(&path).expect("write png");
-        println!("{}", path.display());
+        println!("{}", shared::shoot(app, &self.out, name).0.display());
     }
 }
 

@@ -2,9 +2,12 @@
 //! output folder from the command line and Slint's testing backend with mock time and the
 //! software renderer (no display needed).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
+use monban::app::App;
+use slint::ComponentHandle;
 
 /// The folder named on the command line (default `docs/screenshots`), created, with the
 /// testing platform installed.
@@ -21,4 +24,16 @@ pub fn start() -> PathBuf {
     })))
     .expect("platform");
     out
+}
+
+/// What `app` shows now, written to `out/name.png`; gives the path and the size in pixels.
+pub fn shoot(app: &App, out: &Path, name: &str) -> (PathBuf, u32, u32) {
+    app.pump();
+    i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(1));
+    let snap = app.window().window().take_snapshot().expect("snapshot");
+    let (w, h) = (snap.width(), snap.height());
+    let img = image::RgbaImage::from_raw(w, h, snap.as_bytes().to_vec()).expect("rgba");
+    let path = out.join(format!("{name}.png"));
+    img.save(&path).expect("write png");
+    (path, w, h)
 }

@@ -126,6 +126,15 @@ impl Limits {
         max_t: 10,
         max_p: 16,
     };
+    /// At most the fuzz seeds' light parameters (64 KiB, 1 pass, 1 lane): no fuzzer input
+    /// can make Argon2 ask for more.
+    pub const FUZZ: Limits = Limits {
+        min_m_kib: 8,
+        max_m_kib: 64,
+        min_t: 1,
+        max_t: 1,
+        max_p: 1,
+    };
 
     fn check(&self, k: KdfParams) -> Result<()> {
         if k.m_kib < self.min_m_kib || k.t < self.min_t {

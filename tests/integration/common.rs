@@ -175,3 +175,33 @@ pub fn kill_child(
     );
     Killed { out, reported }
 }
+
+/// Passcode of the light test vaults made through the library (the strength floor is for
+/// vaults made through the CLI and the app, whose tests use strong passphrases).
+pub const PASS: &str = "246810";
+/// Fixed "now" for vault operations.
+pub const NOW: u64 = 1_700_000_000;
+
+/// A light-KDF vault holding `accounts`, added one by one, closed, at `dir/name`.
+pub fn light_vault_of(
+    dir: &std::path::Path,
+    name: &str,
+    accounts: Vec<monban::Account>,
+) -> PathBuf {
+    use monban::vault::{KdfParams, OpenOptions, Vault};
+    let path = dir.join(name);
+    let mut v = Vault::create_with(
+        &path,
+        PASS,
+        KdfParams::TEST_LIGHT,
+        NOW,
+        &OpenOptions::light_for_tests(),
+    )
+    .expect("create a light vault");
+    // One save per account, as a user adds them: the previous save (`.bak`) holds all but
+    // the last (the damage tests rely on it).
+    for account in accounts {
+        v.add(account, NOW).expect("add an account");
+    }
+    path
+}

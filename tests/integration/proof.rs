@@ -23,34 +23,21 @@ mod tamper;
 
 use std::path::{Path, PathBuf};
 
-use monban::vault::{KdfParams, OpenOptions, Vault};
 use monban::{Account, Secret};
 
-/// Passcode of every test vault here.
-pub const PASS: &str = "246810";
-/// Fixed "now" for vault operations.
-pub const NOW: u64 = 1_700_000_000;
+pub use crate::common::{NOW, PASS};
 
 /// The canary secret stored in test vaults: 20 bytes that appear nowhere else.
 pub const CANARY: &[u8; 20] = b"\x9bMonbanCanary\x01\xfe\x42\x17\xc3\x88\x5a";
 
 /// A light-KDF vault with the canary account and one more, closed, at `dir/name`.
 pub fn light_vault(dir: &Path, name: &str) -> PathBuf {
-    let path = dir.join(name);
-    let mut v = Vault::create_with(
-        &path,
-        PASS,
-        KdfParams::TEST_LIGHT,
-        NOW,
-        &OpenOptions::light_for_tests(),
+    crate::common::light_vault_of(
+        dir,
+        name,
+        vec![
+            Account::totp("Canary", "alice", Secret::new(CANARY.to_vec())),
+            Account::totp("Bank", "bob", Secret::new(vec![7; 10])),
+        ],
     )
-    .expect("create a light vault");
-    v.add(
-        Account::totp("Canary", "alice", Secret::new(CANARY.to_vec())),
-        NOW,
-    )
-    .expect("add the canary");
-    v.add(Account::totp("Bank", "bob", Secret::new(vec![7; 10])), NOW)
-        .expect("add a second account");
-    path
 }

@@ -130,13 +130,16 @@ impl Device {
         );
     }
 
+    /// Pumps until the adapter global `A` is no longer busy.
+    fn until_idle<A: Busy>(&self, what: &str) {
+        self.until(what, |a| !A::busy(a));
+    }
+
     /// Answers the passcode prompt.
     fn reauth(&self, passcode: &str) {
         assert!(self.prompt().get_shown(), "the passcode prompt is shown");
         self.prompt().invoke_submit(passcode.into());
-        self.until("the passcode check", |a| {
-            !a.window().global::<ReauthAdapter>().get_busy()
-        });
+        self.until_idle::<ReauthAdapter>("the passcode check");
     }
 
     /// The accounts in this device's vault (read through the app's own vault).
@@ -175,6 +178,28 @@ impl Device {
             .is_some()
     }
 }
+
+/// An adapter global with a `busy` property.
+trait Busy {
+    fn busy(app: &App) -> bool;
+}
+
+macro_rules! busy {
+    ($($adapter:ident),*) => {$(
+        impl Busy for $adapter<'_> {
+            fn busy(app: &App) -> bool {
+                app.window().global::<$adapter>().get_busy()
+            }
+        }
+    )*};
+}
+busy!(
+    BackupAdapter,
+    ImportAdapter,
+    PasscodeAdapter,
+    ReauthAdapter,
+    ExportAdapter
+);
 
 fn sorted(accounts: &[Account]) -> Vec<(String, String, Vec<u8>)> {
     let mut v: Vec<_> = accounts
@@ -312,9 +337,7 @@ fn move_accounts(google: bool, language: i32) {
     if !google {
         assert_eq!(im.get_stage(), ImportStage::Code);
         im.invoke_submit_code("AAAAA-AAAAA".into());
-        new.until("the wrong code", |a| {
-            !a.window().global::<ImportAdapter>().get_busy()
-        });
+        new.until_idle::<ImportAdapter>("the wrong code");
         assert_eq!(im.get_message(), Msg::WrongCode);
         assert_eq!(im.get_stage(), ImportStage::Code);
         let code = transfer_code(&old);
@@ -568,22 +591,16 @@ fn backup_export_drill_and_restore_on_another_device() {
     assert_eq!(b.get_message(), Msg::PasswordsDiffer);
     b.invoke_export_backup("backup password".into(), "backup password".into());
     old.reauth(PASSCODE);
-    old.until("the backup", |a| {
-        !a.window().global::<BackupAdapter>().get_busy()
-    });
+    old.until_idle::<BackupAdapter>("the backup");
     assert_eq!(b.get_message(), Msg::SavedTo, "{}", b.get_message_arg());
     assert!(file.exists());
     // Drill: wrong then right password.
     b.set_drill_path(file.display().to_string().into());
     b.invoke_drill("nope nope".into());
-    old.until("the drill", |a| {
-        !a.window().global::<BackupAdapter>().get_busy()
-    });
+    old.until_idle::<BackupAdapter>("the drill");
     assert_eq!(b.get_message(), Msg::WrongPassword);
     b.invoke_drill("backup password".into());
-    old.until("the drill", |a| {
-        !a.window().global::<BackupAdapter>().get_busy()
-    });
+    old.until_idle::<BackupAdapter>("the drill");
     assert_eq!(b.get_message(), Msg::DrillOk);
     assert_eq!(b.get_message_arg(), "6");
     assert_eq!(
@@ -595,9 +612,7 @@ fn backup_export_drill_and_restore_on_another_device() {
     let paper = old.dir.path().join("paper.pdf");
     b.set_paper_path(paper.display().to_string().into());
     b.invoke_export_paper();
-    old.until("the paper backup", |a| {
-        !a.window().global::<BackupAdapter>().get_busy()
-    });
+    old.until_idle::<BackupAdapter>("the paper backup");
     assert_eq!(b.get_message(), Msg::SavedTo, "{}", b.get_message_arg());
     assert!(std::fs::read(&paper).unwrap().starts_with(b"%PDF"));
 
@@ -608,9 +623,7 @@ fn backup_export_drill_and_restore_on_another_device() {
     let im = new.app.window().global::<ImportAdapter>();
     assert_eq!(im.get_stage(), ImportStage::Password);
     im.invoke_submit_password("wrong".into());
-    new.until("the password check", |a| {
-        !a.window().global::<ImportAdapter>().get_busy()
-    });
+    new.until_idle::<ImportAdapter>("the password check");
     assert_eq!(im.get_message(), Msg::WrongPassword);
     im.invoke_submit_password("backup password".into());
     new.until("the summary", |a| {
@@ -695,9 +708,7 @@ fn change_passcode_from_settings() {
         "new passcode".into(),
         "new passcode".into(),
     );
-    d.until("the check", |a| {
-        !a.window().global::<PasscodeAdapter>().get_busy()
-    });
+    d.until_idle::<PasscodeAdapter>("the check");
     assert_eq!(p.get_message(), Msg::PasscodeWrong);
     assert!(d.app.core().is_unlocked(), "the vault is handed back");
     p.invoke_change_passcode(
@@ -705,9 +716,7 @@ fn change_passcode_from_settings() {
         "new passcode".into(),
         "new passcode".into(),
     );
-    d.until("the change", |a| {
-        !a.window().global::<PasscodeAdapter>().get_busy()
-    });
+    d.until_idle::<PasscodeAdapter>("the change");
     assert_eq!(
         p.get_message(),
         Msg::PasscodeChanged,
@@ -1183,9 +1192,7 @@ fn reauth_and_change_passcode_check_the_open_vault_not_the_file() {
         "their new one".into(),
         "their new one".into(),
     );
-    d.until("the check", |a| {
-        !a.window().global::<PasscodeAdapter>().get_busy()
-    });
+    d.until_idle::<PasscodeAdapter>("the check");
     assert_eq!(p.get_message(), Msg::PasscodeWrong);
     assert!(d.app.core().is_unlocked());
 }
@@ -1204,9 +1211,7 @@ fn wrong_current_passcodes_at_change_passcode_lock_the_app() {
             "new passcode".into(),
             "new passcode".into(),
         );
-        d.until("the check", |a| {
-            !a.window().global::<PasscodeAdapter>().get_busy()
-        });
+        d.until_idle::<PasscodeAdapter>("the check");
     }
     assert!(!d.app.core().is_unlocked(), "the limit locks the app");
     assert_eq!(d.screen(), Screen::Unlock);

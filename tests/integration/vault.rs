@@ -10,33 +10,22 @@ mod tamper;
 
 use std::path::{Path, PathBuf};
 
-use monban::vault::{KdfParams, OpenOptions, Vault};
 use monban::{Account, Secret};
 
-pub const PASS: &str = "246810";
-pub const NOW: u64 = 1_700_000_000;
+pub use crate::common::{NOW, PASS};
 
 /// A small light-KDF vault with two accounts, closed, at `dir/name`.
 pub fn small_vault(dir: &Path, name: &str) -> PathBuf {
-    let path = dir.join(name);
-    let mut v = Vault::create_with(
-        &path,
-        PASS,
-        KdfParams::TEST_LIGHT,
-        NOW,
-        &OpenOptions::light_for_tests(),
+    crate::common::light_vault_of(
+        dir,
+        name,
+        vec![
+            Account::totp(
+                "GitHub",
+                "alice",
+                Secret::new(b"12345678901234567890".to_vec()),
+            ),
+            Account::totp("Bank", "bob", Secret::new(vec![7; 10])),
+        ],
     )
-    .unwrap();
-    v.add(
-        Account::totp(
-            "GitHub",
-            "alice",
-            Secret::new(b"12345678901234567890".to_vec()),
-        ),
-        NOW,
-    )
-    .unwrap();
-    v.add(Account::totp("Bank", "bob", Secret::new(vec![7; 10])), NOW)
-        .unwrap();
-    path
 }

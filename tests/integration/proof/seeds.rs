@@ -159,13 +159,7 @@ fn committed_fuzz_seeds_still_open() {
     vault::read_bytes(&read("vault_read", "empty.vault"), PASS, &FUZZ_BOUNDS).unwrap();
 
     let code = sealed::TransferCode::parse(TRANSFER_CODE).unwrap();
-    let limits = sealed::Limits {
-        min_m_kib: 8,
-        max_m_kib: 64,
-        min_t: 1,
-        max_t: 1,
-        max_p: 1,
-    };
+    let limits = sealed::Limits::FUZZ;
     for (f, n) in [("three-accounts.txt", 3), ("many-parts.txt", 30)] {
         let text = String::from_utf8(read("sealed_transfer", f)).unwrap();
         let parts: Vec<sealed::Part> = text
