@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use monban::app::{
     App, AppOptions, CameraState, EditAdapter, ListAdapter, ManualClock, Msg, Navigation,
-    ScanAdapter, Screen, Theme, ThemeMode, UnlockAdapter,
+    ScanAdapter, Screen, UnlockAdapter,
 };
 use monban::clipboard::RecordingClipboard;
 use monban::vault::{KdfParams, OpenOptions, Vault};
@@ -49,20 +49,12 @@ fn new_app(vault: &Path, clock: Arc<ManualClock>, dark: bool, size: (f32, f32)) 
         perf_log: None,
     };
     let app = App::new(options).expect("app");
-    let ui = app.window();
-    ui.global::<Theme>().set_mode(if dark {
-        ThemeMode::Dark
-    } else {
-        ThemeMode::Light
-    });
-    ui.invoke_apply_theme();
-    ui.window()
+    app.window()
+        .window()
         .dispatch_event(slint::platform::WindowEvent::ScaleFactorChanged {
             scale_factor: SCALE,
         });
-    ui.window()
-        .set_size(slint::LogicalSize::new(size.0, size.1));
-    ui.show().expect("show");
+    shared::show(&app, dark, size);
     app
 }
 

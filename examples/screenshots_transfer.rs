@@ -18,8 +18,8 @@ use std::time::Duration;
 use monban::account::{Account, Secret};
 use monban::app::{
     AccountQrAdapter, App, AppOptions, BackupAdapter, ExportAdapter, ImportAdapter, ImportStage,
-    ListAdapter, ManualClock, Msg, Navigation, ReauthAdapter, Screen, SettingsAdapter, Theme,
-    ThemeMode, UnlockAdapter,
+    ListAdapter, ManualClock, Msg, Navigation, ReauthAdapter, Screen, SettingsAdapter,
+    UnlockAdapter,
 };
 use monban::clipboard::RecordingClipboard;
 use monban::vault::{KdfParams, OpenOptions, Vault};
@@ -93,17 +93,10 @@ fn device(dir: &Path, name: &str, accounts: Vec<Account>, dark: bool, size: (f32
         ..Default::default()
     })
     .expect("app");
-    let ui = app.window();
-    ui.global::<Theme>().set_mode(if dark {
-        ThemeMode::Dark
-    } else {
-        ThemeMode::Light
-    });
-    ui.invoke_apply_theme();
-    ui.window()
-        .set_size(slint::LogicalSize::new(size.0, size.1));
-    ui.show().expect("show");
-    ui.global::<UnlockAdapter>().invoke_unlock(PASSCODE.into());
+    shared::show(&app, dark, size);
+    app.window()
+        .global::<UnlockAdapter>()
+        .invoke_unlock(PASSCODE.into());
     assert!(app.pump_until(WAIT, |a| a.core().is_unlocked()), "unlock");
     app
 }

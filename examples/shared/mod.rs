@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
-use monban::app::App;
+use monban::app::{App, Theme, ThemeMode};
 use slint::ComponentHandle;
 
 /// The folder named on the command line (default `docs/screenshots`), created, with the
@@ -36,4 +36,18 @@ pub fn shoot(app: &App, out: &Path, name: &str) -> (PathBuf, u32, u32) {
     let path = out.join(format!("{name}.png"));
     img.save(&path).expect("write png");
     (path, w, h)
+}
+
+/// Shows `app`'s window at `size` logical pixels in the light or dark theme.
+pub fn show(app: &App, dark: bool, size: (f32, f32)) {
+    let ui = app.window();
+    ui.global::<Theme>().set_mode(if dark {
+        ThemeMode::Dark
+    } else {
+        ThemeMode::Light
+    });
+    ui.invoke_apply_theme();
+    ui.window()
+        .set_size(slint::LogicalSize::new(size.0, size.1));
+    ui.show().expect("show");
 }

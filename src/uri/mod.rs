@@ -263,20 +263,15 @@ pub fn write(a: &Account) -> Zeroizing<String> {
         Kind::Steam => {
             out.push_str("&digits=5&encoder=steam");
         }
-        Kind::Totp => {
+        Kind::Totp | Kind::Hotp => {
+            let (key, value) = match a.kind {
+                Kind::Hotp => ("counter", a.counter),
+                _ => ("period", a.period),
+            };
             out.push_str(&format!(
-                "&algorithm={}&digits={}&period={}",
+                "&algorithm={}&digits={}&{key}={value}",
                 a.algorithm.as_str(),
-                a.digits,
-                a.period
-            ));
-        }
-        Kind::Hotp => {
-            out.push_str(&format!(
-                "&algorithm={}&digits={}&counter={}",
-                a.algorithm.as_str(),
-                a.digits,
-                a.counter
+                a.digits
             ));
         }
     }
