@@ -366,6 +366,26 @@ impl Core {
     pub(crate) fn with_vault<R>(&self, f: impl FnOnce(&mut Vault) -> R) -> Option<R> {
         self.vault.borrow_mut().as_mut().map(f)
     }
+
+    /// Changes the open vault through `f` (which saves it): once the change is saved, the
+    /// core's automatic backups follow it, as after every command of the CLI
+    /// ([`crate::autobackup::after_change`]: with backups on a backup is written and checked;
+    /// a failure leaves the change saved and is recorded in the backup status). Every change
+    /// the app makes (add, edit, delete, reorder, favourite, HOTP counter, import, passcode)
+    /// goes through here. `None` when locked.
+    pub(crate) fn change<R>(
+        &self,
+        f: impl FnOnce(&mut Vault) -> crate::vault::Result<R>,
+    ) -> Option<crate::vault::Result<R>> {
+        let now = self.now();
+        self.with_vault(|v| {
+            let result = f(v);
+            if result.is_ok() {
+                crate::autobackup::after_change(v, now);
+            }
+            result
+        })
+    }
 }
 
 /// The desktop webcam when built with the `camera` feature; none otherwise (mobile entry

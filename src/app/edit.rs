@@ -272,7 +272,7 @@ fn save(core: &Rc<Core>) {
                     account.issuer = issuer;
                     account.name = name;
                     let meta = meta_from_form(core, meta);
-                    match core.with_vault(|v| v.update(id, account, meta)) {
+                    match core.change(|v| v.update(id, account, meta)) {
                         Some(Ok(())) => Ok(Msg::Saved),
                         Some(Err(e)) => Err(NotSaved::Vault(e)),
                         None => Err(NotSaved::Gone),
@@ -302,7 +302,7 @@ fn save(core: &Rc<Core>) {
 
 fn add(core: &Rc<Core>, account: Account, now: u64) -> Result<Msg, NotSaved> {
     let meta = meta_from_form(core, EntryMeta::new_for(&account, now));
-    match core.with_vault(|v| v.add_with_meta(account, meta)) {
+    match core.change(|v| v.add_with_meta(account, meta)) {
         Some(Ok(_)) => Ok(Msg::Added),
         Some(Err(e)) => Err(NotSaved::Vault(e)),
         None => Err(NotSaved::Gone),

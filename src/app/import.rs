@@ -370,7 +370,7 @@ fn confirm(core: &Rc<Core>) {
         return;
     }
     let now = core.now();
-    match core.with_vault(|v| v.add_many(pending, now)) {
+    match core.change(|v| v.add_many(pending, now)) {
         Some(Ok(report)) => {
             super::list::refresh(core);
             with_adapter(core, |a| {

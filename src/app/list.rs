@@ -251,7 +251,7 @@ fn copy(core: &Rc<Core>, id: SharedString) {
 /// Generates the next HOTP code (the vault advances and saves the counter first).
 fn generate_hotp(core: &Rc<Core>, id: EntryId) -> Option<String> {
     let now = core.now();
-    match core.with_vault(|v| v.next_hotp_code(id, now))? {
+    match core.change(|v| v.next_hotp_code(id, now))? {
         Ok(code) => {
             core.list.hotp.borrow_mut().insert(id, code.clone());
             refresh(core);
@@ -272,7 +272,7 @@ fn next_hotp(core: &Rc<Core>, id: SharedString) {
 
 fn toggle_favourite(core: &Rc<Core>, id: SharedString) {
     let Some(id) = parse_id(&id) else { return };
-    let result = core.with_vault(|v| {
+    let result = core.change(|v| {
         let fav = v.entry(id).map(|e| e.meta.favourite).unwrap_or(false);
         v.set_favourite(id, !fav)
     });
@@ -283,7 +283,7 @@ fn toggle_favourite(core: &Rc<Core>, id: SharedString) {
 }
 
 fn move_entry(core: &Rc<Core>, id: EntryId, delta: i32) {
-    let result = core.with_vault(|v| {
+    let result = core.change(|v| {
         let entries = v.entries();
         let keys: Vec<(bool, u32)> = entries
             .iter()
@@ -291,18 +291,24 @@ fn move_entry(core: &Rc<Core>, id: EntryId, delta: i32) {
             .collect();
         let favs: Vec<bool> = entries.iter().map(|e| e.meta.favourite).collect();
         let displayed = rows::display_order(&keys);
-        let from = entries.iter().position(|e| e.id == id)?;
-        let to = rows::move_target(&displayed, &favs, from, delta)?;
-        Some(v.reorder(id, to))
+        let Some(to) = entries
+            .iter()
+            .position(|e| e.id == id)
+            .and_then(|from| rows::move_target(&displayed, &favs, from, delta))
+        else {
+            // Already first or last: nothing changes.
+            return Ok(false);
+        };
+        v.reorder(id, to).map(|()| true)
     });
-    if let Some(Some(Err(e))) = result {
+    if let Some(Err(e)) = result {
         core.toast(Msg::Detail, e.to_string());
     }
     refresh(core);
 }
 
 pub(crate) fn delete(core: &Rc<Core>, id: EntryId) {
-    match core.with_vault(|v| v.remove(id)) {
+    match core.change(|v| v.remove(id)) {
         Some(Ok(entry)) => {
             core.list.hotp.borrow_mut().remove(&id);
             refresh(core);

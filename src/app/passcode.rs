@@ -95,7 +95,13 @@ fn change(
         let Ok(mut v) = receive.recv() else { return };
         let params = v.kdf_params();
         let outcome = match v.change_passcode(&current, &first, params, now) {
-            Ok(()) => Outcome::Changed,
+            Ok(()) => {
+                // Automatic backups follow the change (a failure is recorded in their
+                // status, the passcode change stands).
+                let _ = crate::autobackup::passcode_changed(&mut v, &first);
+                crate::autobackup::after_change(&v, now);
+                Outcome::Changed
+            }
             Err(vault::Error::WrongPasscode) => Outcome::WrongCurrent,
             Err(vault::Error::TooManyTries | vault::Error::Backoff { .. }) => Outcome::TooMany,
             Err(e) => Outcome::Failed(e),

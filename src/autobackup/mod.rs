@@ -61,6 +61,8 @@ pub enum Error {
     Verify { file: PathBuf, reason: String },
     #[error("cannot write the backup: {0}")]
     Format(#[from] backup::Error),
+    #[error("cannot keep the new backup key in the vault: {0}")]
+    Vault(#[from] crate::vault::Error),
     #[error("cannot {action} {}: {source}", path.display())]
     Io {
         action: &'static str,
@@ -150,6 +152,26 @@ pub fn after_change(vault: &Vault, now: u64) -> Outcome {
         None => Outcome::Off,
         Some(dir) => back_up(vault, dir, settings.keep(), &mut status, now),
     }
+}
+
+/// After a passcode change: automatic backups that open with the vault passcode follow it
+/// (a new backup key from `new_passcode`, kept in the vault; older backups keep opening with
+/// the old passcode). `Ok(true)` when the key was replaced, `Ok(false)` when backups use a
+/// separate password or are off. Call [`after_change`] next, as after any change.
+pub fn passcode_changed(vault: &mut Vault, new_passcode: &str) -> Result<bool, Error> {
+    if !vault
+        .backup_key()
+        .is_some_and(|k| k.source == crate::vault::BackupPasswordSource::Passcode)
+    {
+        return Ok(false);
+    }
+    let key = backup::derive_key(
+        new_passcode,
+        crate::vault::KdfParams::DEFAULT,
+        crate::vault::BackupPasswordSource::Passcode,
+    )?;
+    vault.set_backup_key(Some(key))?;
+    Ok(true)
 }
 
 /// Writes an automatic backup now (e.g. right after they are turned on), recording the result.

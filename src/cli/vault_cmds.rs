@@ -18,7 +18,7 @@ use super::backup_cmds::after_change;
 use super::code::now;
 use super::prompt::{self, PASSCODE_ENV};
 use crate::account::Kind;
-use crate::vault::{BackupPasswordSource, Entry, EntryId, Icon, KdfParams, Vault, group_key};
+use crate::vault::{Entry, EntryId, Icon, KdfParams, Vault, group_key};
 
 /// Environment variable holding the new passcode for `passwd` in scripts.
 pub const NEW_PASSCODE_ENV: &str = "MONBAN_NEW_PASSCODE";
@@ -426,23 +426,13 @@ pub fn passwd(vault: Option<PathBuf>, _a: PasswdArgs) -> CmdResult {
         .context("cannot change the passcode")?;
     println!("passcode changed");
     // Automatic backups that open with the passcode follow it.
-    if v.backup_key()
-        .is_some_and(|k| k.source == BackupPasswordSource::Passcode)
-    {
-        let rekeyed = crate::transfer::backup::derive_key(
-            &new,
-            KdfParams::DEFAULT,
-            BackupPasswordSource::Passcode,
-        )
-        .map_err(anyhow::Error::new)
-        .and_then(|k| v.set_backup_key(Some(k)).map_err(anyhow::Error::new));
-        match rekeyed {
-            Ok(()) => println!(
-                "automatic backups open with the new passcode from now on (older ones with the old one)"
-            ),
-            Err(e) => eprintln!(
-                "monban: warning: automatic backups still open with the old passcode ({e})"
-            ),
+    match crate::autobackup::passcode_changed(&mut v, &new) {
+        Ok(true) => println!(
+            "automatic backups open with the new passcode from now on (older ones with the old one)"
+        ),
+        Ok(false) => {}
+        Err(e) => {
+            eprintln!("monban: warning: automatic backups still open with the old passcode ({e})")
         }
     }
     after_change(&v);

@@ -1281,3 +1281,66 @@ fn no_frame_of_a_sealed_export_holds_both_a_part_and_the_code() {
     assert_eq!(monban::qr::decode(&frame).len(), 1);
     assert!(!code_label(&d));
 }
+
+/// With automatic backups on (set up as `monban backup auto on` does), every change made in
+/// the app writes a backup through the core's service, as every CLI command does: delete,
+/// favourite, reorder. The newest backup holds the vault as it is after the change.
+#[test]
+fn every_change_in_the_app_writes_an_automatic_backup() {
+    use monban::autobackup::{self, BackupSettings, Status};
+    use monban::transfer::backup;
+    use monban::vault::{BackupPasswordSource, KdfBounds};
+    let d = Device::new(accounts(3, 15));
+    let path = d.dir.path().join("device.vault");
+    let backups = d.dir.path().join("backups");
+    d.app.core().lock();
+    let mut v = Vault::open_with(&path, PASSCODE, T0, &OpenOptions::light_for_tests()).unwrap();
+    let key = backup::derive_key(
+        "backup password",
+        KdfParams::TEST_LIGHT,
+        BackupPasswordSource::Separate,
+    )
+    .unwrap();
+    v.set_backup_key(Some(key)).unwrap();
+    drop(v);
+    std::fs::create_dir(&backups).unwrap();
+    let settings = BackupSettings {
+        enabled: true,
+        dir: Some(backups.clone()),
+        keep: 10,
+    };
+    autobackup::config::save(&path, &settings).unwrap();
+    d.unlock(PASSCODE);
+    let count = || autobackup::count_files(&backups, &Status::load(&path));
+    assert_eq!(count(), 0, "opening is not a change");
+
+    let list = d.app.window().global::<ListAdapter>();
+    let id = |i| list.get_accounts().row_data(i).unwrap().id;
+    list.invoke_delete(id(0));
+    assert_eq!(count(), 1, "a deletion is backed up");
+    list.invoke_move(id(1), -1);
+    assert_eq!(count(), 2, "a new order is backed up");
+    list.invoke_toggle_favourite(id(0));
+    assert_eq!(count(), 3, "a new favourite is backed up");
+
+    let newest = std::fs::read_dir(&backups)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .max_by_key(|p| std::fs::metadata(p).unwrap().modified().unwrap())
+        .unwrap();
+    let b = backup::read(
+        &std::fs::read(&newest).unwrap(),
+        "backup password",
+        &KdfBounds::LIGHT_FOR_TESTS,
+    )
+    .unwrap();
+    assert_eq!(
+        b.entries.len(),
+        2,
+        "the deleted account is gone from the backup"
+    );
+    assert!(
+        !Status::load(&path).pending_changes,
+        "nothing left unbacked"
+    );
+}
