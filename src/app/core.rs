@@ -373,18 +373,22 @@ impl Core {
     /// a failure leaves the change saved and is recorded in the backup status). Every change
     /// the app makes (add, edit, delete, reorder, favourite, HOTP counter, import, passcode)
     /// goes through here. `None` when locked.
-    pub(crate) fn change<R>(
+    pub(crate) fn change<R, E>(
         &self,
-        f: impl FnOnce(&mut Vault) -> crate::vault::Result<R>,
-    ) -> Option<crate::vault::Result<R>> {
+        f: impl FnOnce(&mut Vault) -> Result<R, E>,
+    ) -> Option<Result<R, E>> {
+        let result = self.with_vault(f)?;
+        if result.is_ok() {
+            self.changed();
+        }
+        Some(result)
+    }
+
+    /// The open vault was changed and saved outside [`Core::change`] (part of an import
+    /// before an error): its automatic backups follow.
+    pub(crate) fn changed(&self) {
         let now = self.now();
-        self.with_vault(|v| {
-            let result = f(v);
-            if result.is_ok() {
-                crate::autobackup::after_change(v, now);
-            }
-            result
-        })
+        self.with_vault(|v| crate::autobackup::after_change(v, now));
     }
 }
 

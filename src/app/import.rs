@@ -8,10 +8,15 @@
 //! screen too. Decryption (Argon2id of the code or the file password) runs on a
 //! background thread. The summary rows carry service and account names only; the accounts
 //! themselves stay here until they are added, cancelled or the app locks.
+//!
+//! This is a thin controller over the core's one import path ([`crate::transfer::session`]):
+//! the same detection, size cap, picture sniffing, payload classification, duplicate preview
+//! and metadata-keeping commit as `monban import`.
 
 use std::cell::{Cell, RefCell};
 use std::path::Path;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 use zeroize::Zeroizing;
@@ -21,44 +26,20 @@ use super::{AppWindow, ImportAdapter, ImportRow, ImportStage, Msg, Screen, nav};
 use crate::account::Account;
 use crate::camera::scanner::{Classified, ScanEvent};
 use crate::file_dialog::{self, Choice, Purpose};
-use crate::transfer::{self, Assembler, Parsed, Refused, backup, google, sealed};
+use crate::transfer::session::{self, Fed, Preview, Session, Source};
+use crate::transfer::{self, Parsed, Refused, picture, sealed};
 
-/// Largest file read for an import (exports of thousands of accounts are far smaller).
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
-
-/// The kind of multi-part export being collected.
-enum Collecting {
-    Nothing,
-    Google(Assembler<google::MigrationBatch>),
-    Sealed(Assembler<sealed::Part>),
-}
-
-/// An encrypted file waiting for its password.
-enum Locked {
-    Backup(Zeroizing<Vec<u8>>),
-    Foreign(&'static dyn transfer::Importer, Zeroizing<Vec<u8>>),
-}
-
+#[derive(Default)]
 pub(crate) struct ImportState {
-    collecting: RefCell<Collecting>,
+    /// What was scanned and read so far (the core's import session).
+    session: RefCell<Session>,
     /// All parts of a sealed transfer, waiting for the code.
     sealed_parts: RefCell<Vec<sealed::Part>>,
-    file: RefCell<Option<Locked>>,
-    /// What "Add" will add (duplicates already taken out).
-    pending: RefCell<Vec<Account>>,
+    /// An encrypted file waiting for its password.
+    file: RefCell<Option<Arc<Source>>>,
+    /// What "Add" will add (duplicates already taken out), with the metadata read.
+    pending: RefCell<Option<Preview>>,
     busy: Cell<bool>,
-}
-
-impl Default for ImportState {
-    fn default() -> Self {
-        ImportState {
-            collecting: RefCell::new(Collecting::Nothing),
-            sealed_parts: RefCell::new(Vec::new()),
-            file: RefCell::new(None),
-            pending: RefCell::new(Vec::new()),
-            busy: Cell::new(false),
-        }
-    }
 }
 
 pub(super) fn connect(ui: &AppWindow, core: &Rc<Core>) {
@@ -98,10 +79,10 @@ fn set_busy(core: &Rc<Core>, busy: bool) {
 }
 
 fn reset(core: &Rc<Core>) {
-    *core.import.collecting.borrow_mut() = Collecting::Nothing;
+    *core.import.session.borrow_mut() = Session::new();
     core.import.sealed_parts.borrow_mut().clear();
     core.import.file.borrow_mut().take();
-    core.import.pending.borrow_mut().clear();
+    core.import.pending.borrow_mut().take();
     core.import.busy.set(false);
     with_adapter(core, |a| {
         a.set_stage(ImportStage::Scanning);
@@ -151,17 +132,11 @@ pub(crate) fn on_scan_event(core: &Rc<Core>, event: ScanEvent) {
         core.activity();
     }
     match event {
-        ScanEvent::Found(Classified::GoogleMigration(text)) => {
+        ScanEvent::Found(Classified::GoogleMigration(text) | Classified::MonbanTransfer(text)) => {
             let text = Zeroizing::new(text);
-            match google::parse_migration_uri(&text) {
-                Ok(batch) => add_google(core, batch),
-                Err(e) => message(core, Msg::PartError, e.to_string(), true),
-            }
+            let fed = core.import.session.borrow_mut().payload(&text, "QR code");
+            on_fed(core, fed);
         }
-        ScanEvent::Found(Classified::MonbanTransfer(text)) => match sealed::parse_part(&text) {
-            Ok(part) => add_sealed(core, part),
-            Err(e) => message(core, Msg::PartError, e.to_string(), true),
-        },
         ScanEvent::Found(Classified::Account(_)) => message(core, Msg::SingleAccount, "", true),
         ScanEvent::Found(_) => message(core, Msg::NotTransfer, "", true),
         ScanEvent::Unreadable(why) => message(core, Msg::FileUnusable, why, true),
@@ -170,93 +145,28 @@ pub(crate) fn on_scan_event(core: &Rc<Core>, event: ScanEvent) {
     }
 }
 
-fn add_google(core: &Rc<Core>, batch: google::MigrationBatch) {
-    let mut collecting = core.import.collecting.borrow_mut();
-    if matches!(*collecting, Collecting::Nothing) {
-        *collecting = Collecting::Google(Assembler::new());
-    }
-    let Collecting::Google(asm) = &mut *collecting else {
-        drop(collecting);
-        message(
-            core,
-            Msg::PartError,
-            "it is a Google Authenticator code, the others are a Monban transfer",
-            true,
-        );
-        return;
-    };
-    let (id, index, count) = (
-        u64::from(batch.batch_id as u32),
-        batch.part_index(),
-        batch.part_count(),
-    );
-    match asm.add(id, index, count, batch) {
-        Ok(progress) => {
-            let complete = progress.is_complete();
-            drop(collecting);
+/// What the session did with a scanned transfer part.
+fn on_fed(core: &Rc<Core>, fed: Fed) {
+    match fed {
+        Fed::Google(progress) => {
             show_progress(core, &progress, false);
-            if complete {
-                let parts = match std::mem::replace(
-                    &mut *core.import.collecting.borrow_mut(),
-                    Collecting::Nothing,
-                ) {
-                    Collecting::Google(asm) => asm.into_parts(),
-                    _ => Vec::new(),
-                };
-                let mut parsed = Parsed::default();
-                for b in parts {
-                    parsed.extend(b.into_parsed());
-                }
+            if progress.is_complete() {
                 super::scan::stop(core);
-                show_summary(core, parsed);
+                show_summary(core);
             }
         }
-        Err(e) => {
-            drop(collecting);
-            message(core, Msg::PartError, e.to_string(), true);
-        }
-    }
-}
-
-fn add_sealed(core: &Rc<Core>, part: sealed::Part) {
-    let mut collecting = core.import.collecting.borrow_mut();
-    if matches!(*collecting, Collecting::Nothing) {
-        *collecting = Collecting::Sealed(Assembler::new());
-    }
-    let Collecting::Sealed(asm) = &mut *collecting else {
-        drop(collecting);
-        message(
-            core,
-            Msg::PartError,
-            "it is a Monban transfer, the others are a Google Authenticator export",
-            true,
-        );
-        return;
-    };
-    let (id, index, count) = (u64::from(part.batch_id()), part.index(), part.count());
-    match asm.add(id, index, count, part) {
-        Ok(progress) => {
-            let complete = progress.is_complete();
-            drop(collecting);
+        Fed::Sealed(progress) => {
             show_progress(core, &progress, true);
-            if complete {
-                let parts = match std::mem::replace(
-                    &mut *core.import.collecting.borrow_mut(),
-                    Collecting::Nothing,
-                ) {
-                    Collecting::Sealed(asm) => asm.into_parts(),
-                    _ => Vec::new(),
-                };
+            if progress.is_complete() {
+                let parts = core.import.session.borrow_mut().take_sealed();
                 *core.import.sealed_parts.borrow_mut() = parts;
                 super::scan::stop(core);
                 set_stage(core, ImportStage::Code);
                 message(core, Msg::None, "", false);
             }
         }
-        Err(e) => {
-            drop(collecting);
-            message(core, Msg::PartError, e.to_string(), true);
-        }
+        Fed::Refused(r) => message(core, Msg::PartError, r.why, true),
+        Fed::Account => {}
     }
 }
 
@@ -292,7 +202,7 @@ fn submit_code(core: &Rc<Core>, typed: SharedString) {
     message(core, Msg::None, "", false);
     let epoch = core.epoch.get();
     let started = core.spawn("monban-import", move |poster| {
-        let result = sealed::open(&parts, &code, &limits);
+        let result = session::open_sealed_parts(&parts, &code, &limits);
         poster.post(move |core| opened_sealed(core, epoch, result));
     });
     if !started {
@@ -306,39 +216,41 @@ fn opened_sealed(core: &Rc<Core>, epoch: u64, result: sealed::Result<Parsed>) {
     }
     set_busy(core, false);
     match result {
-        Ok(parsed) => show_summary(core, parsed),
+        Ok(parsed) => {
+            core.import.session.borrow_mut().add_parsed(parsed);
+            show_summary(core);
+        }
         Err(sealed::Error::WrongCode) => message(core, Msg::WrongCode, "", true),
         Err(e) => message(core, Msg::Detail, e.to_string(), true),
     }
 }
 
-/// Shows what will be added and what is skipped.
-fn show_summary(core: &Rc<Core>, parsed: Parsed) {
+/// Shows what will be added, what is skipped as a duplicate and what is refused with why
+/// (the session's preview against the vault's accounts).
+fn show_summary(core: &Rc<Core>) {
     let existing: Vec<Account> = core
         .with_vault(|v| v.entries().iter().map(|e| e.account.clone()).collect())
         .unwrap_or_default();
+    let preview = std::mem::take(&mut *core.import.session.borrow_mut()).preview(&existing);
+    drop(existing);
     let mut rows = Vec::new();
-    let mut added: Vec<Account> = Vec::new();
-    let mut duplicates = 0;
-    for a in parsed.accounts {
-        let dup = existing
-            .iter()
-            .chain(added.iter())
-            .any(|e| e.same_login(&a));
+    for (a, _) in &preview.to_add {
         rows.push(ImportRow {
             issuer: a.issuer.as_str().into(),
             name: a.name.as_str().into(),
-            status: i32::from(dup),
+            status: 0,
             why: SharedString::new(),
         });
-        if dup {
-            duplicates += 1;
-        } else {
-            added.push(a);
-        }
     }
-    drop(existing);
-    for Refused { what, why } in &parsed.refused {
+    for label in &preview.duplicates {
+        rows.push(ImportRow {
+            issuer: label.as_str().into(),
+            name: SharedString::new(),
+            status: 1,
+            why: SharedString::new(),
+        });
+    }
+    for Refused { what, why } in &preview.refused {
         rows.push(ImportRow {
             issuer: what.as_str().into(),
             name: SharedString::new(),
@@ -346,13 +258,14 @@ fn show_summary(core: &Rc<Core>, parsed: Parsed) {
             why: why.as_str().into(),
         });
     }
-    let to_add = added.len();
-    *core.import.pending.borrow_mut() = added;
+    let summary = preview.summary();
+    let to_add = summary.added;
+    *core.import.pending.borrow_mut() = Some(preview);
     with_adapter(core, |a| {
         a.set_rows(ModelRc::new(VecModel::from(rows)));
         a.set_to_add(to_add as i32);
-        a.set_duplicates(duplicates);
-        a.set_refused(parsed.refused.len() as i32);
+        a.set_duplicates(summary.duplicates as i32);
+        a.set_refused(summary.refused.len() as i32);
         a.set_stage(ImportStage::Summary);
     });
     if to_add == 0 {
@@ -364,36 +277,50 @@ fn show_summary(core: &Rc<Core>, parsed: Parsed) {
 
 /// "Add N accounts" (or "Close" when nothing is left to add).
 fn confirm(core: &Rc<Core>) {
-    let pending = std::mem::take(&mut *core.import.pending.borrow_mut());
-    if pending.is_empty() {
+    let pending = core.import.pending.borrow_mut().take();
+    let Some(preview) = pending.filter(|p| !p.to_add.is_empty()) else {
         finish(core);
         return;
-    }
+    };
     let now = core.now();
-    match core.change(|v| v.add_many(pending, now)) {
-        Some(Ok(report)) => {
+    match core.change(|v| preview.commit(v, now)) {
+        Some(Ok(summary)) => {
             super::list::refresh(core);
-            with_adapter(core, |a| {
-                let rows = a.get_rows();
-                for i in 0..rows.row_count() {
-                    if let Some(mut row) = rows.row_data(i).filter(|r| r.status == 0) {
-                        row.status = 3;
-                        rows.set_row_data(i, row);
-                    }
-                }
-                a.set_to_add(0);
-                a.set_added(report.added.len() as i32);
-            });
-            message(
-                core,
-                Msg::AccountsAdded,
-                report.added.len().to_string(),
-                false,
-            );
+            mark_added(core, summary.added);
+            message(core, Msg::AccountsAdded, summary.added.to_string(), false);
         }
-        Some(Err(e)) => message(core, Msg::Detail, e.to_string(), true),
+        Some(Err(e)) => {
+            // What was added before the vault error is kept and shown (and backed up).
+            if e.done.added > 0 {
+                core.changed();
+            }
+            super::list::refresh(core);
+            mark_added(core, e.done.added);
+            message(core, Msg::Detail, e.to_string(), true);
+        }
         None => {}
     }
+}
+
+/// After "Add": the first `added` rows waiting to be added (the session keeps their order)
+/// now read "added".
+fn mark_added(core: &Core, added: usize) {
+    with_adapter(core, |a| {
+        let rows = a.get_rows();
+        let mut left = added;
+        for i in 0..rows.row_count() {
+            if left == 0 {
+                break;
+            }
+            if let Some(mut row) = rows.row_data(i).filter(|r| r.status == 0) {
+                row.status = 3;
+                rows.set_row_data(i, row);
+                left -= 1;
+            }
+        }
+        a.set_to_add(0);
+        a.set_added(added as i32);
+    });
 }
 
 /// Leaves the import for the list, where the added accounts are (leaving the screen stops
@@ -421,14 +348,6 @@ fn open_file(core: &Rc<Core>) {
     });
 }
 
-fn looks_like_image(b: &[u8]) -> bool {
-    b.starts_with(b"\x89PNG")
-        || b.starts_with(b"\xFF\xD8\xFF")
-        || b.starts_with(b"GIF8")
-        || b.starts_with(b"BM")
-        || (b.len() > 12 && &b[..4] == b"RIFF" && &b[8..12] == b"WEBP")
-}
-
 /// Imports a file: a QR image goes through the scanner (it may be one part of several); a
 /// Monban backup or another app's export gives the summary (after its password if any).
 pub fn open_path(core: &Rc<Core>, path: &Path) {
@@ -436,19 +355,14 @@ pub fn open_path(core: &Rc<Core>, path: &Path) {
         with_adapter(core, |a| a.set_show_path_field(true));
         return;
     }
-    let bytes = match read_limited(path) {
+    let bytes = match session::read_file(path) {
         Ok(b) => b,
-        Err(ReadError::TooLarge) => {
-            message(core, Msg::FileTooLarge, "", true);
-            return;
-        }
-        Err(ReadError::Io(e)) => {
-            let (msg, arg) = super::reasons::unreadable_file(&e, path);
-            message(core, msg, arg, true);
+        Err(e) => {
+            file_error(core, path, &e);
             return;
         }
     };
-    if looks_like_image(&bytes) {
+    if picture::is_image(&bytes) {
         match crate::camera::load_image_bytes(&bytes) {
             Ok(frame) => {
                 if nav::current(core) != Screen::Import {
@@ -461,41 +375,46 @@ pub fn open_path(core: &Rc<Core>, path: &Path) {
         }
         return;
     }
-    if backup::is_backup(&bytes) {
-        *core.import.file.borrow_mut() = Some(Locked::Backup(bytes));
+    let source = match Source::identify(&file_name(path), bytes, None) {
+        Ok(s) => s,
+        Err(e) => {
+            file_error(core, path, &e);
+            return;
+        }
+    };
+    if source.needs_password() {
+        *core.import.file.borrow_mut() = Some(Arc::new(source));
         ask_password(core);
         return;
     }
-    match transfer::detect(&bytes) {
-        Ok(importer) if importer.encrypted(&bytes) => {
-            *core.import.file.borrow_mut() = Some(Locked::Foreign(importer, bytes));
-            ask_password(core);
+    match source.read(None, &core.open_options.kdf_bounds, load_picture) {
+        Ok(read) => {
+            super::scan::stop(core);
+            core.import.session.borrow_mut().add(read);
+            show_summary(core);
         }
-        Ok(importer) => match importer.read(&bytes, None) {
-            Ok(parsed) => {
-                super::scan::stop(core);
-                show_summary(core, parsed);
-            }
-            Err(e) => message(core, Msg::FileUnusable, e.to_string(), true),
-        },
-        Err(e) => message(core, Msg::FileUnusable, e.to_string(), true),
+        Err(e) => file_error(core, path, &e),
     }
 }
 
-/// Why a file to import was not read.
-#[derive(Debug, thiserror::Error)]
-enum ReadError {
-    #[error(transparent)]
-    Io(#[from] std::io::Error),
-    #[error("larger than {} MiB", MAX_FILE_BYTES / (1024 * 1024))]
-    TooLarge,
+/// The file's name as messages show it (not the whole path).
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
-fn read_limited(path: &Path) -> Result<Zeroizing<Vec<u8>>, ReadError> {
-    if std::fs::metadata(path)?.len() > MAX_FILE_BYTES {
-        return Err(ReadError::TooLarge);
+/// A file that could not be read at all: the OS's reasons and the size cap are translated
+/// messages; a damaged or unknown file names its format and what is wrong.
+fn file_error(core: &Core, path: &Path, e: &session::Error) {
+    match e {
+        session::Error::Io { source, .. } => {
+            let (msg, arg) = super::reasons::unreadable_file(source, path);
+            message(core, msg, arg, true);
+        }
+        session::Error::TooLarge(_) => message(core, Msg::FileTooLarge, "", true),
+        _ if e.is_wrong_password() => message(core, Msg::WrongPassword, "", true),
+        _ => message(core, Msg::FileUnusable, e.to_string(), true),
     }
-    Ok(Zeroizing::new(std::fs::read(path)?))
 }
 
 fn ask_password(core: &Rc<Core>) {
@@ -509,47 +428,42 @@ fn submit_password(core: &Rc<Core>, typed: SharedString) {
         return;
     }
     let password = Zeroizing::new(typed.to_string());
-    let job = match &*core.import.file.borrow() {
-        Some(Locked::Backup(b)) => Locked::Backup(b.clone()),
-        Some(Locked::Foreign(i, b)) => Locked::Foreign(*i, b.clone()),
-        None => return,
+    let Some(source) = core.import.file.borrow().clone() else {
+        return;
     };
     let bounds = core.open_options.kdf_bounds;
     set_busy(core, true);
     message(core, Msg::None, "", false);
     let epoch = core.epoch.get();
     let started = core.spawn("monban-import", move |poster| {
-        let result: Result<Parsed, (Msg, String)> = match job {
-            Locked::Backup(bytes) => match backup::read(&bytes, &password, &bounds) {
-                Ok(b) => Ok(Parsed {
-                    accounts: b.accounts(),
-                    refused: Vec::new(),
-                }),
-                Err(backup::Error::WrongPassword) => Err((Msg::WrongPassword, String::new())),
-                Err(e) => Err((Msg::FileUnusable, e.to_string())),
-            },
-            Locked::Foreign(importer, bytes) => match importer.read(&bytes, Some(&password)) {
-                Ok(p) => Ok(p),
-                Err(transfer::Error::WrongPassword) => Err((Msg::WrongPassword, String::new())),
-                Err(e) => Err((Msg::FileUnusable, e.to_string())),
-            },
-        };
+        let result = source.read(Some(&password), &bounds, load_picture);
         drop(password);
+        let name = source.name().to_string();
+        drop(source);
         poster.post(move |core| {
             if core.epoch.get() != epoch {
                 return;
             }
             set_busy(core, false);
             match result {
-                Ok(parsed) => {
+                Ok(read) => {
+                    // Read: the file is no longer needed.
                     core.import.file.borrow_mut().take();
-                    show_summary(core, parsed);
+                    core.import.session.borrow_mut().add(read);
+                    show_summary(core);
                 }
-                Err((msg, arg)) => message(core, msg, arg, true),
+                // The file stays for another try.
+                Err(e) => file_error(core, Path::new(&name), &e),
             }
         });
     });
     if !started {
         set_busy(core, false);
     }
+}
+
+/// The import session's picture loader: image files through the camera module's still-image
+/// reader (formats, EXIF orientation).
+fn load_picture(bytes: &[u8]) -> Result<crate::qr::Frame, String> {
+    crate::camera::load_image_bytes(bytes).map_err(|e| e.to_string())
 }

@@ -33,8 +33,9 @@ use crate::account::Account;
 use crate::secure_file::{self, Overwrite};
 use crate::transfer::backup::{self, BackupEntry};
 use crate::transfer::sealed::{self, TransferCode};
-use crate::transfer::{self, Assembler, Parsed, Refused, google};
-use crate::vault::{EntryMeta, KdfBounds, KdfParams, Vault};
+use crate::transfer::session::{self, Session, Source};
+use crate::transfer::{self, Refused, google};
+use crate::vault::{KdfBounds, KdfParams, Vault};
 
 /// Environment variable holding a sealed transfer's code for scripts.
 pub const TRANSFER_CODE_ENV: &str = "MONBAN_TRANSFER_CODE";
@@ -60,11 +61,14 @@ pub struct ExportArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
-    /// Files or QR images to import from.
-    #[arg(required = true)]
+    /// Files or QR images to import from (the format of each is detected).
+    #[arg(required_unless_present = "list_formats")]
     pub inputs: Vec<PathBuf>,
-    /// Format (detected when not given): backup, aegis, 2fas, andotp, bitwarden,
-    /// freeotp-plus, ente, uri-list, google, sealed, image.
+    /// Print the formats Monban reads, one per line, and stop.
+    #[arg(long)]
+    pub list_formats: bool,
+    /// Force a format instead of detecting it: backup, image, google, sealed, or an
+    /// importer id (see --list-formats).
     #[arg(long)]
     pub format: Option<String>,
     /// One-time code shown beside a sealed transfer QR.
@@ -334,65 +338,6 @@ fn random<const N: usize>() -> anyhow::Result<[u8; N]> {
 
 // ------------------------------------------------------------------ import
 
-/// Everything gathered from the inputs before the vault is touched.
-#[derive(Default)]
-struct Gathered {
-    parsed: Parsed,
-    /// Entries from Monban backups (with metadata).
-    backup_entries: Vec<BackupEntry>,
-    /// Entries from a sealed transfer (with their groups).
-    sealed_entries: Vec<BackupEntry>,
-    google: Assembler<Parsed>,
-    sealed: Assembler<sealed::Part>,
-    notes: Vec<String>,
-}
-
-impl Gathered {
-    /// Files one QR payload or text line.
-    fn payload(&mut self, text: &str, source: &str) {
-        let t = text.trim();
-        if sealed::is_sealed(t) {
-            match sealed::parse_part(t) {
-                Ok(p) => {
-                    let (id, i, n) = (u64::from(p.batch_id()), p.index(), p.count());
-                    if let Err(e) = self.sealed.add(id, i, n, p) {
-                        self.parsed
-                            .refused
-                            .push(Refused::new(source, e.to_string()));
-                    }
-                }
-                Err(e) => self
-                    .parsed
-                    .refused
-                    .push(Refused::new(source, e.to_string())),
-            }
-        } else if google::is_migration_uri(t) {
-            match google::parse_migration_uri(t) {
-                Ok(b) => {
-                    let (id, i, n) = (b.batch_id as u32 as u64, b.part_index(), b.part_count());
-                    if let Err(e) = self.google.add(id, i, n, b.into_parsed()) {
-                        self.parsed
-                            .refused
-                            .push(Refused::new(source, e.to_string()));
-                    }
-                }
-                Err(e) => self
-                    .parsed
-                    .refused
-                    .push(Refused::new(source, e.to_string())),
-            }
-        } else {
-            match crate::uri::parse(t) {
-                Ok(a) => self.parsed.push_checked(a),
-                Err(e) => self.parsed.refused.push(Refused::new(
-                    source,
-                    format!("not an authenticator QR code ({e})"),
-                )),
-            }
-        }
-    }
-}
-
 fn file_password(path: &Path) -> anyhow::Result<Zeroizing<String>> {
     prompt::secret(
         BACKUP_PASSWORD_ENV,
@@ -400,181 +345,74 @@ fn file_password(path: &Path) -> anyhow::Result<Zeroizing<String>> {
     )
 }
 
-fn gather_file(g: &mut Gathered, path: &Path, format: Option<&str>) -> anyhow::Result<()> {
-    let data = Zeroizing::new(
-        std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?,
-    );
-    let name = path.display().to_string();
-    let format = format.map(|f| f.trim().to_ascii_lowercase());
-    let is_image = image::guess_format(&data).is_ok();
-    let qr_format = matches!(
-        format.as_deref(),
-        None | Some("image" | "google" | "sealed" | "uri" | "uri-list")
-    );
-    if is_image && qr_format || format.as_deref() == Some("image") {
-        let frame = crate::camera::load_image_bytes(&data)
-            .with_context(|| format!("cannot read the image {name}"))?;
-        let found = crate::qr::decode_with(&frame, &crate::qr::DecodeOptions::thorough());
-        if found.is_empty() {
-            g.parsed
-                .refused
-                .push(Refused::new(name.clone(), "no QR code found in the image"));
-        }
-        for p in found {
-            g.payload(&p.text, &name);
-        }
-        return Ok(());
+/// `import --list-formats`: one line per format.
+fn list_formats() -> CmdResult {
+    for line in session::formats() {
+        println!("{line}");
     }
-    if backup::is_backup(&data) || format.as_deref() == Some("backup") {
-        let password = file_password(path)?;
-        let b = backup::read(&data, &password, &KdfBounds::REAL)
-            .with_context(|| format!("cannot open the backup {name}"))?;
-        g.notes.push(format!(
-            "backup {name}: {} account(s), written {}, fingerprint {}",
-            b.entries.len(),
-            transfer::paper::date(b.created),
-            b.fingerprint()
-        ));
-        g.backup_entries.extend(b.entries);
-        return Ok(());
-    }
-    let text = std::str::from_utf8(&data).ok();
-    let transfer_lines = |t: &str| {
-        t.lines()
-            .any(|l| sealed::is_sealed(l.trim()) || google::is_migration_uri(l.trim()))
-    };
-    if matches!(format.as_deref(), Some("google") | Some("sealed"))
-        || format.is_none() && text.is_some_and(transfer_lines)
-    {
-        let text = text.context("the file is not text")?;
-        for (n, line) in text.lines().enumerate() {
-            if !line.trim().is_empty() && !line.trim_start().starts_with('#') {
-                g.payload(line, &format!("{name} line {}", n + 1));
-            }
-        }
-        return Ok(());
-    }
-    let imp = match &format {
-        Some(f) => transfer::importer(f)?,
-        None => transfer::detect(&data).with_context(|| name.clone())?,
-    };
-    let password = if imp.encrypted(&data) {
-        Some(file_password(path)?)
-    } else {
-        None
-    };
-    let parsed = imp
-        .read(&data, password.as_deref().map(|p| p.as_str()))
-        .with_context(|| format!("cannot import {name} ({})", imp.name()))?;
-    g.parsed.extend(parsed);
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
-pub fn import(vault: Option<PathBuf>, a: ImportArgs) -> CmdResult {
-    let mut g = Gathered::default();
+/// Reads every input into the session; the first file that cannot be read at all stops the
+/// import before the vault is touched.
+fn gather(a: &ImportArgs) -> anyhow::Result<Session> {
+    let mut s = Session::new();
     for path in &a.inputs {
-        gather_file(&mut g, path, a.format.as_deref())?;
+        let data = session::read_file(path)?;
+        let source = Source::identify(&path.display().to_string(), data, a.format.as_deref())?;
+        let password = if source.needs_password() {
+            Some(file_password(path)?)
+        } else {
+            None
+        };
+        let read = source.read(
+            password.as_deref().map(|p| p.as_str()),
+            &KdfBounds::REAL,
+            load_picture,
+        )?;
+        s.add(read);
     }
-    // Google batches: every scanned part, and a report of missing ones.
-    let google = std::mem::take(&mut g.google);
-    if !google.is_empty() {
-        let p = google.progress();
-        if !p.is_complete() {
-            g.notes.push(format!(
-                "Google transfer: {p}; scan the missing codes and import them too"
-            ));
-        }
-        for part in google.into_parts() {
-            g.parsed.extend(part);
-        }
-    }
-    let sealed_parts = std::mem::take(&mut g.sealed);
-    if !sealed_parts.is_empty() {
-        let p = sealed_parts.progress();
-        if !p.is_complete() {
-            g.notes.push(format!(
-                "sealed transfer: {p}; the accounts of the missing codes are not imported"
-            ));
-        }
+    if s.needs_transfer_code() {
         let code = match &a.transfer_code {
             Some(c) => Zeroizing::new(c.clone()),
             None => prompt::secret(TRANSFER_CODE_ENV, "Transfer code shown on the other device")?,
         };
         let code = TransferCode::parse(&code)?;
-        let parts = sealed_parts.into_parts();
-        let opened = sealed::open_entries(&parts, &code, &sealed::Limits::DEFAULT)
-            .context("cannot open the sealed transfer")?;
-        g.parsed.refused.extend(opened.parsed.refused);
-        // Sealed accounts keep their groups: added like backup entries, with metadata.
-        let now = now();
-        for (account, groups) in opened.parsed.accounts.into_iter().zip(opened.groups) {
-            let mut meta = EntryMeta::new_for(&account, now);
-            meta.groups = groups;
-            g.sealed_entries.push(BackupEntry {
-                account,
-                meta: Some(meta),
-            });
-        }
+        s.open_sealed(&code, &sealed::Limits::DEFAULT)?;
     }
-    if a.replace && g.backup_entries.is_empty() {
+    Ok(s)
+}
+
+pub fn import(vault: Option<PathBuf>, a: ImportArgs) -> CmdResult {
+    if a.list_formats {
+        return list_formats();
+    }
+    let s = gather(&a)?;
+    let mut v = open_vault(vault)?;
+    let existing: Vec<Account> = v.entries().iter().map(|e| e.account.clone()).collect();
+    let preview = s.preview(&existing);
+    drop(existing);
+    let read_any = !preview.to_add.is_empty() || !preview.duplicates.is_empty();
+    if a.replace && preview.restored.is_empty() {
         bail!("--replace works only when restoring a Monban backup");
     }
-    if g.parsed.accounts.is_empty() && g.backup_entries.is_empty() && g.sealed_entries.is_empty() {
-        for n in &g.notes {
-            println!("{n}");
-        }
-        let why: Vec<String> = g.parsed.refused.iter().map(|r| r.to_string()).collect();
-        bail!(
-            "nothing to import{}",
-            if why.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", why.join("; "))
-            }
-        );
-    }
-    let mut v = open_vault(vault)?;
-    let mut summary = transfer::Summary {
-        refused: std::mem::take(&mut g.parsed.refused),
-        ..Default::default()
+    let restored = if a.replace {
+        preview.restored.clone()
+    } else {
+        Vec::new()
     };
-    // Backup entries keep their metadata; each is added on its own (one save each).
-    let backup_accounts: Vec<Account> =
-        g.backup_entries.iter().map(|e| e.account.clone()).collect();
-    let with_meta = std::mem::take(&mut g.backup_entries)
-        .into_iter()
-        .chain(std::mem::take(&mut g.sealed_entries));
-    for e in with_meta {
-        let label = transfer::label(&e.account);
-        let r = match e.meta {
-            Some(meta) => v.add_with_meta(e.account, meta),
-            None => v.add(e.account, now()),
-        };
-        match r {
-            Ok(_) => summary.added += 1,
-            Err(crate::vault::Error::Duplicate) => summary.duplicates += 1,
-            Err(crate::vault::Error::InvalidEntry(why)) => {
-                summary.refused.push(Refused::new(label, why))
-            }
-            Err(e) => {
-                return Err(e)
-                    .context("cannot save the vault; accounts added before this one are kept");
-            }
-        }
+    for n in &preview.notes {
+        println!("{n}");
     }
-    if !g.parsed.accounts.is_empty() {
-        let report = v
-            .add_many(std::mem::take(&mut g.parsed.accounts), now())
-            .context("cannot add the accounts")?;
-        summary.added += report.added.len();
-        summary.duplicates += report.duplicates.len();
-    }
+    let summary = preview
+        .commit(&mut v, now())
+        .context("the import stopped")?;
     let mut removed = 0;
     if a.replace {
         let extra: Vec<_> = v
             .entries()
             .iter()
-            .filter(|e| !backup_accounts.iter().any(|b| b.same_login(&e.account)))
+            .filter(|e| !restored.iter().any(|b| b.same_login(&e.account)))
             .map(|e| e.id)
             .collect();
         for id in extra {
@@ -583,9 +421,6 @@ pub fn import(vault: Option<PathBuf>, a: ImportArgs) -> CmdResult {
             removed += 1;
         }
     }
-    for n in &g.notes {
-        println!("{n}");
-    }
     println!("{summary}");
     if a.replace {
         println!("removed {removed} account(s) that are not in the backup");
@@ -593,5 +428,14 @@ pub fn import(vault: Option<PathBuf>, a: ImportArgs) -> CmdResult {
     if summary.added > 0 || removed > 0 {
         super::backup_cmds::after_change(&v);
     }
+    if !read_any {
+        bail!("nothing to import: no entry could be read");
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The import session's picture loader: image files through the camera module's still-image
+/// reader (formats, EXIF orientation).
+fn load_picture(bytes: &[u8]) -> Result<crate::qr::Frame, String> {
+    crate::camera::load_image_bytes(bytes).map_err(|e| e.to_string())
 }

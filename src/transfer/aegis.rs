@@ -6,7 +6,9 @@
 //! `key_params`). Biometric slots (type 2) cannot be opened off the phone and are skipped.
 //!
 //! Entries: `type` totp/hotp/steam, `name`, `issuer`, `info{secret, algo, digits, period |
-//! counter}`. Lost on import: icons, notes, favourites, groups, usage counts; Yandex and mOTP
+//! counter}`, `note`, `favorite`, `icon` (Base64, `icon_mime`), `groups` (uuids named in
+//! `db.groups`; older files: `group`). Kept: notes, favourites, groups, order, raster icons
+//! (PNG/JPEG, scaled to the vault's size). Lost: SVG icons, usage counts. Yandex and mOTP
 //! entries are refused (Monban has no such code types).
 
 use serde_json::Value;
@@ -46,9 +48,46 @@ fn read_entries(db: &Value) -> Result<Parsed> {
         .get("entries")
         .and_then(Value::as_array)
         .ok_or_else(|| malformed("no db.entries list"))?;
+    // Database version 3 names groups by uuid in `db.groups`; older ones list group names.
+    let group_names: std::collections::BTreeMap<&str, &str> = db
+        .get("groups")
+        .and_then(Value::as_array)
+        .map(|g| g.iter().map(|g| (str(g, "uuid"), str(g, "name"))).collect())
+        .unwrap_or_default();
     let mut out = Parsed::default();
     for (i, e) in entries.iter().enumerate() {
         let info = e.get("info").unwrap_or(&Value::Null);
+        let groups = e
+            .get("groups")
+            .and_then(Value::as_array)
+            .map(|g| {
+                g.iter()
+                    .filter_map(Value::as_str)
+                    .map(|id| group_names.get(id).copied().unwrap_or(id).to_string())
+                    .collect()
+            })
+            .or_else(|| {
+                let g = str(e, "group");
+                (!g.is_empty()).then(|| vec![g.to_string()])
+            })
+            .unwrap_or_default();
+        let icon = e
+            .get("icon")
+            .and_then(Value::as_str)
+            .and_then(|b64| {
+                use base64::Engine as _;
+                base64::engine::general_purpose::STANDARD.decode(b64).ok()
+            })
+            .and_then(|bytes| super::picture::icon_png(&bytes));
+        let meta = super::Meta {
+            icon,
+            note: str(e, "note").to_string(),
+            favourite: e.get("favorite").and_then(Value::as_bool).unwrap_or(false),
+            groups,
+            order: u32::try_from(i).ok(),
+            last_used: num(e, "last_used").filter(|t| *t > 0).map(|t| t / 1000),
+            ..super::Meta::default()
+        };
         let kind = str(e, "type");
         let fields = Fields {
             issuer: str(e, "issuer"),
@@ -60,7 +99,7 @@ fn read_entries(db: &Value) -> Result<Parsed> {
             period: num(info, "period"),
             counter: num(info, "counter"),
         };
-        fields.push_into(&mut out, i);
+        fields.push_with_meta(&mut out, i, meta);
     }
     Ok(out)
 }
@@ -120,7 +159,13 @@ impl Importer for Aegis {
         "aegis"
     }
     fn name(&self) -> &'static str {
-        "Aegis JSON"
+        "Aegis"
+    }
+    fn files(&self) -> &'static str {
+        "vault JSON export (.json)"
+    }
+    fn encryption(&self) -> super::Encryption {
+        super::Encryption::Optional
     }
     fn detect(&self, data: &[u8]) -> bool {
         serde_json::from_slice::<Value>(data).is_ok_and(|v| {

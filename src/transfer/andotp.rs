@@ -3,12 +3,14 @@
 //! Plain: a JSON array of `{secret, issuer, label, digits, type, algorithm, period | counter}`.
 //! Encrypted (the password format of andOTP ≥ 0.6.3): `iterations (u32 big-endian) ‖
 //! salt (12) ‖ nonce (12) ‖ ciphertext ‖ tag (16)`, key = PBKDF2-HMAC-SHA1(password, salt,
-//! iterations, 256 bits), AES-256-GCM. (The old PIN-less format with a SHA-256 key is not
-//! supported.)
+//! iterations, 256 bits), AES-256-GCM. Old encrypted format (andOTP before 0.6.3):
+//! `nonce (12) ‖ ciphertext ‖ tag`, key = SHA-256(password), AES-256-GCM; tried when the
+//! file has no plausible iteration count or the new layout does not open.
 //!
-//! Old andOTP versions put "Issuer - account" or "Issuer:account" into `label` with an empty
-//! `issuer`; that label is split at the first colon. Lost on import: thumbnails, tags, usage
-//! statistics.
+//! Old andOTP versions put "Issuer:account" into `label`, with an empty `issuer` (then the
+//! label is split at the first colon) or the issuer repeated (then the prefix is dropped).
+//! Kept: tags (as groups), the time of last use, the order. Lost: thumbnails (built-in icon
+//! names), usage counts.
 
 use serde_json::Value;
 
@@ -39,6 +41,13 @@ fn read_list(list: &[Value]) -> Parsed {
             && let Some((i, n)) = name.split_once(':')
         {
             (issuer, name) = (i, n);
+        } else if let Some(rest) = name
+            .strip_prefix(issuer)
+            .and_then(|r| r.strip_prefix(':'))
+            .filter(|_| !issuer.is_empty())
+        {
+            // Old andOTP kept the whole "Issuer:account" label beside the issuer.
+            name = rest;
         }
         let fields = Fields {
             issuer,
@@ -50,7 +59,23 @@ fn read_list(list: &[Value]) -> Parsed {
             period: num(e, "period"),
             counter: num(e, "counter"),
         };
-        fields.push_into(&mut out, i);
+        let meta = super::Meta {
+            groups: e
+                .get("tags")
+                .and_then(Value::as_array)
+                .map(|t| {
+                    t.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default(),
+            // andOTP counts milliseconds.
+            last_used: num(e, "last_used").filter(|t| *t > 0).map(|t| t / 1000),
+            order: u32::try_from(i).ok(),
+            ..super::Meta::default()
+        };
+        fields.push_with_meta(&mut out, i, meta);
     }
     out
 }
@@ -65,11 +90,43 @@ fn looks_plain(data: &[u8]) -> bool {
     })
 }
 
-fn looks_encrypted(data: &[u8]) -> bool {
+fn plausible_rounds(data: &[u8]) -> bool {
     data.len() >= HEADER + 16 && {
         let rounds = u32::from_be_bytes([data[0], data[1], data[2], data[3]]);
-        (MIN_ROUNDS..=MAX_ROUNDS).contains(&rounds) && std::str::from_utf8(data).is_err()
+        (MIN_ROUNDS..=MAX_ROUNDS).contains(&rounds)
     }
+}
+
+/// Binary data of another known kind (zip, SQLite, Java serialization, KeePass, PDF, Monban
+/// backup).
+fn other_binary(data: &[u8]) -> bool {
+    const MAGICS: [&[u8]; 6] = [
+        b"PK\x03\x04",
+        b"SQLite format 3\0",
+        &[0xAC, 0xED],
+        &[0x03, 0xD9, 0xA2, 0x9A],
+        b"%PDF",
+        b"MONBANBK",
+    ];
+    MAGICS.iter().any(|m| data.starts_with(m))
+}
+
+/// Binary data long enough for either encrypted layout (andOTP encrypted backups carry no
+/// magic number: this is the last guess of detection).
+fn looks_encrypted(data: &[u8]) -> bool {
+    data.len() >= 12 + 16 + 2 && std::str::from_utf8(data).is_err() && !other_binary(data)
+}
+
+fn open_new(data: &[u8], password: &str) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+    let rounds = u32::from_be_bytes([data[0], data[1], data[2], data[3]]);
+    let (salt, nonce, sealed) = (&data[4..16], &data[16..28], &data[28..]);
+    let key = crypto::pbkdf2_sha1(password.as_bytes(), salt, rounds);
+    crypto::aes_gcm_open(&key, nonce, b"", sealed).map_err(|_| Error::WrongPassword)
+}
+
+fn open_old(data: &[u8], password: &str) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+    let key = crypto::sha256_key(password.as_bytes());
+    crypto::aes_gcm_open(&key, &data[..12], b"", &data[12..]).map_err(|_| Error::WrongPassword)
 }
 
 impl Importer for AndOtp {
@@ -77,7 +134,13 @@ impl Importer for AndOtp {
         "andotp"
     }
     fn name(&self) -> &'static str {
-        "andOTP backup"
+        "andOTP"
+    }
+    fn files(&self) -> &'static str {
+        "backup (.json, .json.aes)"
+    }
+    fn encryption(&self) -> super::Encryption {
+        super::Encryption::Optional
     }
     fn detect(&self, data: &[u8]) -> bool {
         looks_plain(data) || looks_encrypted(data)
@@ -92,18 +155,17 @@ impl Importer for AndOtp {
                 .ok_or_else(|| malformed("the JSON is not a list of entries"))?;
             return Ok(read_list(list));
         }
-        if data.len() < HEADER + 16 {
+        if data.len() < 12 + 16 {
             return Err(malformed("too short for an encrypted backup"));
         }
         let password = password.ok_or(Error::PasswordNeeded)?;
-        let rounds = u32::from_be_bytes([data[0], data[1], data[2], data[3]]);
-        if !(MIN_ROUNDS..=MAX_ROUNDS).contains(&rounds) {
-            return Err(Error::KdfRefused(format!("{rounds} PBKDF2 iterations")));
-        }
-        let (salt, nonce, sealed) = (&data[4..16], &data[16..28], &data[28..]);
-        let key = crypto::pbkdf2_sha1(password.as_bytes(), salt, rounds);
-        let plain =
-            crypto::aes_gcm_open(&key, nonce, b"", sealed).map_err(|_| Error::WrongPassword)?;
+        // The iteration count is bounded before any work: outside the bounds, only the old
+        // layout (a plain SHA-256 key) is tried.
+        let plain = if plausible_rounds(data) {
+            open_new(data, password).or_else(|_| open_old(data, password))?
+        } else {
+            open_old(data, password)?
+        };
         let v: Value = serde_json::from_slice(&plain)
             .map_err(|_| malformed("the decrypted backup is not JSON"))?;
         let list = v

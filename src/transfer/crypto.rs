@@ -135,6 +135,40 @@ pub fn aes_gcm_open(
         .map_err(|_| AuthFailed)
 }
 
+/// PBKDF2-HMAC-SHA512.
+pub fn pbkdf2_sha512(password: &[u8], salt: &[u8], rounds: u32) -> Key {
+    let mut key = Zeroizing::new([0u8; 32]);
+    pbkdf2::pbkdf2_hmac::<sha2::Sha512>(password, salt, rounds, &mut key[..]);
+    key
+}
+
+/// SHA-256 of `data` as a key (the "key = hash of the password" of older formats).
+pub fn sha256_key(data: &[u8]) -> Key {
+    use sha2::Digest;
+    let mut key = Zeroizing::new([0u8; 32]);
+    key.copy_from_slice(&sha2::Sha256::digest(data));
+    key
+}
+
+/// AES-256-CBC decryption with PKCS#7 padding. CBC has no authentication: a wrong key shows
+/// only as bad padding (or, one time in 256, as garbage the caller's parser refuses).
+pub fn aes_cbc_open(
+    key: &[u8; 32],
+    iv: &[u8],
+    data: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, AuthFailed> {
+    use cbc::cipher::{BlockModeDecrypt, KeyIvInit, block_padding::Pkcs7};
+    let iv: &[u8; 16] = iv.try_into().map_err(|_| AuthFailed)?;
+    let dec = cbc::Decryptor::<aes::Aes256>::new(key.into(), iv.into());
+    let mut buf = Zeroizing::new(data.to_vec());
+    let len = dec
+        .decrypt_padded::<Pkcs7>(&mut buf)
+        .map_err(|_| AuthFailed)?
+        .len();
+    buf.truncate(len);
+    Ok(buf)
+}
+
 /// AES-256-GCM encryption (used by tests to build foreign files).
 #[cfg(test)]
 pub fn aes_gcm_seal(key: &[u8; 32], nonce: &[u8; 12], plaintext: &[u8]) -> Vec<u8> {

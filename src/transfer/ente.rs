@@ -97,7 +97,13 @@ impl Importer for Ente {
         "ente"
     }
     fn name(&self) -> &'static str {
-        "Ente Auth export"
+        "Ente Auth"
+    }
+    fn files(&self) -> &'static str {
+        "text export (.txt)"
+    }
+    fn encryption(&self) -> super::Encryption {
+        super::Encryption::Optional
     }
     fn detect(&self, data: &[u8]) -> bool {
         serde_json::from_slice::<Value>(data).is_ok_and(|v| is_encrypted_doc(&v))

@@ -36,32 +36,53 @@ fn secret_bytes(v: Option<&Value>) -> std::result::Result<Zeroizing<Vec<u8>>, St
     Ok(out)
 }
 
-fn read_tokens(tokens: &[Value]) -> Parsed {
-    let mut out = Parsed::default();
-    for (i, t) in tokens.iter().enumerate() {
-        let (issuer, name) = (str(t, "issuerExt"), str(t, "label"));
-        let what = super::loose_label(issuer, name, i);
-        let bytes = match secret_bytes(t.get("secret")) {
+/// Files one FreeOTP token (`{algo, counter, digits, issuerExt, label, period, type}`) with
+/// its key bytes (taken from `secret` when `key` is `None`), as entry `i` in list order.
+/// `counter_behind`: the file stores one less than the next HOTP counter (FreeOTP 1 and
+/// FreeOTP+; FreeOTP 2 backups store the next counter itself).
+pub(super) fn push_token(
+    out: &mut Parsed,
+    i: usize,
+    t: &Value,
+    key: Option<&[u8]>,
+    counter_behind: bool,
+) {
+    let (issuer, name) = (str(t, "issuerExt"), str(t, "label"));
+    let what = super::loose_label(issuer, name, i);
+    let bytes = match key {
+        Some(k) => Zeroizing::new(k.to_vec()),
+        None => match secret_bytes(t.get("secret")) {
             Ok(b) => b,
             Err(why) => {
                 out.refused.push(Refused::new(what, why));
-                continue;
+                return;
             }
-        };
-        let b32 = Zeroizing::new(data_encoding::BASE32_NOPAD.encode(&bytes));
-        let kind = str(t, "type");
-        let steam = kind.eq_ignore_ascii_case("totp") && issuer.trim() == "Steam";
-        let fields = Fields {
-            issuer,
-            name,
-            secret: &b32,
-            kind: if steam { "steam" } else { kind },
-            algorithm: str(t, "algo"),
-            digits: num(t, "digits"),
-            period: num(t, "period"),
-            counter: num(t, "counter").map(|c| c.saturating_add(1)),
-        };
-        fields.push_into(&mut out, i);
+        },
+    };
+    let b32 = Zeroizing::new(data_encoding::BASE32_NOPAD.encode(&bytes));
+    let kind = str(t, "type");
+    let steam = kind.eq_ignore_ascii_case("totp") && issuer.trim() == "Steam";
+    let fields = Fields {
+        issuer,
+        name,
+        secret: &b32,
+        kind: if steam { "steam" } else { kind },
+        algorithm: str(t, "algo"),
+        digits: num(t, "digits"),
+        period: num(t, "period"),
+        counter: num(t, "counter").map(|c| c.saturating_add(u64::from(counter_behind))),
+    };
+    let meta = super::Meta {
+        order: u32::try_from(i).ok(),
+        ..super::Meta::default()
+    };
+    fields.push_with_meta(out, i, meta);
+}
+
+fn read_tokens(tokens: &[Value]) -> Parsed {
+    let mut out = Parsed::default();
+    for (i, t) in tokens.iter().enumerate() {
+        push_token(&mut out, i, t, None, true);
     }
     out
 }
@@ -71,7 +92,13 @@ impl Importer for FreeOtpPlus {
         "freeotp-plus"
     }
     fn name(&self) -> &'static str {
-        "FreeOTP+ JSON"
+        "FreeOTP+"
+    }
+    fn files(&self) -> &'static str {
+        "JSON export (freeotp-backup.json); its internal tokens.xml reads as FreeOTP"
+    }
+    fn encryption(&self) -> super::Encryption {
+        super::Encryption::Never
     }
     fn detect(&self, data: &[u8]) -> bool {
         serde_json::from_slice::<Value>(data)

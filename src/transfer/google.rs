@@ -74,10 +74,10 @@ impl MigrationBatch {
 
     /// Accounts and refusals, without the batch fields.
     pub fn into_parsed(self) -> Parsed {
-        Parsed {
-            accounts: self.accounts,
-            refused: self.refused,
-        }
+        let mut p = Parsed::default();
+        p.accounts = self.accounts;
+        p.refused = self.refused;
+        p
     }
 }
 

@@ -20,16 +20,32 @@
 
 pub mod aegis;
 pub mod andotp;
+pub mod authy;
 pub mod backup;
+pub mod battlenet;
 pub mod bitwarden;
 mod crypto;
+pub mod duo;
 pub mod ente;
 pub mod freeotp;
+pub mod freeotp_xml;
 pub mod google;
+pub mod google_db;
+pub mod lastpass;
+pub mod microsoft;
 pub mod paper;
 mod parts;
+pub mod payload;
+pub mod picture;
+mod prefs;
 pub mod proto;
+pub mod proton;
 pub mod sealed;
+pub mod session;
+mod sqlite;
+pub mod steam;
+pub mod stratum;
+pub mod totp_authenticator;
 pub mod twofas;
 pub mod uri_list;
 
@@ -49,7 +65,7 @@ pub enum Error {
     PasswordNeeded,
     #[error("wrong password, or the file was changed after it was written")]
     WrongPassword,
-    #[error("not a {format} file: {why}")]
+    #[error("damaged {format} file: {why}")]
     Malformed { format: &'static str, why: String },
     #[error("unsupported {format} file: {why}")]
     Unsupported { format: &'static str, why: String },
@@ -93,18 +109,77 @@ impl fmt::Display for Refused {
     }
 }
 
-/// What a reader got out of a file or QR code: the accounts and the refused entries.
+/// Display metadata an export carries beside an account: what Monban keeps of it. Every
+/// field is optional; the vault fills in its own defaults (letter icon, issuer colour).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Meta {
+    /// The icon: a PNG (other raster images are converted by [`picture::icon_png`]; vector
+    /// icons are left out) or, from a Monban backup, a built-in icon.
+    pub icon: Option<crate::vault::Icon>,
+    /// 0xRRGGBB.
+    pub colour: Option<u32>,
+    pub note: String,
+    pub favourite: bool,
+    /// Groups / tags / folders, in the source's order.
+    pub groups: Vec<String>,
+    /// Position in the source app's list, 0-based.
+    pub order: Option<u32>,
+    /// Unix seconds when a code was last used.
+    pub last_used: Option<u64>,
+    /// How many times a code was used (Monban backups).
+    pub use_count: u64,
+    /// Unix seconds when the entry was created (Monban backups).
+    pub created: Option<u64>,
+}
+
+/// What a reader got out of a file or QR code: the accounts, the metadata the format carried
+/// for them, and the refused entries.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Parsed {
+    /// The accounts, in the source's order. Append only (use [`Parsed::push_with`] to add
+    /// one with metadata): metadata is kept by position.
     pub accounts: Vec<Account>,
     pub refused: Vec<Refused>,
+    /// `accounts[i]`'s metadata, for the accounts whose format carried any.
+    meta: std::collections::BTreeMap<usize, Meta>,
 }
 
 impl Parsed {
     /// Appends another result.
     pub fn extend(&mut self, other: Parsed) {
+        let offset = self.accounts.len();
         self.accounts.extend(other.accounts);
         self.refused.extend(other.refused);
+        self.meta
+            .extend(other.meta.into_iter().map(|(i, m)| (i + offset, m)));
+    }
+
+    /// Adds an account with the metadata its format carried (unchecked: see
+    /// [`Parsed::push_checked`]).
+    pub fn push_with(&mut self, account: Account, meta: Meta) {
+        if meta != Meta::default() {
+            self.meta.insert(self.accounts.len(), meta);
+        }
+        self.accounts.push(account);
+    }
+
+    /// The metadata read for `accounts[index]`, if the format carried any.
+    pub fn meta(&self, index: usize) -> Option<&Meta> {
+        self.meta.get(&index)
+    }
+
+    /// Each account with its metadata (default where the format carried none).
+    pub fn into_entries(mut self) -> Vec<(Account, Meta)> {
+        let meta = std::mem::take(&mut self.meta);
+        let mut meta = meta.into_iter().peekable();
+        std::mem::take(&mut self.accounts)
+            .into_iter()
+            .enumerate()
+            .map(|(i, a)| match meta.next_if(|(at, _)| *at == i) {
+                Some((_, m)) => (a, m),
+                None => (a, Meta::default()),
+            })
+            .collect()
     }
 
     /// Checks an account read from a foreign file ([`crate::otp::validate`]) and files it as
@@ -256,8 +331,13 @@ impl Fields<'_> {
 
     /// Builds the account into `out`, or files a refusal naming entry `index`.
     pub fn push_into(&self, out: &mut Parsed, index: usize) {
+        self.push_with_meta(out, index, Meta::default());
+    }
+
+    /// [`Fields::push_into`] with the metadata the entry carried.
+    pub fn push_with_meta(&self, out: &mut Parsed, index: usize, meta: Meta) {
         match self.build() {
-            Ok(a) => out.accounts.push(a),
+            Ok(a) => out.push_with(a, meta),
             Err(why) => out.refused.push(Refused::new(
                 loose_label(self.issuer, self.name, index),
                 why,
@@ -297,12 +377,37 @@ pub(crate) fn parse_json(data: &[u8], format: &'static str) -> Result<serde_json
     })
 }
 
+/// Whether a format's files are encrypted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encryption {
+    /// Never encrypted.
+    Never,
+    /// Plain or encrypted with a password, as the user chose in the app.
+    Optional,
+    /// Always encrypted with a password.
+    Always,
+}
+
+impl fmt::Display for Encryption {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Encryption::Never => "not encrypted",
+            Encryption::Optional => "plain or encrypted (password)",
+            Encryption::Always => "encrypted (password)",
+        })
+    }
+}
+
 /// An importer of one foreign export format.
 pub trait Importer: Sync {
     /// Short id used with `--format` (`aegis`, `2fas`, ...).
     fn id(&self) -> &'static str;
     /// Human name ("Aegis JSON").
     fn name(&self) -> &'static str;
+    /// The files it reads, as a person finds them (".json export, vault.json").
+    fn files(&self) -> &'static str;
+    /// Whether those files are encrypted.
+    fn encryption(&self) -> Encryption;
     /// True when `data` looks like this format (cheap, no decryption).
     fn detect(&self, data: &[u8]) -> bool;
     /// True when `data` (already detected as this format) needs a password.
@@ -317,20 +422,44 @@ pub static IMPORTERS: &[&dyn Importer] = &[
     &twofas::TwoFas,
     &aegis::Aegis,
     &andotp::AndOtp,
+    &authy::Authy,
+    &battlenet::BattleNet,
     &bitwarden::Bitwarden,
+    &duo::Duo,
     &ente::Ente,
+    &freeotp_xml::FreeOtp,
     &freeotp::FreeOtpPlus,
+    &google_db::GoogleDb,
+    &lastpass::LastPass,
+    &microsoft::Microsoft,
+    &proton::Proton,
+    &steam::Steam,
+    &stratum::Stratum,
+    &totp_authenticator::TotpAuthenticator,
     &uri_list::UriList,
 ];
 
-/// Ids in detection order: the most specific layouts first, the URI list last (it accepts
-/// any text with an `otpauth://` line).
+/// Ids in detection order: files with a magic number first (SQLite, Java
+/// serialization), then preferences XML, then JSON layouts from the most specific, then
+/// the guesses (andOTP's and TOTP Authenticator's encrypted files carry no magic number), the
+/// URI list last (it accepts any text with an `otpauth://` line).
 const DETECT_ORDER: &[&str] = &[
+    "stratum",
+    "google-authenticator-db",
+    "microsoft-authenticator",
+    "freeotp",
+    "authy",
+    "battle-net",
     "aegis",
     "2fas",
     "bitwarden",
     "ente",
+    "proton-authenticator",
+    "lastpass",
+    "steam",
+    "duo",
     "freeotp-plus",
+    "totp-authenticator",
     "andotp",
     "uri-list",
 ];
@@ -340,9 +469,15 @@ pub fn importer(id: &str) -> Result<&'static dyn Importer> {
     let want = id.trim().to_ascii_lowercase();
     let want = match want.as_str() {
         "twofas" | "2fas" => "2fas",
-        "freeotp" | "freeotp+" | "freeotpplus" | "freeotp-plus" => "freeotp-plus",
+        "freeotp+" | "freeotpplus" | "freeotp-plus" => "freeotp-plus",
         "uri" | "uris" | "otpauth" | "txt" | "uri-list" => "uri-list",
         "ente" | "ente-auth" => "ente",
+        "authenticator-pro" | "authpro" => "stratum",
+        "google-db" | "google-authenticator" => "google-authenticator-db",
+        "microsoft" => "microsoft-authenticator",
+        "proton" => "proton-authenticator",
+        "battlenet" => "battle-net",
+        "winauth" => "uri-list",
         other => other,
     };
     IMPORTERS

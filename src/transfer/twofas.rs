@@ -7,8 +7,9 @@
 //! array. (The `reference` field, an encrypted known text, is not needed: GCM authentication
 //! already tells a wrong password.)
 //!
-//! The issuer is `otp.issuer`, else the service `name`. Lost on import: icons, groups, order,
-//! badge colours, `source`.
+//! The issuer is `otp.issuer`, else the issuer in the label of `otp.link`, else the service
+//! `name`; the account is `otp.account`, else `otp.label`, else the link's (2FAS manual entries
+//! leave the fields empty). Kept: groups, order. Lost: icons (collection ids), badge colours.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -31,17 +32,22 @@ fn malformed(why: &str) -> Error {
     }
 }
 
-fn read_services(services: &[Value]) -> Parsed {
+fn read_services(services: &[Value], groups: &[Value]) -> Parsed {
+    let group_names: std::collections::BTreeMap<&str, &str> = groups
+        .iter()
+        .map(|g| (str(g, "id"), str(g, "name")))
+        .collect();
     let mut out = Parsed::default();
     for (i, s) in services.iter().enumerate() {
         let otp = s.get("otp").unwrap_or(&Value::Null);
-        let issuer = match str(otp, "issuer") {
-            "" => str(s, "name"),
-            i => i,
-        };
+        // Manual entries may leave `account`/`issuer` empty and carry the names only in the
+        // label of the stored link.
+        let (link_issuer, link_name) = link_label(str(otp, "link"));
+        let issuer = first_set(&[str(otp, "issuer"), &link_issuer, str(s, "name")]);
+        let name = first_set(&[str(otp, "account"), str(otp, "label"), &link_name]);
         let fields = Fields {
             issuer,
-            name: str(otp, "account"),
+            name,
             secret: str(s, "secret"),
             kind: str(otp, "tokenType"),
             algorithm: str(otp, "algorithm"),
@@ -49,9 +55,46 @@ fn read_services(services: &[Value]) -> Parsed {
             period: num(otp, "period"),
             counter: num(otp, "counter"),
         };
-        fields.push_into(&mut out, i);
+        let meta = super::Meta {
+            groups: group_names
+                .get(str(s, "groupId"))
+                .map(|n| vec![(*n).to_string()])
+                .unwrap_or_default(),
+            order: s
+                .get("order")
+                .and_then(|o| num(o, "position"))
+                .and_then(|p| u32::try_from(p).ok()),
+            ..super::Meta::default()
+        };
+        fields.push_with_meta(&mut out, i, meta);
     }
     out
+}
+
+fn groups(doc: &Value) -> &[Value] {
+    doc.get("groups")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+}
+
+/// The first non-blank string.
+fn first_set<'a>(candidates: &[&'a str]) -> &'a str {
+    candidates
+        .iter()
+        .copied()
+        .find(|c| !c.trim().is_empty())
+        .unwrap_or("")
+}
+
+/// Issuer and name from the label of an `otpauth://` link (empty when there is none).
+fn link_label(link: &str) -> (String, String) {
+    if link.is_empty() {
+        return Default::default();
+    }
+    crate::uri::parse(link)
+        .map(|a| (a.issuer.clone(), a.name.clone()))
+        .unwrap_or_default()
 }
 
 fn decrypt(blob: &str, password: &str) -> Result<zeroize::Zeroizing<Vec<u8>>> {
@@ -74,7 +117,13 @@ impl Importer for TwoFas {
         "2fas"
     }
     fn name(&self) -> &'static str {
-        "2FAS backup"
+        "2FAS"
+    }
+    fn files(&self) -> &'static str {
+        "backup (.2fas, .json)"
+    }
+    fn encryption(&self) -> super::Encryption {
+        super::Encryption::Optional
     }
     fn detect(&self, data: &[u8]) -> bool {
         serde_json::from_slice::<Value>(data).is_ok_and(|v| {
@@ -95,12 +144,27 @@ impl Importer for TwoFas {
             let list = services
                 .as_array()
                 .ok_or_else(|| malformed("the decrypted services are not a list"))?;
-            return Ok(read_services(list));
+            return Ok(read_services(list, groups(&doc)));
         }
         let list = doc
             .get("services")
             .and_then(Value::as_array)
             .ok_or_else(|| malformed("no services list"))?;
-        Ok(read_services(list))
+        Ok(read_services(list, groups(&doc)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_account_fields_fall_back_to_the_link_label() {
+        let doc = br#"{"schemaVersion":4,"services":[{"name":"","secret":"JBSWY3DPEHPK3PXP",
+            "otp":{"link":"otpauth://totp/Acme%20Bank:carol%40example.com?secret=JBSWY3DPEHPK3PXP",
+            "account":"","issuer":"","tokenType":"TOTP","source":"Manual"}}]}"#;
+        let p = TwoFas.read(doc, None).unwrap();
+        assert_eq!(p.accounts[0].issuer, "Acme Bank");
+        assert_eq!(p.accounts[0].name, "carol@example.com");
     }
 }

@@ -5,6 +5,7 @@
 //! Lost: nothing the links carry; extra parameters (Ente's `codeDisplay=`, icons, colours)
 //! are ignored.
 
+use super::payload::{Classified, classify};
 use super::{Importer, Parsed, Refused, Result, google};
 
 pub struct UriList;
@@ -18,16 +19,23 @@ pub fn read_text(text: &str) -> Parsed {
             continue;
         }
         let what = format!("line {}", n + 1);
-        if google::is_migration_uri(line) {
-            match google::parse_migration_uri(line) {
+        match classify(line) {
+            Classified::Account(a) => out.push_checked(a),
+            Classified::GoogleMigration(link) => match google::parse_migration_uri(&link) {
                 Ok(b) => out.extend(b.into_parsed()),
                 Err(e) => out.refused.push(Refused::new(what, e.to_string())),
+            },
+            Classified::InvalidAccount(why) => out.refused.push(Refused::new(what, why)),
+            Classified::MonbanTransfer(_) | Classified::Backup(_) => {
+                out.refused.push(Refused::new(
+                    what,
+                    "a Monban transfer code: import the file as it is, not in a list",
+                ))
             }
-            continue;
-        }
-        match crate::uri::parse(line) {
-            Ok(a) => out.push_checked(a),
-            Err(e) => out.refused.push(Refused::new(what, e.to_string())),
+            Classified::Other(_) => out.refused.push(Refused::new(
+                what,
+                crate::uri::Error::NotOtpauth.to_string(),
+            )),
         }
     }
     out
@@ -48,6 +56,12 @@ impl Importer for UriList {
     }
     fn name(&self) -> &'static str {
         "otpauth:// URI list"
+    }
+    fn files(&self) -> &'static str {
+        "text file, one link per line (.txt)"
+    }
+    fn encryption(&self) -> super::Encryption {
+        super::Encryption::Never
     }
     fn detect(&self, data: &[u8]) -> bool {
         std::str::from_utf8(data).is_ok_and(has_link)

@@ -7,5 +7,7 @@
 mod cli;
 #[path = "transfer/importers.rs"]
 mod importers;
+#[path = "transfer/real.rs"]
+mod real;
 #[path = "transfer/roundtrip.rs"]
 mod roundtrip;
