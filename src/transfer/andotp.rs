@@ -37,7 +37,14 @@ fn read_list(list: &[Value]) -> Parsed {
     let mut out = Parsed::default();
     for (i, e) in list.iter().enumerate() {
         let (mut issuer, mut name) = (str(e, "issuer"), str(e, "label"));
-        if issuer.is_empty()
+        if let Some((i, n)) = name
+            .split_once(" - ")
+            .and_then(|(i, rest)| Some((i, rest.strip_prefix(i)?.strip_prefix(':')?)))
+            .filter(|_| issuer.is_empty())
+        {
+            // andOTP before 0.6 had no issuer field: its label is "Issuer - Issuer:account".
+            (issuer, name) = (i, n);
+        } else if issuer.is_empty()
             && let Some((i, n)) = name.split_once(':')
         {
             (issuer, name) = (i, n);

@@ -22,7 +22,19 @@ pub fn open(data: &[u8]) -> Result<Connection, String> {
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| format!("cannot open SQLite ({e})"))?;
-    conn.deserialize_read_exact(MAIN_DB, data, data.len(), true)
+    // A database copied off a phone is often in WAL mode (header bytes 18 and 19 are 2); an
+    // in-memory database cannot use WAL, so SQLite refuses it. The copy read here says
+    // "rollback journal" (1) instead: the pages are the same (a WAL file beside it, if any,
+    // is not part of the copy).
+    let mut copy = zeroize::Zeroizing::new(data.to_vec());
+    if copy.len() > 19 {
+        for b in &mut copy[18..20] {
+            if *b == 2 {
+                *b = 1;
+            }
+        }
+    }
+    conn.deserialize_read_exact(MAIN_DB, &copy[..], copy.len(), true)
         .map_err(|e| format!("the database is damaged ({e})"))?;
     Ok(conn)
 }
