@@ -134,7 +134,7 @@ pub(crate) fn on_scan_event(core: &Rc<Core>, event: ScanEvent) {
     match event {
         ScanEvent::Found(Classified::GoogleMigration(text) | Classified::MonbanTransfer(text)) => {
             let text = Zeroizing::new(text);
-            let fed = core.import.session.borrow_mut().payload(&text, "QR code");
+            let fed = core.import.session.borrow_mut().scanned(&text, "QR code");
             on_fed(core, fed);
         }
         ScanEvent::Found(Classified::Account(_)) => message(core, Msg::SingleAccount, "", true),
@@ -399,8 +399,10 @@ pub fn open_path(core: &Rc<Core>, path: &Path) {
 
 /// The file's name as messages show it (not the whole path).
 fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 /// A file that could not be read at all: the OS's reasons and the size cap are translated

@@ -171,7 +171,14 @@ impl Importer for AndOtp {
         let plain = if plausible_rounds(data) {
             open_new(data, password).or_else(|_| open_old(data, password))?
         } else {
-            open_old(data, password)?
+            // Not the old layout either: a new-layout file whose iteration count is outside
+            // the bounds is refused as such (the KDF never ran).
+            open_old(data, password).map_err(|_| {
+                let rounds = u32::from_be_bytes([data[0], data[1], data[2], data[3]]);
+                Error::KdfRefused(format!(
+                    "andOTP PBKDF2 rounds {rounds} outside {MIN_ROUNDS}..={MAX_ROUNDS}"
+                ))
+            })?
         };
         let v: Value = serde_json::from_slice(&plain)
             .map_err(|_| malformed("the decrypted backup is not JSON"))?;

@@ -494,6 +494,17 @@ impl Session {
         }
     }
 
+    /// Takes one payload the camera scanned (the app's scanner): like [`Session::payload`],
+    /// but a refused code is only reported, not kept for the summary — the person points the
+    /// camera elsewhere and goes on scanning.
+    pub fn scanned(&mut self, text: &str, source: &str) -> Fed {
+        let fed = self.payload(text, source);
+        if matches!(fed, Fed::Refused(_)) {
+            self.parsed.refused.pop();
+        }
+        fed
+    }
+
     /// True when sealed transfer parts wait for their transfer code.
     pub fn needs_transfer_code(&self) -> bool {
         !self.sealed.is_empty()

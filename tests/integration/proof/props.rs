@@ -69,14 +69,25 @@ fn valid_account() -> impl Strategy<Value = Account> {
 
 /// Every import fixture's bytes.
 fn import_fixtures() -> Vec<Vec<u8>> {
-    let dir = fixture("transfer");
     let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".py") || name.ends_with(".png") || name == "expected.json" {
-            continue;
+    // The generated fixtures, and one folder per format of real exports.
+    let mut dirs = vec![fixture("transfer")];
+    while let Some(dir) = dirs.pop() {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if e.path().is_dir() {
+                dirs.push(e.path());
+                continue;
+            }
+            if name.ends_with(".py")
+                || name.ends_with(".png")
+                || name == "expected.json"
+                || name == "NOTICE"
+            {
+                continue;
+            }
+            out.push(std::fs::read(e.path()).unwrap());
         }
-        out.push(std::fs::read(e.path()).unwrap());
     }
     assert!(out.len() >= 10, "import fixtures missing");
     out
