@@ -171,14 +171,11 @@ impl Importer for AndOtp {
         let plain = if plausible_rounds(data) {
             open_new(data, password).or_else(|_| open_old(data, password))?
         } else {
-            // Not the old layout either: a new-layout file whose iteration count is outside
-            // the bounds is refused as such (the KDF never ran).
-            open_old(data, password).map_err(|_| {
-                let rounds = u32::from_be_bytes([data[0], data[1], data[2], data[3]]);
-                Error::KdfRefused(format!(
-                    "andOTP PBKDF2 rounds {rounds} outside {MIN_ROUNDS}..={MAX_ROUNDS}"
-                ))
-            })?
+            // An old-layout file has no count (its first bytes are the nonce), so a count
+            // outside the bounds is either that or a crafted new-layout file: PBKDF2 never
+            // runs, and when the old layout does not open the answer is "wrong password"
+            // (what a user of an old backup who mistyped needs to hear).
+            open_old(data, password)?
         };
         let v: Value = serde_json::from_slice(&plain)
             .map_err(|_| malformed("the decrypted backup is not JSON"))?;

@@ -74,10 +74,11 @@ impl MigrationBatch {
 
     /// Accounts and refusals, without the batch fields.
     pub fn into_parsed(self) -> Parsed {
-        let mut p = Parsed::default();
-        p.accounts = self.accounts;
-        p.refused = self.refused;
-        p
+        Parsed {
+            accounts: self.accounts,
+            refused: self.refused,
+            ..Parsed::default()
+        }
     }
 }
 

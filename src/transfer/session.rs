@@ -308,8 +308,10 @@ pub fn open_sealed_parts(
     limits: &sealed::Limits,
 ) -> sealed::Result<Parsed> {
     let opened = sealed::open_entries(parts, code, limits)?;
-    let mut out = Parsed::default();
-    out.refused = opened.parsed.refused;
+    let mut out = Parsed {
+        refused: opened.parsed.refused,
+        ..Parsed::default()
+    };
     for (account, groups) in opened.parsed.accounts.into_iter().zip(opened.groups) {
         out.push_with(
             account,
@@ -612,7 +614,7 @@ impl fmt::Debug for Preview {
 #[error("cannot save the vault ({source}); {} account(s) added before this are kept", done.added)]
 pub struct CommitError {
     pub done: Summary,
-    pub source: crate::vault::Error,
+    pub source: Box<crate::vault::Error>,
 }
 
 impl Preview {
@@ -641,7 +643,12 @@ impl Preview {
                 Err(crate::vault::Error::InvalidEntry(why)) => {
                     done.refused.push(Refused::new(label, why))
                 }
-                Err(source) => return Err(CommitError { done, source }),
+                Err(source) => {
+                    return Err(CommitError {
+                        done,
+                        source: Box::new(source),
+                    });
+                }
             }
         }
         Ok(done)
