@@ -9,7 +9,7 @@
 
 use rusqlite::Connection;
 
-use super::{Error, Fields, Importer, Parsed, Result, sqlite};
+use super::{Fields, Importer, Parsed, Result, sqlite};
 
 const FORMAT: &str = "Google Authenticator database";
 
@@ -88,11 +88,6 @@ impl Importer for GoogleDb {
         false
     }
     fn read(&self, data: &[u8], _password: Option<&str>) -> Result<Parsed> {
-        let malformed = |why: String| Error::Malformed {
-            format: FORMAT,
-            why,
-        };
-        let conn = sqlite::open(data).map_err(malformed)?;
-        read_rows(&conn).map_err(|e| malformed(format!("cannot read the accounts table ({e})")))
+        sqlite::read_accounts(data, FORMAT, read_rows)
     }
 }

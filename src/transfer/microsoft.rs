@@ -11,7 +11,7 @@ use base64::Engine as _;
 use rusqlite::Connection;
 use zeroize::Zeroizing;
 
-use super::{Error, Fields, Importer, Meta, Parsed, Refused, Result, sqlite};
+use super::{Fields, Importer, Meta, Parsed, Refused, Result, sqlite};
 
 const FORMAT: &str = "Microsoft Authenticator database";
 
@@ -95,11 +95,6 @@ impl Importer for Microsoft {
         false
     }
     fn read(&self, data: &[u8], _password: Option<&str>) -> Result<Parsed> {
-        let malformed = |why: String| Error::Malformed {
-            format: FORMAT,
-            why,
-        };
-        let conn = sqlite::open(data).map_err(malformed)?;
-        read_rows(&conn).map_err(|e| malformed(format!("cannot read the accounts table ({e})")))
+        sqlite::read_accounts(data, FORMAT, read_rows)
     }
 }

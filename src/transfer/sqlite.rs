@@ -7,6 +7,18 @@ use rusqlite::{Connection, MAIN_DB, OpenFlags};
 /// The first 16 bytes of every SQLite 3 database file.
 pub const MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
+/// Reads the accounts of the database `data` (an app called `format`) with `read_rows`; a
+/// file that does not open or whose table does not read is `Malformed`, saying why.
+pub fn read_accounts(
+    data: &[u8],
+    format: &'static str,
+    read_rows: impl FnOnce(&Connection) -> Result<super::Parsed, rusqlite::Error>,
+) -> super::Result<super::Parsed> {
+    let malformed = |why: String| super::Error::Malformed { format, why };
+    let conn = open(data).map_err(malformed)?;
+    read_rows(&conn).map_err(|e| malformed(format!("cannot read the accounts table ({e})")))
+}
+
 /// True when `data` is an SQLite database.
 pub fn is_sqlite(data: &[u8]) -> bool {
     data.starts_with(MAGIC)
