@@ -148,22 +148,34 @@ pub fn qr_image(data: &[u8]) {
     }
 }
 
-/// One input, one decoder pass: the whole cascade (`qr::decode`) costs about ten passes, so
-/// each input runs the pass `selector` (the input's length) picks among `qr::pass_names()`
-/// (the cascade's and the benchmark's candidates), and one input in 32 the whole cascade
-/// with its stop rules. Every pass is reached, at a tenth of the cost per input; a mutant of
-/// the same length stays on its pass, so the fuzzer can dig into one.
+/// One input, one decoder pass: the whole cascade (`qr::decode`) costs as much as all its
+/// passes together, so each input runs one pass that `selector` (the input's length) picks,
+/// and one input in 1,024 the whole cascade with its stop rules. A mutant of the same length
+/// stays on its pass, so the fuzzer can dig into one.
+///
+/// Picked by cost: on fuzzed frames an rqrr pass costs about ten rxing passes (rqrr fits a
+/// grid to every triple of finder-like blobs that noise makes), so the rxing passes appear
+/// [`QR_FUZZ_RXING_WEIGHT`] times in the pick list and the rqrr passes once: every pass
+/// gets a comparable share of the CPU and the target keeps over 1,000 inputs a second
+/// (`perf` on the 2-core machine before: the seven rqrr passes took 70 % of the time).
 fn decode_some(frame: &monban::qr::Frame, selector: usize) {
-    let names = monban::qr::pass_names();
-    // The whole cascade costs as much as all its passes together: one input in 256 runs it
-    // (several a second), the others one pass each, so the target keeps over 1,000 inputs a
-    // second while every pass and the cascade's own logic are reached.
-    if selector % 256 == 0 {
+    if selector % 1024 == 0 {
         let _ = monban::qr::decode(frame);
-    } else {
-        let _ = monban::qr::run_pass(frame, names[selector % names.len()]);
+        return;
     }
+    let picks: Vec<&str> = monban::qr::pass_names()
+        .into_iter()
+        .flat_map(|name| {
+            let weight = if name.starts_with("rqrr") { 1 } else { QR_FUZZ_RXING_WEIGHT };
+            std::iter::repeat_n(name, weight)
+        })
+        .collect();
+    let _ = monban::qr::run_pass(frame, picks[selector % picks.len()]);
 }
+
+/// How many times each (cheap) rxing pass appears in `decode_some`'s pick list for each
+/// appearance of an (expensive) rqrr pass.
+pub const QR_FUZZ_RXING_WEIGHT: usize = 4;
 
 /// A raw luma frame: the first 4 bytes give width (at most [`QR_FUZZ_MAX_WIDTH`]) and stride
 /// padding, the rest is pixels; the input's length picks the decoder pass (`decode_some`).
