@@ -165,6 +165,10 @@ fn main() {
                     .window()
                     .set_size(slint::LogicalSize::new(360.0, 1280.0));
                 old.window().global::<ListAdapter>().invoke_open_settings();
+                // Where a user's vault lives (the picture's vault is in a temporary folder).
+                old.window()
+                    .global::<SettingsAdapter>()
+                    .set_vault_path("~/.local/share/monban/monban.vault".into());
                 shots.take(&old, &tag("t01-settings"));
                 old.window()
                     .window()

@@ -7,3 +7,5 @@ cargo run --quiet --example screenshots -- docs/screenshots
 # The transfer screens: export, import, account QR, backup, passcode, about, settings, in English
 # and Japanese (t*-en.png, t*-ja.png).
 cargo run --quiet --example screenshots_transfer -- docs/screenshots
+# The rough edges of the first version, each fixed, at 400×720 and 540×960 (r*.png).
+cargo run --quiet --example screenshots_edges -- docs/screenshots
