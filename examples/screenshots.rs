@@ -75,18 +75,7 @@ fn main() {
 
     let dir = tempfile::tempdir().expect("temp dir");
     let vault_path = dir.path().join("demo.vault");
-    {
-        let mut v = Vault::create_with(
-            &vault_path,
-            PASSCODE,
-            KdfParams::TEST_LIGHT,
-            T0_MS / 1000,
-            &OpenOptions::light_for_tests(),
-        )
-        .expect("vault");
-        monban::app::demo::fill_sample(&mut v, T0_MS / 1000).expect("accounts");
-        v.lock();
-    }
+    shared::demo_vault(&vault_path, PASSCODE, T0_MS / 1000);
     let phone = (360.0, 640.0);
 
     for dark in [false, true] {

@@ -21,7 +21,7 @@ use monban::app::{
     ManualClock, Navigation, ReauthAdapter, ScanAdapter, Screen, SettingsAdapter, UnlockAdapter,
 };
 use monban::clipboard::RecordingClipboard;
-use monban::vault::{KdfParams, OpenOptions, Vault};
+use monban::vault::OpenOptions;
 use slint::platform::{PointerEventButton, WindowEvent};
 use slint::{ComponentHandle, LogicalPosition};
 
@@ -47,16 +47,7 @@ impl Shots {
 
 fn app(dir: &Path, name: &str, size: (f32, f32), language: i32) -> App {
     let path = dir.join(format!("{name}.vault"));
-    let mut v = Vault::create_with(
-        &path,
-        PASSCODE,
-        KdfParams::TEST_LIGHT,
-        T0_MS / 1000,
-        &OpenOptions::light_for_tests(),
-    )
-    .expect("vault");
-    monban::app::demo::fill_sample(&mut v, T0_MS / 1000).expect("accounts");
-    v.lock();
+    shared::demo_vault(&path, PASSCODE, T0_MS / 1000);
     let app = App::new(AppOptions {
         vault_path: Some(path.clone()),
         settings_path: Some(dir.join(format!("{name}.settings.json"))),
@@ -162,10 +153,13 @@ fn main() {
         a.window()
             .window()
             .dispatch_event(WindowEvent::KeyPressed { text: enter });
-        assert!(a.pump_until(WAIT, |a| a.core().is_unlocked()), "typed unlock");
+        assert!(
+            a.pump_until(WAIT, |a| a.core().is_unlocked()),
+            "typed unlock"
+        );
 
         // Adding: the scanner without a camera (one message, not two), the confirm form with
-        // "Add account" in view, manual entry without an error before anything is typed, and
+        // "Register" in view, manual entry without an error before anything is typed, and
         // its advanced fields (full-height Type and Algorithm).
         ui.global::<ListAdapter>().invoke_add();
         a.pump();
@@ -237,7 +231,10 @@ fn main() {
         let b = ui.global::<BackupAdapter>();
         let file = dir.path().join(format!("backup-{tag}.monban-backup"));
         b.set_backup_path(file.display().to_string().into());
-        b.invoke_export_backup("copper violet harbour 2031".into(), "copper violet harbour 2031".into());
+        b.invoke_export_backup(
+            "copper violet harbour 2031".into(),
+            "copper violet harbour 2031".into(),
+        );
         reauth(&a);
         assert!(a.pump_until(WAIT, |a| !a.window().global::<BackupAdapter>().get_busy()));
         b.set_drill_path(file.display().to_string().into());

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
 use monban::app::{App, Theme, ThemeMode};
+use monban::vault::{KdfParams, OpenOptions, Vault};
 use slint::ComponentHandle;
 
 /// The folder named on the command line (default `docs/screenshots`), created, with the
@@ -50,4 +51,20 @@ pub fn show(app: &App, dark: bool, size: (f32, f32)) {
     ui.window()
         .set_size(slint::LogicalSize::new(size.0, size.1));
     ui.show().expect("show");
+}
+
+/// A locked vault at `path` with the sample accounts of `monban::app::demo`, made at `now`
+/// (Unix seconds) with light KDF settings (through the library, as tests do).
+#[allow(dead_code)] // the transfer example makes its own vaults
+pub fn demo_vault(path: &Path, passcode: &str, now: u64) {
+    let mut v = Vault::create_with(
+        path,
+        passcode,
+        KdfParams::TEST_LIGHT,
+        now,
+        &OpenOptions::light_for_tests(),
+    )
+    .expect("vault");
+    monban::app::demo::fill_sample(&mut v, now).expect("accounts");
+    v.lock();
 }
