@@ -290,12 +290,7 @@ fn confirm(core: &Rc<Core>) {
             message(core, Msg::AccountsAdded, summary.added.to_string(), false);
         }
         Some(Err(e)) => {
-            // What was added before the vault error is kept and shown (and backed up).
-            if e.done.added > 0 {
-                core.changed();
-            }
-            super::list::refresh(core);
-            mark_added(core, e.done.added);
+            // The save failed: nothing was added, the vault is as it was.
             message(core, Msg::Detail, e.to_string(), true);
         }
         None => {}

@@ -20,6 +20,7 @@
 
 pub mod aegis;
 pub mod andotp;
+pub mod authplus;
 pub mod authy;
 pub mod backup;
 pub mod battlenet;
@@ -31,6 +32,7 @@ pub mod freeotp;
 pub mod freeotp_xml;
 pub mod google;
 pub mod google_db;
+pub mod kdbx;
 pub mod lastpass;
 pub mod microsoft;
 pub mod paper;
@@ -40,6 +42,7 @@ pub mod picture;
 mod prefs;
 pub mod proto;
 pub mod proton;
+pub mod proton_pass;
 pub mod sealed;
 pub mod session;
 mod sqlite;
@@ -422,6 +425,7 @@ pub static IMPORTERS: &[&dyn Importer] = &[
     &twofas::TwoFas,
     &aegis::Aegis,
     &andotp::AndOtp,
+    &authplus::AuthPlus,
     &authy::Authy,
     &battlenet::BattleNet,
     &bitwarden::Bitwarden,
@@ -430,20 +434,25 @@ pub static IMPORTERS: &[&dyn Importer] = &[
     &freeotp_xml::FreeOtp,
     &freeotp::FreeOtpPlus,
     &google_db::GoogleDb,
+    &kdbx::Kdbx,
     &lastpass::LastPass,
     &microsoft::Microsoft,
     &proton::Proton,
+    &proton_pass::ProtonPass,
     &steam::Steam,
     &stratum::Stratum,
     &totp_authenticator::TotpAuthenticator,
     &uri_list::UriList,
 ];
 
-/// Ids in detection order: files with a magic number first (SQLite, Java
+/// Ids in detection order: files with a magic number first (KDBX, zip, SQLite, Java
 /// serialization), then preferences XML, then JSON layouts from the most specific, then
 /// the guesses (andOTP's and TOTP Authenticator's encrypted files carry no magic number), the
 /// URI list last (it accepts any text with an `otpauth://` line).
 const DETECT_ORDER: &[&str] = &[
+    "keepass",
+    "authenticator-plus",
+    "proton-pass",
     "stratum",
     "google-authenticator-db",
     "microsoft-authenticator",
@@ -478,6 +487,8 @@ pub fn importer(id: &str) -> Result<&'static dyn Importer> {
         "proton" => "proton-authenticator",
         "battlenet" => "battle-net",
         "winauth" => "uri-list",
+        "kdbx" | "keepassxc" | "keepassdx" => "keepass",
+        "authplus" => "authenticator-plus",
         other => other,
     };
     IMPORTERS

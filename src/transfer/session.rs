@@ -609,9 +609,10 @@ impl fmt::Debug for Preview {
     }
 }
 
-/// Committing stopped at a vault error; what was added before it is kept.
+/// Committing failed at the vault's save: nothing was added (the vault keeps what it had);
+/// `done` holds the preview's counts of duplicates and refused accounts.
 #[derive(Debug, Error)]
-#[error("cannot save the vault ({source}); {} account(s) added before this are kept", done.added)]
+#[error("cannot save the vault ({source}); nothing was imported")]
 pub struct CommitError {
     pub done: Summary,
     pub source: Box<crate::vault::Error>,
@@ -634,21 +635,25 @@ impl Preview {
             duplicates: self.duplicates.len(),
             refused: self.refused,
         };
-        for (account, meta) in self.to_add {
-            let label = super::label(&account);
-            let meta = entry_meta(&account, meta, now);
-            match vault.add_with_meta(account, meta) {
-                Ok(_) => done.added += 1,
-                Err(crate::vault::Error::Duplicate) => done.duplicates += 1,
-                Err(crate::vault::Error::InvalidEntry(why)) => {
-                    done.refused.push(Refused::new(label, why))
-                }
-                Err(source) => {
-                    return Err(CommitError {
-                        done,
-                        source: Box::new(source),
-                    });
-                }
+        // One save for the whole import (a save per account made 200 accounts 200 writes).
+        let labels: Vec<String> = self.to_add.iter().map(|(a, _)| super::label(a)).collect();
+        let items = self
+            .to_add
+            .into_iter()
+            .map(|(account, meta)| {
+                let meta = entry_meta(&account, meta, now);
+                (account, meta)
+            })
+            .collect();
+        let results = vault.add_entries(items).map_err(|source| CommitError {
+            done: done.clone(),
+            source: Box::new(source),
+        })?;
+        for (result, label) in results.into_iter().zip(labels) {
+            match result {
+                crate::vault::Added::Added(_) => done.added += 1,
+                crate::vault::Added::Duplicate => done.duplicates += 1,
+                crate::vault::Added::Invalid(why) => done.refused.push(Refused::new(label, why)),
             }
         }
         Ok(done)

@@ -117,6 +117,18 @@ pub struct AddReport {
     pub duplicates: Vec<String>,
 }
 
+/// What [`Vault::add_entries`] did with one account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Added {
+    /// Stored under this id.
+    Added(EntryId),
+    /// Skipped: the same login (secret, issuer, name) is already stored, or came earlier in
+    /// the same batch.
+    Duplicate,
+    /// Refused by the vault's rules, with why.
+    Invalid(String),
+}
+
 /// An unlocked vault in memory. Holds the OS lock until dropped or [`Vault::lock`]ed; the master
 /// key and every secret are zeroized on drop. Every change is saved before the call returns; if
 /// the save fails, the change is undone in memory too and the file keeps the previous version.
@@ -396,6 +408,39 @@ impl Vault {
             return Err(e);
         }
         Ok(id)
+    }
+
+    /// Adds accounts with chosen metadata (each `order` set to the end of the list) in **one
+    /// save**, as an import does: an account whose login is already stored (or came earlier in
+    /// `items`) is skipped, one the vault's rules refuse is reported with why, and the rest are
+    /// added. Gives one [`Added`] per item, in order. If the save fails nothing is added.
+    pub fn add_entries(&mut self, items: Vec<(Account, EntryMeta)>) -> Result<Vec<Added>> {
+        let (old_len, old_next) = (self.entries.len(), self.next_id);
+        let mut out = Vec::with_capacity(items.len());
+        for (account, mut meta) in items {
+            if let Err(why) = model::validate(&account, &meta) {
+                out.push(Added::Invalid(why));
+                continue;
+            }
+            if self.entries.iter().any(|e| e.account.same_login(&account)) {
+                out.push(Added::Duplicate);
+                continue;
+            }
+            let id = EntryId(self.next_id);
+            meta.order = self.entries.len() as u32;
+            self.entries.push(Entry { id, account, meta });
+            self.next_id += 1;
+            out.push(Added::Added(id));
+        }
+        if self.entries.len() == old_len {
+            return Ok(out);
+        }
+        if let Err(e) = self.save() {
+            self.entries.truncate(old_len);
+            self.next_id = old_next;
+            return Err(e);
+        }
+        Ok(out)
     }
 
     /// Adds every account that is not already there (one save). Accounts that cannot make codes

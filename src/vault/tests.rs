@@ -841,3 +841,42 @@ fn backup_that_is_a_link_to_the_vault_leaves_no_temp_file() {
         .collect();
     assert!(stray.is_empty(), "{stray:?}");
 }
+
+#[test]
+fn add_entries_saves_once_and_sorts_out_duplicates_and_invalid_accounts() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut v) = new_vault(&dir);
+    v.add(acct("Old", "me", 1), NOW).unwrap();
+    let before = v.generation();
+    let meta = |a: &Account| EntryMeta::new_for(a, NOW);
+    let mut bad = acct("Bad", "me", 4);
+    bad.digits = 3;
+    let items: Vec<(Account, EntryMeta)> = [
+        acct("A", "me", 2),
+        acct("Old", "me", 1),
+        acct("B", "me", 3),
+        acct("A", "me", 2),
+        bad,
+    ]
+    .into_iter()
+    .map(|a| {
+        let m = meta(&a);
+        (a, m)
+    })
+    .collect();
+    let out = v.add_entries(items).unwrap();
+    assert!(matches!(out[0], Added::Added(_)));
+    assert_eq!(out[1], Added::Duplicate, "already stored");
+    assert!(matches!(out[2], Added::Added(_)));
+    assert_eq!(out[3], Added::Duplicate, "twice in the batch");
+    assert!(matches!(out[4], Added::Invalid(_)));
+    assert_eq!(v.generation(), before + 1, "one save for the batch");
+    let issuers: Vec<String> = v
+        .entries()
+        .iter()
+        .map(|e| e.account.issuer.clone())
+        .collect();
+    assert_eq!(issuers, ["Old", "A", "B"]);
+    drop(v);
+    assert_eq!(open(&path).unwrap().entries().len(), 3, "saved");
+}

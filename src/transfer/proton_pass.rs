@@ -1,0 +1,179 @@
+//! Proton Pass export: a zip holding `Proton Pass/data.json` (unencrypted export).
+//!
+//! `data.json` = `{version, vaults: {"<id>": {name, items: [{data: {type, metadata: {name,
+//! note}, content: {totpUri, itemUsername, itemEmail}, extraFields: [{fieldName, type:
+//! "totp", data: {totpUri}}]}, pinned, state}]}}}`. Every login's `totpUri` and every TOTP
+//! extra field is one account; `totpUri` may be an `otpauth://` link or a bare Base32 key
+//! (then the item name is the issuer and the username or e-mail the name). Items in the trash
+//! (`state` 2) are passed over, as are items without a TOTP.
+//!
+//! Kept: the vault name (as a group), the item note, pinned items as favourites. Lost:
+//! passwords, URLs, passkeys. The PGP-encrypted export (`.pgp`) is refused: export again
+//! without encryption. The zip is bounded before it is unpacked (entry count, sizes).
+
+use std::io::Read;
+
+use serde_json::Value;
+use zeroize::Zeroizing;
+
+use super::json::{num, str};
+use super::{Error, Fields, Importer, Meta, Parsed, Refused, Result};
+
+const FORMAT: &str = "Proton Pass";
+const DATA_JSON: &str = "Proton Pass/data.json";
+/// Largest `data.json` unpacked.
+const MAX_JSON_BYTES: u64 = 64 * 1024 * 1024;
+/// Most entries a zip may list (attachments included).
+const MAX_ZIP_ENTRIES: usize = 100_000;
+
+pub struct ProtonPass;
+
+fn malformed(why: impl Into<String>) -> Error {
+    Error::Malformed {
+        format: FORMAT,
+        why: why.into(),
+    }
+}
+
+fn is_zip(data: &[u8]) -> bool {
+    data.starts_with(b"PK\x03\x04")
+}
+
+fn data_json(data: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(data))
+        .map_err(|e| malformed(format!("not a readable zip ({e})")))?;
+    if zip.len() > MAX_ZIP_ENTRIES {
+        return Err(malformed("the zip lists too many files"));
+    }
+    let mut f = zip
+        .by_name(DATA_JSON)
+        .map_err(|_| malformed(format!("no {DATA_JSON} in the zip")))?;
+    if f.size() > MAX_JSON_BYTES {
+        return Err(malformed("data.json is too large"));
+    }
+    let mut out = Zeroizing::new(Vec::new());
+    f.by_ref()
+        .take(MAX_JSON_BYTES + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| malformed(format!("cannot unpack data.json ({e})")))?;
+    if out.len() as u64 > MAX_JSON_BYTES {
+        return Err(malformed("data.json is too large"));
+    }
+    Ok(out)
+}
+
+fn push_totp(out: &mut Parsed, i: usize, item: &str, user: &str, totp: &str, meta: Meta) {
+    let totp = totp.trim();
+    let lower = totp.to_ascii_lowercase();
+    if lower.starts_with("otpauth://") || lower.starts_with("steam://") {
+        match crate::uri::parse(totp) {
+            Ok(mut a) => {
+                if a.issuer.is_empty() {
+                    a.issuer = item.trim().to_string();
+                }
+                if a.name.is_empty() {
+                    a.name = user.trim().to_string();
+                }
+                match crate::otp::validate(&a) {
+                    Ok(()) => out.push_with(a, meta),
+                    Err(e) => out
+                        .refused
+                        .push(Refused::new(super::label(&a), e.to_string())),
+                }
+            }
+            Err(e) => out.refused.push(Refused::new(
+                super::loose_label(item, user, i),
+                e.to_string(),
+            )),
+        }
+    } else {
+        Fields {
+            issuer: item,
+            name: user,
+            secret: totp,
+            ..Fields::default()
+        }
+        .push_with_meta(out, i, meta);
+    }
+}
+
+fn read_doc(doc: &Value) -> Result<Parsed> {
+    let vaults = doc
+        .get("vaults")
+        .and_then(Value::as_object)
+        .ok_or_else(|| malformed("no vaults in data.json"))?;
+    let mut out = Parsed::default();
+    let mut n = 0;
+    for vault in vaults.values() {
+        let vault_name = str(vault, "name").trim();
+        let Some(items) = vault.get("items").and_then(Value::as_array) else {
+            continue;
+        };
+        for item in items {
+            if num(item, "state") == Some(2) {
+                continue; // in the trash
+            }
+            let data = item.get("data").unwrap_or(&Value::Null);
+            let md = data.get("metadata").unwrap_or(&Value::Null);
+            let content = data.get("content").unwrap_or(&Value::Null);
+            let name = str(md, "name");
+            let user = match str(content, "itemUsername").trim() {
+                "" => str(content, "itemEmail"),
+                u => u,
+            };
+            let meta = Meta {
+                note: str(md, "note").to_string(),
+                favourite: item.get("pinned").and_then(Value::as_bool).unwrap_or(false),
+                groups: if vault_name.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![vault_name.to_string()]
+                },
+                ..Meta::default()
+            };
+            let mut uris: Vec<&str> = vec![str(content, "totpUri")];
+            if let Some(extra) = data.get("extraFields").and_then(Value::as_array) {
+                uris.extend(
+                    extra
+                        .iter()
+                        .filter(|f| str(f, "type") == "totp")
+                        .map(|f| str(f.get("data").unwrap_or(&Value::Null), "totpUri")),
+                );
+            }
+            for uri in uris.into_iter().filter(|u| !u.trim().is_empty()) {
+                push_totp(&mut out, n, name, user, uri, meta.clone());
+                n += 1;
+            }
+        }
+    }
+    Ok(out)
+}
+
+impl Importer for ProtonPass {
+    fn id(&self) -> &'static str {
+        "proton-pass"
+    }
+    fn name(&self) -> &'static str {
+        "Proton Pass"
+    }
+    fn files(&self) -> &'static str {
+        "export zip (Proton Pass/data.json inside)"
+    }
+    fn encryption(&self) -> super::Encryption {
+        super::Encryption::Never
+    }
+    fn detect(&self, data: &[u8]) -> bool {
+        is_zip(data)
+            && zip::ZipArchive::new(std::io::Cursor::new(data))
+                .is_ok_and(|z| z.index_for_name(DATA_JSON).is_some())
+    }
+    fn encrypted(&self, _data: &[u8]) -> bool {
+        false
+    }
+    fn read(&self, data: &[u8], _password: Option<&str>) -> Result<Parsed> {
+        let json = data_json(data)?;
+        let doc: Value = serde_json::from_slice(&json)
+            .map_err(|e| malformed(format!("data.json is not JSON ({e})")))?;
+        read_doc(&doc)
+    }
+}
