@@ -251,8 +251,11 @@ fn modified(f: &Path) -> Option<u64> {
 /// Opens an automatic backup with the key inside the open vault (no KDF, no password).
 fn read_with_vault_key(core: &Core, file: &Path) -> Option<backup::Backup> {
     let bytes = Zeroizing::new(std::fs::read(file).ok()?);
-    core.with_vault(|v| v.backup_key().and_then(|k| backup::read_with_key(&bytes, k).ok()))
-        .flatten()
+    core.with_vault(|v| {
+        v.backup_key()
+            .and_then(|k| backup::read_with_key(&bytes, k).ok())
+    })
+    .flatten()
 }
 
 fn message(

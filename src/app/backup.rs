@@ -272,9 +272,12 @@ fn drill(core: &Rc<Core>, pw: Zeroizing<String>) {
                 b.entries.len().to_string(),
                 b.fingerprint(),
             )),
-            Err(backup::Error::WrongPassword) => {
-                Ok((Msg::WrongPassword, String::new(), String::new(), String::new()))
-            }
+            Err(backup::Error::WrongPassword) => Ok((
+                Msg::WrongPassword,
+                String::new(),
+                String::new(),
+                String::new(),
+            )),
             Err(e) => Err(e.into()),
         }
     });

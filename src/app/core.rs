@@ -205,6 +205,13 @@ impl Core {
             .unwrap_or_default()
     }
 
+    /// The entries (accounts with their metadata) of the open vault, for tests that check what
+    /// a restore stored. Never shown anywhere.
+    pub fn vault_entries(&self) -> Vec<crate::vault::Entry> {
+        self.with_vault(|v| v.entries().to_vec())
+            .unwrap_or_default()
+    }
+
     /// A Slint callback without arguments that runs `f` with the app, if it still exists,
     /// and counts as activity (it restarts the idle timer). Every controller wires its
     /// adapter's callbacks through this and [`Core::act1`] / [`Core::act2`].

@@ -59,9 +59,11 @@ pub(super) fn connect(ui: &AppWindow, core: &Rc<Core>) {
         }
         refresh(core);
     }));
-    a.on_check_passcode(core.act1(|core, typed: SharedString| {
-        check_passcode(core, Zeroizing::new(typed.to_string()))
-    }));
+    a.on_check_passcode(
+        core.act1(|core, typed: SharedString| {
+            check_passcode(core, Zeroizing::new(typed.to_string()))
+        }),
+    );
     a.on_snooze_passcode(core.act(|core| {
         let mut st = ReminderState::load(&core.vault_path);
         st.snooze_passcode(core.now());
@@ -224,7 +226,10 @@ fn checked(core: &Rc<Core>, epoch: u64, result: vault::Result<()>) {
             passcode_message(
                 core,
                 Msg::ReauthWrong,
-                vault::REAUTH_LIMIT.saturating_sub(failed).max(1).to_string(),
+                vault::REAUTH_LIMIT
+                    .saturating_sub(failed)
+                    .max(1)
+                    .to_string(),
             );
         }
         Err(vault::Error::TooManyTries | vault::Error::Backoff { .. }) => core.lock(),

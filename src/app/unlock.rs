@@ -244,7 +244,9 @@ fn finished_with(core: &Rc<Core>, result: vault::Result<Vault>, copy: Option<Aut
                     );
                     *core.unlock.auto_copy.borrow_mut() = Some(c.file);
                 }
-                (None, None) => set_damaged(core, Msg::DamagedNone, String::new(), String::new(), 0),
+                (None, None) => {
+                    set_damaged(core, Msg::DamagedNone, String::new(), String::new(), 0)
+                }
             }
             if let Some(ui) = core.ui() {
                 ui.invoke_focus_screen();

@@ -119,7 +119,12 @@ mod tests {
         assert_eq!(Status::load(&vault), s);
         s.succeeded(Path::new("/b/x"), 9);
         assert_eq!(
-            (s.last_ok, s.last_error.as_deref(), s.last_error_cause, s.pending_changes),
+            (
+                s.last_ok,
+                s.last_error.as_deref(),
+                s.last_error_cause,
+                s.pending_changes
+            ),
             (Some(9), None, None, false)
         );
         std::fs::write(status_path(&vault), b"[").unwrap();
