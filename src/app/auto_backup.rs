@@ -105,7 +105,7 @@ pub(crate) fn refresh(core: &Rc<Core>) {
 }
 
 /// `/home/me/Sync/Monban` → `~/Sync/Monban`.
-pub(crate) fn short_path(p: &Path) -> String {
+pub fn short_path(p: &Path) -> String {
     if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty())
         && let Ok(rest) = p.strip_prefix(&home)
     {

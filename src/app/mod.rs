@@ -68,6 +68,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use self::auto_backup::short_path;
 pub use self::clock::{Clock, ManualClock, SystemClock};
 pub use self::core::Core;
 use crate::camera::FrameSource;
