@@ -607,6 +607,36 @@ mod tests {
     }
 
     #[test]
+    fn every_cause_has_its_own_words_and_names_the_folder() {
+        let home = PathBuf::from(std::env::var_os("HOME").expect("HOME is set"));
+        let dir = home.join("Sync/Monban");
+        let words = |c| failure_message(Some(c), &dir, "english detail");
+        let folder = "~/Sync/Monban".to_string();
+        assert_eq!(
+            words(Cause::FolderGone),
+            (Msg::BackupFolderGone, folder.clone())
+        );
+        assert_eq!(
+            words(Cause::PermissionDenied),
+            (Msg::BackupDenied, folder.clone())
+        );
+        assert_eq!(
+            words(Cause::ReadOnly),
+            (Msg::BackupReadOnly, folder.clone())
+        );
+        assert_eq!(
+            words(Cause::DiskFull),
+            (Msg::BackupDiskFull, folder.clone())
+        );
+        assert_eq!(words(Cause::NotAFolder), (Msg::BackupNotFolder, folder));
+        assert_eq!(words(Cause::NoKey).0, Msg::BackupNoKey);
+        assert_eq!(words(Cause::Verify).0, Msg::BackupUnverified);
+        let other = (Msg::BackupFailedOther, "english detail".to_string());
+        assert_eq!(words(Cause::Other), other);
+        assert_eq!(failure_message(None, &dir, "english detail"), other);
+    }
+
+    #[test]
     fn times_read_as_today_yesterday_or_a_date() {
         let now = 1_764_592_200; // 2025-12-01 12:30 UTC: the same day in every time zone a minute before
         assert_eq!(when(now - 60, now).0, 0);
