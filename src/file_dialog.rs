@@ -7,7 +7,7 @@
 //! desktops, sandboxed or not), then zenity (GNOME) and kdialog (KDE) as separate programs; the
 //! Finder dialog through osascript on macOS. [`Purpose::BackupFolder`] asks for a folder
 //! (the portal's `directory` option, `zenity --directory`, `kdialog --getexistingdirectory`,
-//! `choose folder`). The binary links no GTK. Blocking: call it off the
+//! `choose folder`); on iOS the document picker ([`crate::platform::ios::choose_folder`]). The binary links no GTK. Blocking: call it off the
 //! UI thread. Phones have no dialog here (their pickers belong to the platform glue).
 
 use std::path::{Path, PathBuf};
@@ -42,6 +42,14 @@ pub fn choose(purpose: Purpose) -> Choice {
         Purpose::BackupFolder => "Choose a folder for automatic backups",
     };
     let folder = purpose == Purpose::BackupFolder;
+    // iOS: the system's document picker for a folder (its access kept across launches).
+    #[cfg(all(target_os = "ios", feature = "gui"))]
+    if folder {
+        return match crate::platform::ios::choose_folder() {
+            Some(dir) => Choice::Chosen(dir),
+            None => Choice::Cancelled,
+        };
+    }
     // Without a portal on this session (no D-Bus, no portal service) the programs are tried.
     #[cfg(all(target_os = "linux", feature = "gui"))]
     if let Ok(choice) = portal::open_file(title, purpose == Purpose::QrImage, folder) {
