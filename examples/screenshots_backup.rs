@@ -4,8 +4,8 @@
 //! list, and the unlock screen of a damaged vault. Run: `scripts/screenshots.sh` (or
 //! `cargo run --example screenshots_backup -- docs/screenshots`).
 //!
-//! Throw-away vaults with light KDF settings (through the library, as tests do) and made-up
-//! accounts; the home folder is a temporary one, so paths read `~/Sync/Monban`.
+//! Throw-away vaults with the demo accounts (`shared::demo_vault`); the home folder is a
+//! temporary one, so paths read `~/Sync/Monban`.
 
 #[path = "shared/mod.rs"]
 mod shared;
@@ -15,13 +15,12 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
-use monban::account::{Account, Secret};
 use monban::app::{
     App, AppOptions, AutoBackupAdapter, ListAdapter, ManualClock, Navigation, Screen,
     SettingsAdapter, UnlockAdapter,
 };
 use monban::clipboard::RecordingClipboard;
-use monban::vault::{KdfParams, OpenOptions, Vault};
+use monban::vault::OpenOptions;
 use slint::{ComponentHandle, Model};
 
 const PASSCODE: &str = "correct horse";
@@ -30,39 +29,9 @@ const T0: u64 = 1_773_496_920;
 const DAY: u64 = 86_400;
 const WAIT: Duration = Duration::from_secs(60);
 
-fn sample() -> Vec<Account> {
-    [
-        ("GitHub", "alice@example.com"),
-        ("coin.z.com", "alice"),
-        ("みずほ銀行", "alice"),
-        ("Google", "alice@gmail.com"),
-        ("Dropbox", "alice@example.com"),
-        ("楽天", "alice_r"),
-    ]
-    .iter()
-    .enumerate()
-    .map(|(i, (issuer, name))| {
-        Account::totp(
-            *issuer,
-            *name,
-            Secret::new((0..20).map(|j| (i as u8).wrapping_mul(41) ^ j).collect()),
-        )
-    })
-    .collect()
-}
-
 fn device(dir: &Path, name: &str, clock: Arc<ManualClock>) -> App {
     let path = dir.join(format!("{name}.vault"));
-    let mut v = Vault::create_with(
-        &path,
-        PASSCODE,
-        KdfParams::TEST_LIGHT,
-        T0,
-        &OpenOptions::light_for_tests(),
-    )
-    .expect("vault");
-    v.add_many(sample(), T0).expect("accounts");
-    v.lock();
+    shared::demo_vault(&path, PASSCODE, T0);
     let app = App::new(AppOptions {
         vault_path: Some(path),
         settings_path: Some(dir.join(format!("{name}.settings.json"))),
