@@ -264,7 +264,7 @@ fn main() {
                 b.set_drill_path(b.get_backup_path());
                 b.invoke_drill("backup password".into());
                 assert!(old.pump_until(WAIT, |a| !a.window().global::<BackupAdapter>().get_busy()));
-                assert_eq!(b.get_message(), Msg::DrillOk);
+                assert_eq!(b.get_message(), Msg::DrillOkDated);
                 b.set_backup_path("~/Documents/monban-2026-03-14.monban-backup".into());
                 b.set_drill_path(b.get_backup_path());
                 b.set_paper_path("~/Documents/monban-paper-2026-03-14.pdf".into());

@@ -9,3 +9,6 @@ cargo run --quiet --example screenshots -- docs/screenshots
 cargo run --quiet --example screenshots_transfer -- docs/screenshots
 # The rough edges of the first version, each fixed, at 400×720 and 540×960 (r*.png).
 cargo run --quiet --example screenshots_edges -- docs/screenshots
+# Automatic backups and reminders: the backup settings, the banner, the reminders, a damaged
+# vault at unlock, in English and Japanese (b*-en.png, b*-ja.png).
+cargo run --quiet --example screenshots_backup -- docs/screenshots

@@ -5,7 +5,9 @@
 //! Tried in order: on Linux the desktop portal's file chooser
 //! (`org.freedesktop.portal.FileChooser` over the local D-Bus session: GNOME, KDE and most
 //! desktops, sandboxed or not), then zenity (GNOME) and kdialog (KDE) as separate programs; the
-//! Finder dialog through osascript on macOS. The binary links no GTK. Blocking: call it off the
+//! Finder dialog through osascript on macOS. [`Purpose::BackupFolder`] asks for a folder
+//! (the portal's `directory` option, `zenity --directory`, `kdialog --getexistingdirectory`,
+//! `choose folder`); on iOS the document picker ([`crate::platform::ios::choose_folder`]). The binary links no GTK. Blocking: call it off the
 //! UI thread. Phones have no dialog here (their pickers belong to the platform glue).
 
 use std::path::{Path, PathBuf};
@@ -17,6 +19,8 @@ pub enum Purpose {
     QrImage,
     /// An export or backup file of Monban or another authenticator.
     Import,
+    /// A folder for automatic backups (on a desktop, a synced folder is a good choice).
+    BackupFolder,
 }
 
 /// The outcome of [`choose`].
@@ -35,23 +39,34 @@ pub fn choose(purpose: Purpose) -> Choice {
     let title = match purpose {
         Purpose::QrImage => "Choose a QR code image",
         Purpose::Import => "Choose a file to import",
+        Purpose::BackupFolder => "Choose a folder for automatic backups",
     };
+    let folder = purpose == Purpose::BackupFolder;
+    // iOS: the system's document picker for a folder (its access kept across launches).
+    #[cfg(all(target_os = "ios", feature = "gui"))]
+    if folder {
+        return match crate::platform::ios::choose_folder() {
+            Some(dir) => Choice::Chosen(dir),
+            None => Choice::Cancelled,
+        };
+    }
     // Without a portal on this session (no D-Bus, no portal service) the programs are tried.
     #[cfg(all(target_os = "linux", feature = "gui"))]
-    if let Ok(choice) = portal::open_file(title, purpose == Purpose::QrImage) {
+    if let Ok(choice) = portal::open_file(title, purpose == Purpose::QrImage, folder) {
         return choice;
     }
     let mut candidates: Vec<(&str, Vec<String>)> = Vec::new();
     if cfg!(target_os = "macos") {
-        let of_type = match purpose {
-            Purpose::QrImage => " of type {\"public.image\"}",
-            Purpose::Import => "",
+        let what = match purpose {
+            Purpose::QrImage => "file of type {\"public.image\"}",
+            Purpose::Import => "file",
+            Purpose::BackupFolder => "folder",
         };
         candidates.push((
             "osascript",
             vec![
                 "-e".into(),
-                format!("POSIX path of (choose file{of_type} with prompt \"{title}\")"),
+                format!("POSIX path of (choose {what} with prompt \"{title}\")"),
             ],
         ));
     } else if cfg!(all(
@@ -60,7 +75,18 @@ pub fn choose(purpose: Purpose) -> Choice {
         not(target_os = "ios")
     )) {
         let mut zenity = vec!["--file-selection".to_owned(), format!("--title={title}")];
-        let mut kdialog = vec!["--getopenfilename".to_owned(), ".".to_owned()];
+        let mut kdialog = vec![
+            if folder {
+                "--getexistingdirectory"
+            } else {
+                "--getopenfilename"
+            }
+            .to_owned(),
+            ".".to_owned(),
+        ];
+        if folder {
+            zenity.push("--directory".into());
+        }
         if purpose == Purpose::QrImage {
             zenity.push(format!("--file-filter=Images | {IMAGE_PATTERNS}"));
             kdialog.push("image/png image/jpeg image/webp image/gif image/bmp image/tiff".into());
@@ -90,11 +116,11 @@ mod portal {
     const DESTINATION: &str = "org.freedesktop.portal.Desktop";
     const PATH: &str = "/org/freedesktop/portal/desktop";
 
-    pub(super) fn open_file(title: &str, images: bool) -> zbus::Result<Choice> {
-        futures_lite::future::block_on(open_file_async(title, images))
+    pub(super) fn open_file(title: &str, images: bool, folder: bool) -> zbus::Result<Choice> {
+        futures_lite::future::block_on(open_file_async(title, images, folder))
     }
 
-    async fn open_file_async(title: &str, images: bool) -> zbus::Result<Choice> {
+    async fn open_file_async(title: &str, images: bool, folder: bool) -> zbus::Result<Choice> {
         let conn = Connection::session().await?;
         let sender = conn
             .unique_name()
@@ -112,6 +138,10 @@ mod portal {
         let mut responses = MessageStream::for_match_rule(rule, &conn, Some(1)).await?;
         let mut options: HashMap<&str, Value<'_>> = HashMap::new();
         options.insert("handle_token", Value::from(token.as_str()));
+        if folder {
+            // FileChooser version 3: the chooser picks a folder instead of a file.
+            options.insert("directory", Value::from(true));
+        }
         if images {
             let patterns: Vec<(u32, &str)> = IMAGE_PATTERNS.split(' ').map(|p| (0u32, p)).collect();
             options.insert("filters", Value::from(vec![("Images", patterns)]));

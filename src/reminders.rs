@@ -2,6 +2,8 @@
 //!
 //! - **Backup reminder**: the accounts changed since the last backup and automatic backups are
 //!   off. Dismissing it hides it until the next change.
+//! - **First-run offer**: once, after the first account is added and while automatic backups
+//!   are off, the app offers to turn them on ([`offer_backups`]); never again after.
 //! - **Passcode reminder**: every `passcode_days` (default 14) the app asks the user to type
 //!   the passcode, so that a rarely typed passcode is not forgotten. Any unlock with the
 //!   passcode counts as typing it; "later" asks again a day after.
@@ -66,6 +68,8 @@ pub struct ReminderState {
     pub passcode_typed_at: Option<u64>,
     /// The reminder was put off until then.
     pub passcode_snoozed_until: Option<u64>,
+    /// The app offered automatic backups after the first account was added (once only).
+    pub backup_offered: bool,
 }
 
 impl ReminderState {
@@ -155,6 +159,12 @@ fn passcode_due(i: &Inputs, now: u64) -> bool {
     now >= typed.saturating_add(u64::from(i.settings.passcode_days) * 86_400)
 }
 
+/// Whether the one-time offer to turn on automatic backups is due after a change that took the
+/// vault from `before` accounts to `after`: the first account, backups off, never offered.
+pub fn offer_backups(i: &Inputs, before: usize, after: usize) -> bool {
+    before == 0 && after > 0 && !i.backup.enabled && !i.state.backup_offered
+}
+
 /// Dismisses the backup reminder until the next change.
 pub fn dismiss_backup(vault: &Path) -> std::io::Result<()> {
     let mut s = Status::load(vault);
@@ -210,6 +220,20 @@ mod tests {
         assert_eq!(due(&i, T0 + 18 * DAY), vec![Reminder::Passcode]);
         i.settings.passcode_days = 0;
         assert_eq!(due(&i, T0 + 999 * DAY), vec![]);
+    }
+
+    #[test]
+    fn the_first_run_offer_comes_once_after_the_first_account() {
+        let mut i = Inputs::default();
+        assert!(!offer_backups(&i, 0, 0), "nothing added");
+        assert!(offer_backups(&i, 0, 1));
+        assert!(offer_backups(&i, 0, 3), "an import of three");
+        assert!(!offer_backups(&i, 1, 2), "not the first account");
+        i.backup.enabled = true;
+        assert!(!offer_backups(&i, 0, 1), "automatic backups already on");
+        i.backup.enabled = false;
+        i.state.backup_offered = true;
+        assert!(!offer_backups(&i, 0, 1), "offered once, never again");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Be ready for loss or breakage: the backup file (every account,
 //! encrypted with a backup password), the restore drill (opens a backup, counts its accounts
 //! and shows its fingerprint, imports nothing) and the paper backup (a printable PDF with
-//! each account's QR code). Exports ask for the passcode first; the KDF and the page
+//! each account's QR code). The drill reports the backup's date, count and fingerprint, as
+//! `monban backup verify` does. Exports ask for the passcode first; the KDF and the page
 //! rendering run on a background thread. Restoring is "Import accounts" with the file.
 
 use std::path::{Path, PathBuf};
@@ -119,6 +120,7 @@ fn message(
         a.set_message(msg);
         a.set_message_arg(arg.into());
         a.set_message_arg2(arg2.into());
+        a.set_message_arg3(SharedString::new());
         a.set_message_is_error(error);
     }
 }
@@ -199,7 +201,12 @@ fn export_backup(core: &Rc<Core>, pw: Zeroizing<String>, again: Zeroizing<String
             let bytes = backup::write(&entries, &pw, kdf, now)?;
             drop(entries);
             write_new(&path, &bytes)?;
-            Ok((Msg::SavedTo, path.display().to_string(), String::new()))
+            Ok((
+                Msg::SavedTo,
+                path.display().to_string(),
+                String::new(),
+                String::new(),
+            ))
         });
     });
 }
@@ -231,7 +238,12 @@ fn export_paper(core: &Rc<Core>) {
             paper::to_pdf(&pages)
         };
         write_new(&path, &bytes)?;
-        Ok((Msg::SavedTo, path.display().to_string(), String::new()))
+        Ok((
+            Msg::SavedTo,
+            path.display().to_string(),
+            String::new(),
+            String::new(),
+        ))
     });
 }
 
@@ -249,10 +261,23 @@ fn drill(core: &Rc<Core>, pw: Zeroizing<String>) {
             source,
         })?);
         match backup::read(&bytes, &pw, &bounds) {
-            Ok(b) => Ok((Msg::DrillOk, b.entries.len().to_string(), b.fingerprint())),
-            Err(backup::Error::WrongPassword) => {
-                Ok((Msg::WrongPassword, String::new(), String::new()))
-            }
+            Ok(b) => Ok((
+                Msg::DrillOkDated,
+                format!(
+                    "{} {:02}:{:02} UTC",
+                    paper::date(b.created),
+                    b.created % 86_400 / 3_600,
+                    b.created % 3_600 / 60
+                ),
+                b.entries.len().to_string(),
+                b.fingerprint(),
+            )),
+            Err(backup::Error::WrongPassword) => Ok((
+                Msg::WrongPassword,
+                String::new(),
+                String::new(),
+                String::new(),
+            )),
             Err(e) => Err(e.into()),
         }
     });
@@ -289,7 +314,7 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<(), JobError> {
 /// Runs `job` off the UI thread; its message comes back to the page.
 fn run(
     core: &Rc<Core>,
-    job: impl FnOnce() -> Result<(Msg, String, String), JobError> + Send + 'static,
+    job: impl FnOnce() -> Result<(Msg, String, String, String), JobError> + Send + 'static,
 ) {
     set_busy(core, true);
     message(core, Msg::None, "", "", false);
@@ -302,7 +327,12 @@ fn run(
             }
             set_busy(core, false);
             match result {
-                Ok((msg, a, b)) => message(core, msg, a, b, msg == Msg::WrongPassword),
+                Ok((msg, a, b, c)) => {
+                    message(core, msg, a, b, msg == Msg::WrongPassword);
+                    if let Some(ui) = core.ui() {
+                        ui.global::<BackupAdapter>().set_message_arg3(c.into());
+                    }
+                }
                 Err(e) => {
                     let (msg, arg) = e.message();
                     message(core, msg, arg, "", true);

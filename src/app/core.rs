@@ -67,6 +67,8 @@ pub struct Core {
     pub(crate) export: super::export::ExportState,
     pub(crate) import: super::import::ImportState,
     pub(crate) account_qr: super::account_qr::AccountQrState,
+    pub(crate) auto_backup: super::auto_backup::AutoBackupState,
+    pub(crate) safety: super::safety::SafetyState,
     /// Counts locks: a background result started before a lock is dropped.
     pub(crate) epoch: Cell<u64>,
     pub(crate) perf: super::perf::PerfLog,
@@ -111,6 +113,8 @@ impl Core {
             export: Default::default(),
             import: Default::default(),
             account_qr: Default::default(),
+            auto_backup: Default::default(),
+            safety: Default::default(),
             epoch: Cell::new(0),
             perf: super::perf::PerfLog::open(options.perf_log.as_deref()),
             tick_timer: Timer::default(),
@@ -201,6 +205,13 @@ impl Core {
             .unwrap_or_default()
     }
 
+    /// The entries (accounts with their metadata) of the open vault, for tests that check what
+    /// a restore stored. Never shown anywhere.
+    pub fn vault_entries(&self) -> Vec<crate::vault::Entry> {
+        self.with_vault(|v| v.entries().to_vec())
+            .unwrap_or_default()
+    }
+
     /// A Slint callback without arguments that runs `f` with the app, if it still exists,
     /// and counts as activity (it restarts the idle timer). Every controller wires its
     /// adapter's callbacks through this and [`Core::act1`] / [`Core::act2`].
@@ -281,6 +292,7 @@ impl Core {
         let mut again = false;
         if self.is_unlocked() {
             list::tick(self);
+            super::safety::tick(self);
             again = true;
         }
         if unlock::refresh_backoff(self) {
@@ -313,6 +325,7 @@ impl Core {
         self.base.set(self.now());
         list::refresh(self);
         nav::reset(self, Screen::List);
+        super::safety::unlocked(self);
         self.schedule_tick();
         self.activity();
     }
@@ -334,6 +347,7 @@ impl Core {
             v.lock();
         }
         list::clear(self);
+        super::safety::refresh(self);
         self.idle_timer.stop();
         self.tick_timer.stop();
         if let Some(ui) = self.ui() {
@@ -372,14 +386,16 @@ impl Core {
     /// ([`crate::autobackup::after_change`]: with backups on a backup is written and checked;
     /// a failure leaves the change saved and is recorded in the backup status). Every change
     /// the app makes (add, edit, delete, reorder, favourite, HOTP counter, import, passcode)
-    /// goes through here. `None` when locked.
+    /// goes through here. Then the top of the list shows what is due (a failed backup, a
+    /// reminder, the offer after the first account: [`super::safety`]). `None` when locked.
     pub(crate) fn change<R, E>(
         &self,
         f: impl FnOnce(&mut Vault) -> Result<R, E>,
     ) -> Option<Result<R, E>> {
+        let before = self.with_vault(|v| v.entries().len())?;
         let result = self.with_vault(f)?;
         if result.is_ok() {
-            self.changed();
+            self.changed_from(before);
         }
         Some(result)
     }
@@ -387,8 +403,18 @@ impl Core {
     /// The open vault was changed and saved outside [`Core::change`] (part of an import
     /// before an error): its automatic backups follow.
     pub(crate) fn changed(&self) {
+        self.changed_from(usize::MAX);
+    }
+
+    fn changed_from(&self, before: usize) {
         let now = self.now();
-        self.with_vault(|v| crate::autobackup::after_change(v, now));
+        let after = self.with_vault(|v| {
+            crate::autobackup::after_change(v, now);
+            v.entries().len()
+        });
+        if let Some(after) = after {
+            super::safety::changed(self, before, after);
+        }
     }
 }
 

@@ -112,6 +112,29 @@ pub(crate) fn open(core: &Rc<Core>) {
     super::scan::start(core);
 }
 
+/// Restores a backup already read (an automatic backup opened with the vault's key): the
+/// summary of the one import path, as for a file.
+pub(crate) fn restore(core: &Rc<Core>, read: session::Read) {
+    if !core.is_unlocked() {
+        return;
+    }
+    reset(core);
+    nav::go(core, Screen::Import);
+    core.import.session.borrow_mut().add(read);
+    show_summary(core);
+}
+
+/// Restores a backup file (any Monban backup or another app's export): the import page without
+/// the camera, asking for the file's password. An empty path shows the path field.
+pub(crate) fn open_file_for_restore(core: &Rc<Core>, path: &Path) {
+    if !core.is_unlocked() {
+        return;
+    }
+    reset(core);
+    nav::go(core, Screen::Import);
+    open_path(core, path);
+}
+
 /// A transfer QR was found in the ordinary scanner: continue here with it.
 pub(crate) fn start_from_scan(core: &Rc<Core>, found: Classified) {
     reset(core);

@@ -20,6 +20,8 @@
 //! | [`import`] | import: transfer QR parts, files, the summary |
 //! | [`account_qr`] | one account's QR code |
 //! | [`backup`] | backup file, restore drill, paper backup |
+//! | [`auto_backup`] | automatic backups (on/off, folder, password, back up now), restore from the folder or a file, the reminders' settings |
+//! | [`safety`] | the top of the list: the banner while backups fail, reminders, the first-run offer |
 //! | [`passcode`] | change the passcode |
 //! | [`about`] | version and licences |
 //!
@@ -37,6 +39,7 @@ slint::include_modules!();
 
 mod about;
 pub mod account_qr;
+mod auto_backup;
 mod backup;
 pub mod clock;
 mod core;
@@ -55,6 +58,7 @@ mod perf;
 mod reasons;
 mod reauth;
 pub mod rows;
+mod safety;
 pub mod scan;
 mod settings_view;
 mod unlock;
@@ -64,6 +68,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use self::auto_backup::short_path;
 pub use self::clock::{Clock, ManualClock, SystemClock};
 pub use self::core::Core;
 use crate::camera::FrameSource;
@@ -128,6 +133,8 @@ impl App {
         import::connect(&window, &core);
         account_qr::connect(&window, &core);
         backup::connect(&window, &core);
+        auto_backup::connect(&window, &core);
+        safety::connect(&window, &core);
         passcode::connect(&window, &core);
         about::connect(&window);
         core.start();

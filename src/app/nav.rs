@@ -118,6 +118,7 @@ fn left(core: &Rc<Core>, screen: Screen) {
         Screen::AccountQr => super::account_qr::clear(core),
         Screen::Backup => super::backup::clear(core),
         Screen::Passcode => super::passcode::clear(core),
+        Screen::AutoBackup => super::auto_backup::clear(core),
         Screen::Setup | Screen::Unlock | Screen::List | Screen::Settings | Screen::About => {}
     }
 }
@@ -134,6 +135,7 @@ pub fn open(core: &Rc<Core>, screen: Screen) {
         Screen::AccountQr => super::account_qr::open(core, None),
         Screen::Backup => super::backup::open(core),
         Screen::Passcode => super::passcode::open(core),
+        Screen::AutoBackup => super::auto_backup::open(core),
         Screen::Settings | Screen::About | Screen::List => go(core, screen),
         // Reached through their controllers only (a scanned account, a row).
         Screen::Edit | Screen::Setup | Screen::Unlock => {}

@@ -50,7 +50,9 @@ fn set_busy(core: &Core, busy: bool) {
 }
 
 enum Outcome {
-    Changed,
+    /// Changed; `Some(why)` when the automatic backups could not follow (they would keep
+    /// opening with the old passcode): shown on the list, never dropped.
+    Changed(Option<String>),
     WrongCurrent,
     /// The attempt policy's limit (or a backoff wait): the app locks.
     TooMany,
@@ -96,11 +98,13 @@ fn change(
         let params = v.kdf_params();
         let outcome = match v.change_passcode(&current, &first, params, now) {
             Ok(()) => {
-                // Automatic backups follow the change (a failure is recorded in their
-                // status, the passcode change stands).
-                let _ = crate::autobackup::passcode_changed(&mut v, &first);
+                // Automatic backups follow the change (a failure to re-key them is shown; a
+                // failed backup is recorded in their status; the passcode change stands).
+                let rekey = crate::autobackup::passcode_changed(&mut v, &first)
+                    .err()
+                    .map(|e| e.to_string());
                 crate::autobackup::after_change(&v, now);
-                Outcome::Changed
+                Outcome::Changed(rekey)
             }
             Err(vault::Error::WrongPasscode) => Outcome::WrongCurrent,
             Err(vault::Error::TooManyTries | vault::Error::Backoff { .. }) => Outcome::TooMany,
@@ -128,7 +132,16 @@ fn finished(core: &Rc<Core>, epoch: u64, v: Vault, outcome: Outcome) {
     core.schedule_tick();
     core.activity();
     match outcome {
-        Outcome::Changed => message(core, Msg::PasscodeChanged, "", false),
+        Outcome::Changed(rekey) => {
+            match rekey {
+                Some(why) => {
+                    message(core, Msg::RekeyFailed, why.clone(), true);
+                    super::safety::rekey_failed(core, why);
+                }
+                None => message(core, Msg::PasscodeChanged, "", false),
+            }
+            super::safety::unlocked(core);
+        }
         Outcome::WrongCurrent => message(core, Msg::PasscodeWrong, "", true),
         Outcome::TooMany => core.lock(),
         Outcome::Failed(e) => message(core, Msg::Detail, e.to_string(), true),

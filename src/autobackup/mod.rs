@@ -29,7 +29,7 @@ use crate::transfer::backup::{self, BackupEntry};
 use crate::vault::Vault;
 
 pub use config::{BackupSettings, DEFAULT_KEEP, MAX_KEEP};
-pub use status::Status;
+pub use status::{Cause, Status};
 
 /// Why an automatic backup was not written. Each says what to do.
 #[derive(Debug, Error)]
@@ -91,6 +91,20 @@ impl Error {
 }
 
 impl Error {
+    /// The kind of cause, for a front end that words it in its own language.
+    pub fn cause(&self) -> Cause {
+        match self {
+            Error::NoKey => Cause::NoKey,
+            Error::FolderGone(_) => Cause::FolderGone,
+            Error::NotAFolder(_) => Cause::NotAFolder,
+            Error::PermissionDenied(_) => Cause::PermissionDenied,
+            Error::ReadOnly(_) => Cause::ReadOnly,
+            Error::DiskFull(_) => Cause::DiskFull,
+            Error::Verify { .. } => Cause::Verify,
+            Error::Format(_) | Error::Vault(_) | Error::Io { .. } => Cause::Other,
+        }
+    }
+
     fn written(dir: &Path, e: secure_file::Error) -> Error {
         match e {
             secure_file::Error::DiskFull { .. } => Error::DiskFull(dir.to_path_buf()),
@@ -191,7 +205,7 @@ fn back_up(vault: &Vault, dir: &Path, keep: usize, status: &mut Status, now: u64
             Outcome::Written(w)
         }
         Err(e) => {
-            status.failed(e.to_string(), now);
+            status.failed(e.to_string(), e.cause(), now);
             Outcome::Failed(e)
         }
     };

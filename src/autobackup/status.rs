@@ -16,6 +16,21 @@ pub fn status_path(vault: &Path) -> PathBuf {
     PathBuf::from(s)
 }
 
+/// Why the last automatic backup failed, as a kind (the wording is the front end's: the CLI
+/// prints [`Status::last_error`], the app a translated sentence per cause).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cause {
+    FolderGone,
+    PermissionDenied,
+    ReadOnly,
+    DiskFull,
+    NotAFolder,
+    NoKey,
+    Verify,
+    Other,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Status {
@@ -27,6 +42,8 @@ pub struct Status {
     pub last_error: Option<String>,
     /// Unix time of that failure.
     pub last_error_at: Option<u64>,
+    /// Its kind (absent in files of older versions: read as [`Cause::Other`]).
+    pub last_error_cause: Option<Cause>,
     /// The vault changed since the last backup.
     pub pending_changes: bool,
     /// The user dismissed the backup reminder (cleared by the next change).
@@ -62,13 +79,15 @@ impl Status {
         self.last_file = Some(file.to_path_buf());
         self.last_error = None;
         self.last_error_at = None;
+        self.last_error_cause = None;
         self.pending_changes = false;
     }
 
     /// An automatic backup failed at `now`.
-    pub fn failed(&mut self, why: String, now: u64) {
+    pub fn failed(&mut self, why: String, cause: Cause, now: u64) {
         self.last_error = Some(why);
         self.last_error_at = Some(now);
+        self.last_error_cause = Some(cause);
     }
 }
 
@@ -93,14 +112,20 @@ mod tests {
         };
         s.changed();
         assert!(s.pending_changes && !s.reminder_dismissed);
-        s.failed("the folder is gone".into(), 5);
+        s.failed("the folder is gone".into(), Cause::FolderGone, 5);
         assert!(s.pending_changes);
+        assert_eq!(s.last_error_cause, Some(Cause::FolderGone));
         s.store(&vault).unwrap();
         assert_eq!(Status::load(&vault), s);
         s.succeeded(Path::new("/b/x"), 9);
         assert_eq!(
-            (s.last_ok, s.last_error.as_deref(), s.pending_changes),
-            (Some(9), None, false)
+            (
+                s.last_ok,
+                s.last_error.as_deref(),
+                s.last_error_cause,
+                s.pending_changes
+            ),
+            (Some(9), None, None, false)
         );
         std::fs::write(status_path(&vault), b"[").unwrap();
         assert_eq!(Status::load(&vault), Status::default());

@@ -122,6 +122,11 @@ fn a_folder_that_is_gone_or_a_file_fails_without_touching_the_vault() {
     assert_eq!(s.last_ok, Some(NOW));
     assert!(s.pending_changes);
     assert!(s.last_error.as_deref().unwrap().contains("is gone"));
+    assert_eq!(
+        s.last_error_cause,
+        Some(Cause::FolderGone),
+        "for the app's words"
+    );
     assert_eq!(v.entries().len(), 2);
 
     fs::write(&dir, b"a file").unwrap();
@@ -129,11 +134,15 @@ fn a_folder_that_is_gone_or_a_file_fails_without_touching_the_vault() {
         after_change(&v, NOW + 61),
         Outcome::Failed(Error::NotAFolder(_))
     ));
+    assert_eq!(
+        Status::load(v.path()).last_error_cause,
+        Some(Cause::NotAFolder)
+    );
     fs::remove_file(&dir).unwrap();
     fs::create_dir(&dir).unwrap();
     assert!(matches!(after_change(&v, NOW + 62), Outcome::Written(_)));
     let s = Status::load(v.path());
-    assert!(s.last_error.is_none() && !s.pending_changes);
+    assert!(s.last_error.is_none() && s.last_error_cause.is_none() && !s.pending_changes);
 }
 
 #[test]
@@ -144,6 +153,43 @@ fn no_key_in_the_vault_is_a_clear_failure() {
     turn_on(&v, &tmp.path().join("b"), 10);
     let out = after_change(&v, NOW);
     assert!(matches!(out, Outcome::Failed(Error::NoKey)), "{out:?}");
+    assert_eq!(Status::load(v.path()).last_error_cause, Some(Cause::NoKey));
+}
+
+#[test]
+fn every_error_has_the_cause_a_user_can_act_on() {
+    let d = || PathBuf::from("/b");
+    let io = |k| {
+        Error::io(
+            "write a backup into",
+            Path::new("/b"),
+            std::io::Error::from(k),
+        )
+    };
+    use std::io::ErrorKind as K;
+    assert_eq!(io(K::NotFound).cause(), Cause::FolderGone);
+    assert_eq!(io(K::PermissionDenied).cause(), Cause::PermissionDenied);
+    assert_eq!(io(K::ReadOnlyFilesystem).cause(), Cause::ReadOnly);
+    assert_eq!(io(K::StorageFull).cause(), Cause::DiskFull);
+    assert_eq!(io(K::QuotaExceeded).cause(), Cause::DiskFull);
+    assert_eq!(io(K::NotADirectory).cause(), Cause::NotAFolder);
+    assert_eq!(io(K::Interrupted).cause(), Cause::Other);
+    assert_eq!(Error::NotAFolder(d()).cause(), Cause::NotAFolder);
+    let verify = Error::Verify {
+        file: d(),
+        reason: "x".into(),
+    };
+    assert_eq!(verify.cause(), Cause::Verify);
+    // An older status file without the field reads as "no cause known".
+    let tmp = tempfile::tempdir().unwrap();
+    let vault = tmp.path().join("v.vault");
+    fs::write(
+        status::status_path(&vault),
+        br#"{"last_error": "the folder is gone", "pending_changes": true}"#,
+    )
+    .unwrap();
+    let s = Status::load(&vault);
+    assert_eq!((s.last_error_cause, s.pending_changes), (None, true));
 }
 
 #[test]

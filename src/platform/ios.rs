@@ -15,6 +15,9 @@
 //!   permission through `AVCaptureDevice` authorization and [`PermissionFlow`].
 //! - The vault in `Library/Application Support/Monban`, excluded from iCloud/iTunes backups
 //!   (moving accounts is the app's own transfer QR or encrypted backup file).
+//! - The folder for automatic backups from the document picker ([`choose_folder`]: Files, iCloud
+//!   Drive, a provider), its security-scoped access kept across launches as a bookmark beside
+//!   the vault and started again at launch ([`resume_backup_folder`]).
 
 use std::cell::RefCell;
 use std::path::PathBuf;
@@ -43,15 +46,17 @@ use objc2_core_video::{
     kCVPixelFormatType_420YpCbCr8BiPlanarFullRange,
 };
 use objc2_foundation::{
-    NSArray, NSDate, NSDictionary, NSNotification, NSNotificationCenter, NSNotificationName,
-    NSNumber, NSObject, NSObjectProtocol, NSString, NSURL, NSURLIsExcludedFromBackupKey, ns_string,
+    NSArray, NSData, NSDate, NSDictionary, NSNotification, NSNotificationCenter,
+    NSNotificationName, NSNumber, NSObject, NSObjectProtocol, NSString, NSURL,
+    NSURLBookmarkCreationOptions, NSURLBookmarkResolutionOptions, NSURLIsExcludedFromBackupKey,
+    ns_string,
 };
 use objc2_ui_kit::{
     UIApplication, UIApplicationDidBecomeActiveNotification,
     UIApplicationDidEnterBackgroundNotification, UIApplicationOpenSettingsURLString,
-    UIApplicationWillResignActiveNotification, UIColor, UIPasteboard,
-    UIPasteboardOptionExpirationDate, UIPasteboardOptionLocalOnly, UIView, UIViewAutoresizing,
-    UIWindowScene,
+    UIApplicationWillResignActiveNotification, UIColor, UIDocumentPickerDelegate,
+    UIDocumentPickerViewController, UIPasteboard, UIPasteboardOptionExpirationDate,
+    UIPasteboardOptionLocalOnly, UIView, UIViewAutoresizing, UIViewController, UIWindowScene,
 };
 
 use crate::app::{self, AppOptions};
@@ -120,6 +125,8 @@ pub fn main() {
         })
     });
 
+    // Automatic backups into a folder picked earlier need its access started again.
+    resume_backup_folder();
     let options = AppOptions {
         vault_path: vault_dir().map(|d| d.join(crate::vault::DEFAULT_FILE_NAME)),
         clipboard: Some(Rc::new(IosClipboard)),
@@ -253,6 +260,177 @@ fn read_clipboard_text() -> Option<zeroize::Zeroizing<String>> {
     let text = unsafe { UIPasteboard::generalPasteboard().string() }?;
     let text = zeroize::Zeroizing::new(text.to_string());
     (!text.trim().is_empty()).then_some(text)
+}
+
+// ---- the folder for automatic backups ----
+
+/// Where the bookmark of the chosen backup folder is kept (beside the vault; no secret).
+fn bookmark_path() -> Option<PathBuf> {
+    vault_dir().map(|d| d.join("backup-folder.bookmark"))
+}
+
+/// What the picker's delegate answers to: the thread waiting in [`choose_folder`].
+struct PickerIvars {
+    reply: Mutex<Option<std::sync::mpsc::Sender<Option<PathBuf>>>>,
+}
+
+define_class!(
+    // SAFETY: NSObject has no subclassing requirements; no Drop impl. UIKit calls the
+    // delegate on the main thread.
+    #[unsafe(super = NSObject)]
+    #[thread_kind = MainThreadOnly]
+    #[name = "MonbanFolderPickerDelegate"]
+    #[ivars = PickerIvars]
+    struct FolderPickerDelegate;
+
+    unsafe impl NSObjectProtocol for FolderPickerDelegate {}
+
+    unsafe impl UIDocumentPickerDelegate for FolderPickerDelegate {
+        #[unsafe(method(documentPicker:didPickDocumentsAtURLs:))]
+        fn did_pick(&self, _picker: &UIDocumentPickerViewController, urls: &NSArray<NSURL>) {
+            self.answer(urls.firstObject().and_then(|url| keep_access(&url)));
+        }
+
+        #[unsafe(method(documentPickerWasCancelled:))]
+        fn cancelled(&self, _picker: &UIDocumentPickerViewController) {
+            self.answer(None);
+        }
+    }
+);
+
+thread_local! {
+    /// The picker's delegate while the picker is shown (UIKit holds it weakly).
+    static PICKER: RefCell<Option<Retained<FolderPickerDelegate>>> = const { RefCell::new(None) };
+}
+
+impl FolderPickerDelegate {
+    fn new(
+        mtm: MainThreadMarker,
+        reply: std::sync::mpsc::Sender<Option<PathBuf>>,
+    ) -> Retained<Self> {
+        let this = Self::alloc(mtm).set_ivars(PickerIvars {
+            reply: Mutex::new(Some(reply)),
+        });
+        unsafe { msg_send![super(this), init] }
+    }
+
+    fn answer(&self, chosen: Option<PathBuf>) {
+        if let Some(reply) = self.ivars().reply.lock().ok().and_then(|mut r| r.take()) {
+            let _ = reply.send(chosen);
+        }
+        PICKER.with(|p| p.borrow_mut().take());
+    }
+}
+
+/// The chosen folder's access, started now and kept as a bookmark for the next launches; its
+/// path (automatic backups write there with plain file calls while the access lasts).
+fn keep_access(url: &NSURL) -> Option<PathBuf> {
+    // Security-scoped: access starts here and lasts while the app runs.
+    let _ = unsafe { url.startAccessingSecurityScopedResource() };
+    match url.bookmarkDataWithOptions_includingResourceValuesForKeys_relativeToURL_error(
+        NSURLBookmarkCreationOptions(0),
+        None,
+        None,
+    ) {
+        Ok(data) => {
+            if let Some(path) = bookmark_path()
+                && let Err(e) = std::fs::write(&path, data.to_vec())
+            {
+                eprintln!("monban: cannot keep access to the backup folder: {e}");
+            }
+        }
+        Err(e) => eprintln!(
+            "monban: cannot keep access to the backup folder: {}",
+            e.localizedDescription()
+        ),
+    }
+    url.path().map(|p| PathBuf::from(p.to_string()))
+}
+
+/// At launch: starts the access to the backup folder chosen before (its bookmark), renewing a
+/// stale bookmark. Without one nothing happens; a folder that is gone shows as the backup
+/// failure it causes.
+pub fn resume_backup_folder() {
+    let Some(path) = bookmark_path() else { return };
+    let Ok(bytes) = std::fs::read(&path) else {
+        return;
+    };
+    let data = NSData::with_bytes(&bytes);
+    let mut stale = Bool::NO;
+    let resolved = unsafe {
+        NSURL::URLByResolvingBookmarkData_options_relativeToURL_bookmarkDataIsStale_error(
+            &data,
+            NSURLBookmarkResolutionOptions::WithoutUI,
+            None,
+            &mut stale,
+        )
+    };
+    match resolved {
+        Ok(url) => {
+            if stale.as_bool() {
+                keep_access(&url);
+            } else {
+                let _ = unsafe { url.startAccessingSecurityScopedResource() };
+            }
+        }
+        Err(e) => eprintln!(
+            "monban: the backup folder chosen before cannot be reached: {}",
+            e.localizedDescription()
+        ),
+    }
+}
+
+/// The top view controller of the key window, to present the picker from.
+fn top_view_controller(mtm: MainThreadMarker) -> Option<Retained<UIViewController>> {
+    let mut top = None;
+    for scene in UIApplication::sharedApplication(mtm)
+        .connectedScenes()
+        .iter()
+    {
+        let Some(scene) = scene.downcast_ref::<UIWindowScene>() else {
+            continue;
+        };
+        for window in scene.windows().iter() {
+            if window.isKeyWindow() || top.is_none() {
+                top = window.rootViewController();
+            }
+        }
+    }
+    let mut top = top?;
+    while let Some(next) = top.presentedViewController() {
+        top = next;
+    }
+    Some(top)
+}
+
+/// Shows the system's document picker for a folder and waits for the answer. Call it off the
+/// main thread (the app's file-dialog thread): the picker runs on the main thread. `None`:
+/// cancelled, or no window to show it from.
+pub fn choose_folder() -> Option<PathBuf> {
+    let (reply, answer) = std::sync::mpsc::channel();
+    DispatchQueue::main().exec_async(move || {
+        let Some(mtm) = MainThreadMarker::new() else {
+            let _ = reply.send(None);
+            return;
+        };
+        let Some(top) = top_view_controller(mtm) else {
+            let _ = reply.send(None);
+            return;
+        };
+        let delegate = FolderPickerDelegate::new(mtm, reply);
+        // "public.folder" in open mode: the folder itself, not a copy (iOS 13 and later).
+        #[allow(deprecated)]
+        let picker = UIDocumentPickerViewController::initWithDocumentTypes_inMode(
+            UIDocumentPickerViewController::alloc(mtm),
+            &NSArray::from_retained_slice(&[NSString::from_str("public.folder")]),
+            objc2_ui_kit::UIDocumentPickerMode::Open,
+        );
+        picker.setAllowsMultipleSelection(false);
+        picker.setDelegate(Some(ProtocolObject::from_ref(&*delegate)));
+        PICKER.with(|p| *p.borrow_mut() = Some(delegate));
+        top.presentViewController_animated_completion(&picker, true, None);
+    });
+    answer.recv().ok().flatten()
 }
 
 // ---- camera permission ----

@@ -273,18 +273,7 @@ impl Source {
                         name: name.clone(),
                         source,
                     })?;
-                let note = format!(
-                    "backup {name}: {} account(s), written {}, fingerprint {}",
-                    b.entries.len(),
-                    super::paper::date(b.created),
-                    b.fingerprint()
-                );
-                let mut parsed = Parsed::default();
-                for e in b.entries {
-                    let meta = e.meta.map(meta_of_entry).unwrap_or_default();
-                    parsed.push_with(e.account, meta);
-                }
-                Ok(Read::Backup { parsed, note })
+                Ok(Read::from_backup(&name, b))
             }
             Kind::Foreign(imp) => {
                 let parsed = imp
@@ -355,6 +344,27 @@ pub enum Read {
         source: String,
         lines: Vec<(usize, Zeroizing<String>)>,
     },
+}
+
+impl Read {
+    /// A decrypted Monban backup named `name` as the session takes it: every entry with its
+    /// metadata (icon, colour, note, favourite, order, groups; HOTP counters are in the
+    /// account). The one conversion of files read here and of automatic backups the app opens
+    /// with the vault's backup key.
+    pub fn from_backup(name: &str, b: backup::Backup) -> Read {
+        let note = format!(
+            "backup {name}: {} account(s), written {}, fingerprint {}",
+            b.entries.len(),
+            super::paper::date(b.created),
+            b.fingerprint()
+        );
+        let mut parsed = Parsed::default();
+        for e in b.entries {
+            let meta = e.meta.map(meta_of_entry).unwrap_or_default();
+            parsed.push_with(e.account, meta);
+        }
+        Read::Backup { parsed, note }
+    }
 }
 
 /// A file's entries in the order its app lists them, when the app numbers every entry

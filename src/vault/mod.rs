@@ -348,6 +348,35 @@ impl Vault {
         Vault::open_with(path, passcode, now, &options)
     }
 
+    /// Sets a damaged vault aside as `<vault>.damaged` (replacing an older one) and creates a
+    /// new, empty vault in its place with `passcode`, for a restore from a backup that follows
+    /// (the app's restore of the newest automatic backup when the previous save does not open).
+    /// The side file `<vault>.state` starts over with the new file (its generation starts at
+    /// 1 again). Call it only once `passcode` opened the backup that is restored next: the
+    /// attempt counter is not consulted here.
+    pub fn replace_damaged(
+        path: &Path,
+        passcode: &str,
+        params: KdfParams,
+        now: u64,
+        options: &OpenOptions,
+    ) -> Result<Vault> {
+        check_passcode(passcode)?;
+        {
+            let _lock = fsio::lock(path)?;
+            if path.exists() {
+                let damaged = fsio::damaged_path(path);
+                std::fs::rename(path, &damaged).map_err(|e| Error::io("set aside", path, e))?;
+            }
+            match std::fs::remove_file(fsio::state_path(path)) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io("reset", &fsio::state_path(path), e)),
+            }
+        }
+        Vault::create_with(path, passcode, params, now, options)
+    }
+
     /// The vault file's path.
     pub fn path(&self) -> &Path {
         &self.path

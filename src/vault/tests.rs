@@ -879,4 +879,38 @@ fn add_entries_saves_once_and_sorts_out_duplicates_and_invalid_accounts() {
     assert_eq!(issuers, ["Old", "A", "B"]);
     drop(v);
     assert_eq!(open(&path).unwrap().entries().len(), 3, "saved");
+
+fn a_damaged_vault_is_set_aside_and_a_new_one_takes_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut v) = new_vault(&dir);
+    for i in 0..5 {
+        v.add(acct("Old", &format!("u{i}"), i), NOW).unwrap();
+    }
+    v.lock();
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[34] ^= 1;
+    std::fs::write(&path, &bytes).unwrap();
+    assert!(matches!(open(&path), Err(Error::Damaged { .. })));
+    let mut v =
+        Vault::replace_damaged(&path, PASS, KdfParams::TEST_LIGHT, NOW + 9, &light()).unwrap();
+    assert!(v.entries().is_empty() && v.generation() == 1);
+    assert_eq!(
+        std::fs::read(damaged_path(&path)).unwrap(),
+        bytes,
+        "kept aside"
+    );
+    v.add(acct("New", "n", 9), NOW + 9).unwrap();
+    v.lock();
+    // The new file opens again: its generation restarts without a rollback error.
+    let v = open(&path).unwrap();
+    assert_eq!(v.entries().len(), 1);
+    v.lock();
+    assert!(matches!(
+        Vault::replace_damaged(&path, "12", KdfParams::TEST_LIGHT, NOW, &light()),
+        Err(Error::PasscodeTooShort { .. })
+    ));
+    assert!(
+        path.exists(),
+        "a refused passcode leaves the vault in place"
+    );
 }

@@ -13,5 +13,7 @@ mod transfer; // transfer formats, backups, importers, export/import CLI
 #[cfg(feature = "gui")]
 mod ui;
 #[cfg(feature = "gui")]
+mod ui_backup; // automatic backups, banner, reminders, restore, damaged vault in the app
+#[cfg(feature = "gui")]
 mod ui_transfer; // export/import/backup/settings screens, two apps moving accounts
 mod vault; // vault format, tamper, crash safety, vault CLI // the app on Slint's testing backend; the real binary under Xvfb

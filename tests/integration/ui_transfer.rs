@@ -601,10 +601,15 @@ fn backup_export_drill_and_restore_on_another_device() {
     assert_eq!(b.get_message(), Msg::WrongPassword);
     b.invoke_drill("backup password".into());
     old.until_idle::<BackupAdapter>("the drill");
-    assert_eq!(b.get_message(), Msg::DrillOk);
-    assert_eq!(b.get_message_arg(), "6");
+    assert_eq!(b.get_message(), Msg::DrillOkDated);
     assert_eq!(
-        b.get_message_arg2().len(),
+        b.get_message_arg(),
+        "2026-03-14 10:00 UTC",
+        "written at the app's clock"
+    );
+    assert_eq!(b.get_message_arg2(), "6");
+    assert_eq!(
+        b.get_message_arg3().len(),
         19,
         "fingerprint xxxx-xxxx-xxxx-xxxx"
     );
