@@ -879,7 +879,9 @@ fn add_entries_saves_once_and_sorts_out_duplicates_and_invalid_accounts() {
     assert_eq!(issuers, ["Old", "A", "B"]);
     drop(v);
     assert_eq!(open(&path).unwrap().entries().len(), 3, "saved");
+}
 
+#[test]
 fn a_damaged_vault_is_set_aside_and_a_new_one_takes_its_place() {
     let dir = tempfile::tempdir().unwrap();
     let (path, mut v) = new_vault(&dir);
