@@ -43,6 +43,7 @@ mod prefs;
 pub mod proto;
 pub mod proton;
 pub mod proton_pass;
+pub mod raivo;
 pub mod sealed;
 pub mod session;
 mod sqlite;
@@ -51,6 +52,7 @@ pub mod stratum;
 pub mod totp_authenticator;
 pub mod twofas;
 pub mod uri_list;
+mod zipped;
 
 use std::fmt;
 
@@ -439,6 +441,7 @@ pub static IMPORTERS: &[&dyn Importer] = &[
     &microsoft::Microsoft,
     &proton::Proton,
     &proton_pass::ProtonPass,
+    &raivo::Raivo,
     &steam::Steam,
     &stratum::Stratum,
     &totp_authenticator::TotpAuthenticator,
@@ -453,6 +456,7 @@ const DETECT_ORDER: &[&str] = &[
     "keepass",
     "authenticator-plus",
     "proton-pass",
+    "raivo",
     "stratum",
     "google-authenticator-db",
     "microsoft-authenticator",
@@ -489,6 +493,7 @@ pub fn importer(id: &str) -> Result<&'static dyn Importer> {
         "winauth" => "uri-list",
         "kdbx" | "keepassxc" | "keepassdx" => "keepass",
         "authplus" => "authenticator-plus",
+        "raivo-otp" => "raivo",
         other => other,
     };
     IMPORTERS

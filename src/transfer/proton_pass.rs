@@ -11,20 +11,13 @@
 //! passwords, URLs, passkeys. The PGP-encrypted export (`.pgp`) is refused: export again
 //! without encryption. The zip is bounded before it is unpacked (entry count, sizes).
 
-use std::io::Read;
-
 use serde_json::Value;
-use zeroize::Zeroizing;
 
 use super::json::{num, str};
 use super::{Error, Fields, Importer, Meta, Parsed, Refused, Result};
 
 const FORMAT: &str = "Proton Pass";
 const DATA_JSON: &str = "Proton Pass/data.json";
-/// Largest `data.json` unpacked.
-const MAX_JSON_BYTES: u64 = 64 * 1024 * 1024;
-/// Most entries a zip may list (attachments included).
-const MAX_ZIP_ENTRIES: usize = 100_000;
 
 pub struct ProtonPass;
 
@@ -33,33 +26,6 @@ fn malformed(why: impl Into<String>) -> Error {
         format: FORMAT,
         why: why.into(),
     }
-}
-
-fn is_zip(data: &[u8]) -> bool {
-    data.starts_with(b"PK\x03\x04")
-}
-
-fn data_json(data: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(data))
-        .map_err(|e| malformed(format!("not a readable zip ({e})")))?;
-    if zip.len() > MAX_ZIP_ENTRIES {
-        return Err(malformed("the zip lists too many files"));
-    }
-    let mut f = zip
-        .by_name(DATA_JSON)
-        .map_err(|_| malformed(format!("no {DATA_JSON} in the zip")))?;
-    if f.size() > MAX_JSON_BYTES {
-        return Err(malformed("data.json is too large"));
-    }
-    let mut out = Zeroizing::new(Vec::new());
-    f.by_ref()
-        .take(MAX_JSON_BYTES + 1)
-        .read_to_end(&mut out)
-        .map_err(|e| malformed(format!("cannot unpack data.json ({e})")))?;
-    if out.len() as u64 > MAX_JSON_BYTES {
-        return Err(malformed("data.json is too large"));
-    }
-    Ok(out)
 }
 
 fn push_totp(out: &mut Parsed, i: usize, item: &str, user: &str, totp: &str, meta: Meta) {
@@ -163,15 +129,13 @@ impl Importer for ProtonPass {
         super::Encryption::Never
     }
     fn detect(&self, data: &[u8]) -> bool {
-        is_zip(data)
-            && zip::ZipArchive::new(std::io::Cursor::new(data))
-                .is_ok_and(|z| z.index_for_name(DATA_JSON).is_some())
+        super::zipped::holds(data, DATA_JSON)
     }
     fn encrypted(&self, _data: &[u8]) -> bool {
         false
     }
     fn read(&self, data: &[u8], _password: Option<&str>) -> Result<Parsed> {
-        let json = data_json(data)?;
+        let json = super::zipped::member(data, DATA_JSON, None, FORMAT)?;
         let doc: Value = serde_json::from_slice(&json)
             .map_err(|e| malformed(format!("data.json is not JSON ({e})")))?;
         read_doc(&doc)
