@@ -123,6 +123,19 @@ impl Xvfb {
         self.run("xdotool", &["click", "1"]);
     }
 
+    /// Position and size of `window` on the screen: (x, y, width, height).
+    pub fn geometry(&self, window: &str) -> (u32, u32, u32, u32) {
+        let out = self.run("xdotool", &["getwindowgeometry", "--shell", window]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        let value = |key: &str| -> u32 {
+            text.lines()
+                .find_map(|l| l.strip_prefix(key)?.strip_prefix('='))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or_else(|| panic!("no {key} in xdotool's answer: {text}"))
+        };
+        (value("X"), value("Y"), value("WIDTH"), value("HEIGHT"))
+    }
+
     /// The text on the CLIPBOARD selection.
     pub fn clipboard(&self) -> Option<String> {
         let out = self.run("xclip", &["-o", "-selection", "clipboard"]);
@@ -161,7 +174,8 @@ impl Gui {
             Some(b) => c.env("SLINT_BACKEND", b),
             None => c.env_remove("SLINT_BACKEND"),
         };
-        c.env_remove("WAYLAND_DISPLAY");
+        c.env_remove("WAYLAND_DISPLAY")
+            .env_remove("XDG_SESSION_TYPE");
         for (k, _) in std::env::vars() {
             if k.starts_with("MONBAN_") {
                 c.env_remove(k);
