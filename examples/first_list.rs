@@ -1,7 +1,8 @@
 //! Time to the first list with 200 accounts of real services (each with its brand logo), for
 //! one or more builds of the app side by side: `passcode entered → list drawn` minus the
 //! vault's key derivation (the app's own part), median of 5 runs per build, alternating.
-//! Runs the binaries under a private Xvfb (needs Xvfb, xdotool, xclip).
+//! Also the app's memory (resident set) 2 s after the list is drawn. Runs the binaries under a
+//! private Xvfb (needs Xvfb, xdotool, xclip).
 //!
 //! `cargo run --example first_list -- BIN...` (e.g. a build of `main` and this one).
 
@@ -63,28 +64,43 @@ fn main() {
     .save(&Settings::path_for(&vault))
     .unwrap();
     let mut own: Vec<Vec<f64>> = vec![Vec::new(); bins.len()];
+    let mut rss: Vec<Vec<f64>> = vec![Vec::new(); bins.len()];
     for run in 0..RUNS {
         for (b, bin) in bins.iter().enumerate() {
             let log = dir.path().join(format!("run{run}-{b}.log"));
             let gui = Gui::start(bin, &x, &vault, Some(&log), None);
             let win = x
-                .wait_window("Monban", Duration::from_secs(30))
-                .expect("window");
+                .wait_window("Monban", Duration::from_secs(180))
+                .unwrap_or_else(|| panic!("no window from {}", bin.display()));
             wait_for(&log, "first_frame_unix_ms");
             std::thread::sleep(Duration::from_millis(300));
             x.type_line(&win, PASSCODE);
             let total: f64 = wait_for(&log, "unlock_to_list_ms").parse().unwrap();
             let kdf: f64 = wait_for(&log, "open_vault_ms").parse().unwrap();
             own[b].push(total - kdf);
+            std::thread::sleep(Duration::from_secs(2));
+            rss[b].push(resident_mib(gui.child.id()));
             drop(gui);
         }
     }
-    for (bin, mut t) in bins.iter().zip(own) {
+    for ((bin, mut t), mut m) in bins.iter().zip(own).zip(rss) {
         t.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        m.sort_by(|a, b| a.partial_cmp(b).unwrap());
         println!(
-            "{}: passcode → list drawn minus KDF, {ACCOUNTS} accounts: median {:.1} ms ({t:?})",
+            "{}: passcode → list drawn minus KDF, {ACCOUNTS} accounts: median {:.1} ms ({t:?}); resident memory median {:.1} MiB ({m:?})",
             bin.display(),
-            t[t.len() / 2]
+            t[t.len() / 2],
+            m[m.len() / 2]
         );
     }
+}
+
+/// The resident set of process `pid`, MiB (from /proc).
+fn resident_mib(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(0.0, |kib| kib / 1024.0)
 }

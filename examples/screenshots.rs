@@ -214,6 +214,19 @@ fn main() {
             {
                 row.mock_single_click(slint::platform::PointerEventButton::Right);
                 shot.take(&app, "17-actions");
+                // A tap beside the sheet closes it.
+                let at = slint::LogicalPosition::new(180.0, 40.0);
+                let button = slint::platform::PointerEventButton::Left;
+                use slint::platform::WindowEvent;
+                ui.window().dispatch_event(WindowEvent::PointerPressed {
+                    position: at,
+                    button,
+                });
+                ui.window().dispatch_event(WindowEvent::PointerReleased {
+                    position: at,
+                    button,
+                });
+                app.pump();
             }
 
             // Scanner without a camera, then a web-link QR message.
@@ -282,7 +295,7 @@ fn main() {
         // Every sample service at once (a tall window): logos without the user doing anything.
         app.window()
             .window()
-            .set_size(slint::LogicalSize::new(360.0, 2700.0));
+            .set_size(slint::LogicalSize::new(360.0, 3350.0));
         shot.take(&app, &format!("25-all-services{suffix}"));
         drop(app);
     }
@@ -318,7 +331,7 @@ fn main() {
         }
         app.window()
             .window()
-            .set_size(slint::LogicalSize::new(360.0, 2700.0));
+            .set_size(slint::LogicalSize::new(360.0, 3350.0));
         shot.take(&app, &format!("25-all-services-ja{suffix}"));
         drop(app);
     }

@@ -151,6 +151,29 @@ pub(crate) fn own_picture(bytes: &[u8], label: &str, rgb: u32) -> AvatarLook {
     }
 }
 
+/// [`for_entry`] without making a logo image: the look (colours set, no image yet) and, for a
+/// logo, its brand; [`brand`] makes the look with its image when the avatar is first shown.
+pub(crate) fn deferred(
+    icon: &Icon,
+    stored_colour: u32,
+    issuer: &str,
+    name: &str,
+) -> (AvatarLook, Option<&'static Brand>) {
+    match brands::resolve(icon, issuer, name) {
+        Resolved::Brand(b) if b.path.is_some() => {
+            let look = AvatarLook {
+                kind: AvatarKind::Logo,
+                light: colour(brands::tile(b, false).background),
+                dark: colour(brands::tile(b, true).background),
+                ink: colour(b.colour),
+                ..Default::default()
+            };
+            (look, Some(b))
+        }
+        _ => (for_entry(icon, stored_colour, issuer, name), None),
+    }
+}
+
 /// What an entry's avatar shows: its stored `icon` and palette `colour` (0xRRGGBB), for an
 /// account with `issuer` and `name`.
 pub(crate) fn for_entry(icon: &Icon, stored_colour: u32, issuer: &str, name: &str) -> AvatarLook {
@@ -220,6 +243,24 @@ mod tests {
             for_entry(&Icon::Custom(vec![1, 2, 3]), 0x1565c0, "X", "a").kind,
             AvatarKind::Letter
         );
+    }
+
+    #[test]
+    fn deferred_looks_make_no_image_until_shown() {
+        let (look, brand) = deferred(&Icon::Letter, 0, "Discord", "a");
+        let brand = brand.expect("a logo to make later");
+        assert_eq!(brand.slug, "discord");
+        assert_eq!(look.kind, AvatarKind::Logo);
+        assert_eq!(look.image.size().width, 0, "no image yet");
+        let shown = super::brand(brand);
+        assert_eq!(
+            (shown.light, shown.dark, shown.ink),
+            (look.light, look.dark, look.ink)
+        );
+        assert!(shown.image.size().width > 0);
+        let (letter, none) = deferred(&Icon::Letter, 0, "Microsoft", "a");
+        assert!(none.is_none());
+        assert_eq!(letter.kind, AvatarKind::Letter);
     }
 
     #[test]

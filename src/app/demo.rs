@@ -62,7 +62,7 @@ pub fn sample_accounts() -> Vec<(Account, Option<&'static str>, bool)> {
         ("GitLab", "alice"),
         ("Bitwarden", "alice@example.com"),
         ("Binance", "alice@example.com"),
-        ("Coinbase", "alice@example.com"),
+        ("Kraken", "alice@example.com"),
         ("Cloudflare", "alice@example.com"),
         ("npm", "alice"),
         ("Docker", "alice"),
@@ -93,7 +93,7 @@ fn sample_groups(issuer: &str) -> &'static [&'static str] {
             &["Work", "Dev"]
         }
         "Microsoft" | "Slack" | "Zoom" | "LinkedIn" => &["Work"],
-        "coin.z.com" | "Binance" | "Coinbase" | "PayPal" | "Example Bank" | "Stripe" => &["Money"],
+        "coin.z.com" | "Binance" | "Kraken" | "PayPal" | "Example Bank" | "Stripe" => &["Money"],
         "Steam" | "Discord" | "Twitch" | "Epic Games" | "PlayStation" => &["Games"],
         _ => &[],
     }

@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
+use slint::{ComponentHandle, Model, ModelNotify, ModelRc, ModelTracker, SharedString, VecModel};
 
 use super::avatars;
 use super::core::Core;
@@ -22,8 +22,63 @@ use crate::vault::{Entry, EntryId};
 /// Deadline of rows that never expire (HOTP).
 const NEVER: i32 = i32::MAX;
 
+/// The list's rows as Slint reads them. A row's brand logo is made the first time the row is
+/// read (the `ListView` reads only the rows it shows), so a list of 200 accounts makes the
+/// images of the few rows on screen, not of all 200 ([`avatars::deferred`]).
+#[derive(Default)]
+pub(crate) struct Rows {
+    rows: RefCell<Vec<AccountRow>>,
+    /// Per row: the brand whose logo it still needs.
+    logos: RefCell<Vec<Option<&'static crate::brands::Brand>>>,
+    notify: ModelNotify,
+}
+
+impl Rows {
+    fn set(&self, rows: Vec<(AccountRow, Option<&'static crate::brands::Brand>)>) {
+        let (rows, logos) = rows.into_iter().unzip();
+        *self.rows.borrow_mut() = rows;
+        *self.logos.borrow_mut() = logos;
+        self.notify.reset();
+    }
+
+    /// Changes the rows `f` returns true for (without making their images).
+    fn update(&self, mut f: impl FnMut(usize, &mut AccountRow) -> bool) {
+        let mut changed = Vec::new();
+        for (i, row) in self.rows.borrow_mut().iter_mut().enumerate() {
+            if f(i, row) {
+                changed.push(i);
+            }
+        }
+        for i in changed {
+            self.notify.row_changed(i);
+        }
+    }
+}
+
+impl Model for Rows {
+    type Data = AccountRow;
+
+    fn row_count(&self) -> usize {
+        self.rows.borrow().len()
+    }
+
+    fn row_data(&self, row: usize) -> Option<AccountRow> {
+        let brand = self.logos.borrow_mut().get_mut(row).and_then(Option::take);
+        let mut rows = self.rows.borrow_mut();
+        let data = rows.get_mut(row)?;
+        if let Some(b) = brand {
+            data.look = avatars::brand(b);
+        }
+        Some(data.clone())
+    }
+
+    fn model_tracker(&self) -> &dyn ModelTracker {
+        &self.notify
+    }
+}
+
 pub(crate) struct ListState {
-    model: Rc<VecModel<AccountRow>>,
+    model: Rc<Rows>,
     /// Entry id of each displayed row.
     shown: RefCell<Vec<EntryId>>,
     /// HOTP codes generated this session (shown until locked).
@@ -38,7 +93,7 @@ pub(crate) struct ListState {
 impl Default for ListState {
     fn default() -> Self {
         ListState {
-            model: Rc::new(VecModel::default()),
+            model: Rc::new(Rows::default()),
             shown: RefCell::default(),
             hotp: RefCell::default(),
             search: RefCell::default(),
@@ -49,6 +104,13 @@ impl Default for ListState {
 }
 
 pub(super) fn connect(ui: &AppWindow, core: &Rc<Core>) {
+    // The brand set is read on a thread of its own while the user types the passcode, so the
+    // first list does not wait for it (if the thread cannot start, the list reads it itself).
+    let _ = std::thread::Builder::new()
+        .name("monban-brands".into())
+        .spawn(|| {
+            crate::brands::all();
+        });
     let a = ui.global::<ListAdapter>();
     a.set_accounts(ModelRc::from(core.list.model.clone()));
     a.set_vault_empty(true);
@@ -104,18 +166,24 @@ struct RowContext<'a> {
     hidden: bool,
 }
 
-fn row_for(core: &Core, entry: &Entry, cx: &RowContext) -> AccountRow {
+/// A row, and the brand whose logo it shows (made when the row is first read).
+fn row_for(
+    core: &Core,
+    entry: &Entry,
+    cx: &RowContext,
+) -> (AccountRow, Option<&'static crate::brands::Brand>) {
     let a = &entry.account;
     let (detail, detail_arg) = match cx.lookalikes.get(&entry.id) {
         None => (Msg::None, String::new()),
         Some(Distinction::Note(line)) => (Msg::Detail, line.clone()),
         Some(Distinction::Added(unix)) => (Msg::AddedOn, date(*unix)),
     };
+    let (look, logo) = avatars::deferred(&entry.meta.icon, entry.meta.colour, &a.issuer, &a.name);
     let mut row = AccountRow {
         id: row_id(entry.id),
         issuer: a.issuer.as_str().into(),
         name: a.name.as_str().into(),
-        look: avatars::for_entry(&entry.meta.icon, entry.meta.colour, &a.issuer, &a.name),
+        look,
         detail,
         detail_arg: detail_arg.into(),
         hidden: cx.hidden,
@@ -137,7 +205,7 @@ fn row_for(core: &Core, entry: &Entry, cx: &RowContext) -> AccountRow {
     } else {
         set_code(core, &mut row, &rows::code_view(a, cx.now));
     }
-    row
+    (row, logo)
 }
 
 /// A date for the look-alike line: `2025-01-05` (UTC).
@@ -237,7 +305,7 @@ pub(crate) fn refresh(core: &Rc<Core>) {
         new_rows.push(row_for(core, e, &cx));
     }
     *core.list.shown.borrow_mut() = shown;
-    core.list.model.set_vec(new_rows);
+    core.list.model.set(new_rows);
 }
 
 /// Once a second: move the clock and recompute the rows whose code expired.
@@ -260,24 +328,23 @@ pub(crate) fn tick(core: &Rc<Core>) {
     let vault = core.vault.borrow();
     let Some(vault) = vault.as_ref() else { return };
     let shown = core.list.shown.borrow();
-    let model = &core.list.model;
-    for (i, id) in shown.iter().enumerate() {
-        let Some(mut row) = model.row_data(i) else {
-            continue;
-        };
+    core.list.model.update(|i, row| {
         if row.deadline > clock {
-            continue;
+            return false;
         }
-        if let Some(e) = vault.entry(*id) {
-            set_code(core, &mut row, &rows::code_view(&e.account, now));
-            model.set_row_data(i, row);
+        match shown.get(i).and_then(|id| vault.entry(*id)) {
+            Some(e) => {
+                set_code(core, row, &rows::code_view(&e.account, now));
+                true
+            }
+            None => false,
         }
-    }
+    });
 }
 
 /// Drops every row (on lock).
 pub(crate) fn clear(core: &Core) {
-    core.list.model.set_vec(Vec::new());
+    core.list.model.set(Vec::new());
     core.list.shown.borrow_mut().clear();
     core.list.hotp.borrow_mut().clear();
     core.list.search.borrow_mut().clear();

@@ -62,7 +62,12 @@ fn real_services_show_their_logos_without_the_user_doing_anything() {
         .count();
     assert!(logos >= 26, "{logos} rows with a logo");
     // Brands Simple Icons leaves out: a letter in the brand's colour.
-    for (issuer, letter) in [("Microsoft", "M"), ("Amazon", "A"), ("AWS", "A")] {
+    for (issuer, letter) in [
+        ("Microsoft", "M"),
+        ("Amazon", "A"),
+        ("AWS", "A"),
+        ("Kraken", "K"),
+    ] {
         let row = h.row(issuer);
         let brand = monban::brands::for_issuer(issuer).unwrap();
         assert_eq!(row.look.kind, AvatarKind::Letter);
@@ -227,7 +232,7 @@ fn sort_orders_apply_are_kept_in_the_settings_and_moves_stay_in_custom_order() {
             "coin.z.com",
             "Example Bank",
             "Binance",
-            "Coinbase",
+            "Kraken",
             "Stripe"
         ]
     );

@@ -31,10 +31,14 @@ pub struct Xvfb {
 }
 
 impl Xvfb {
-    /// Starts Xvfb on a free display number; `None` if it cannot start.
+    /// Starts Xvfb on a free display number; `None` if it cannot start. Tests running at the
+    /// same time in one process try different numbers, and a server counts only while its own
+    /// Xvfb is still running (not one another test started on the same number).
     pub fn start() -> Option<Xvfb> {
+        static STARTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let salt = STARTS.fetch_add(1, std::sync::atomic::Ordering::SeqCst) * 53;
         for n in 0..40 {
-            let num = 140 + (std::process::id() as usize + n * 7) % 400;
+            let num = 140 + (std::process::id() as usize + salt + n * 7) % 400;
             let lock = format!("/tmp/.X{num}-lock");
             if Path::new(&lock).exists() {
                 continue;
@@ -61,6 +65,7 @@ impl Xvfb {
             while Instant::now() < end {
                 if Path::new(&socket).exists()
                     && x.run("xdotool", &["getmouselocation"]).status.success()
+                    && matches!(x.child.try_wait(), Ok(None))
                 {
                     return Some(x);
                 }
