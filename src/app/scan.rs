@@ -354,7 +354,26 @@ enum ScreenProblem {
     Failed(String),
 }
 
-/// The distinct QR codes on the screen, classified (the payload texts are zeroized here).
+/// The distinct payloads, classified (the texts are zeroized here).
+fn classify_all(payloads: Vec<String>) -> Vec<Classified> {
+    let mut out: Vec<Classified> = Vec::new();
+    for text in payloads {
+        let text = zeroize::Zeroizing::new(text);
+        let c = crate::transfer::payload::classify(&text);
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Goes on with QR payloads read from the screen, as "Scan the screen" does once the screen
+/// is read (tests hand in payloads of their own; the capture itself is tested under Xvfb).
+pub fn screen_scanned(core: &Rc<Core>, payloads: Vec<String>) {
+    screen_read(core, Ok(classify_all(payloads)));
+}
+
+/// The distinct QR codes on the screen, classified.
 fn read_screen() -> Result<Vec<Classified>, ScreenProblem> {
     #[cfg(all(
         unix,
@@ -368,15 +387,7 @@ fn read_screen() -> Result<Vec<Classified>, ScreenProblem> {
             screen::Error::Refused => ScreenProblem::Refused,
             other => ScreenProblem::Failed(other.to_string()),
         })?;
-        let mut out: Vec<Classified> = Vec::new();
-        for text in payloads {
-            let text = zeroize::Zeroizing::new(text);
-            let c = crate::transfer::payload::classify(&text);
-            if !out.contains(&c) {
-                out.push(c);
-            }
-        }
-        Ok(out)
+        Ok(classify_all(payloads))
     }
     #[cfg(not(all(
         unix,

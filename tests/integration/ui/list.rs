@@ -408,3 +408,54 @@ fn a_scanned_account_gets_its_brand_and_a_bad_brand_name_falls_back() {
         (AvatarKind::Letter, "M")
     );
 }
+
+#[test]
+fn scan_the_screen_goes_on_with_none_one_or_a_choice_of_several_codes() {
+    let h = harness(true);
+    h.unlock();
+    h.click("Add account");
+    assert_eq!(h.screen(), Screen::Scan);
+    let scan = h.app.window().global::<monban::app::ScanAdapter>();
+    assert!(scan.get_screen_available(), "a desktop build offers it");
+    assert!(h.exists("Scan the screen"));
+    // Nothing on the screen: a clear message, still on the add view.
+    monban::app::scan::screen_scanned(h.app.core(), Vec::new());
+    assert_eq!(scan.get_message(), Msg::ScreenNone);
+    assert!(h.exists(
+        "No QR code on the screen. Open the page with the QR code in a window that is not covered, then try again."
+    ));
+    // Several (the same code twice counts once): a choice, then the confirm form.
+    let github = "otpauth://totp/GitHub:carol?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
+    monban::app::scan::screen_scanned(
+        h.app.core(),
+        vec![
+            github.to_owned(),
+            "https://example.com/".to_owned(),
+            github.to_owned(),
+        ],
+    );
+    assert_eq!(scan.get_message(), Msg::ScreenSeveral);
+    assert!(h.exists("2 QR codes on the screen. Choose the one to add."));
+    assert_eq!(scan.get_found().row_count(), 2);
+    let first = scan.get_found().row_data(0).unwrap();
+    assert_eq!(
+        (first.issuer.as_str(), first.name.as_str()),
+        ("GitHub", "carol")
+    );
+    assert_eq!(first.look.kind, AvatarKind::Logo);
+    assert_eq!(scan.get_found().row_data(1).unwrap().what, Msg::WebLink);
+    h.click("GitHub carol");
+    assert_eq!(h.screen(), Screen::Edit);
+    let form = h.app.window().global::<EditAdapter>();
+    assert_eq!(form.get_issuer(), "GitHub");
+    assert_eq!(form.get_secret(), "", "the secret stays in Rust");
+    form.invoke_cancel();
+    h.app.pump();
+    assert_eq!(h.screen(), Screen::Scan);
+    assert_eq!(scan.get_found().row_count(), 0, "the choice is gone");
+    // One code: straight to the confirm form.
+    monban::app::scan::screen_scanned(h.app.core(), vec![github.to_owned()]);
+    assert_eq!(h.screen(), Screen::Edit);
+    h.click("Register");
+    assert!(h.rows().iter().any(|r| r.name == "carol"));
+}
