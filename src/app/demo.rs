@@ -32,13 +32,19 @@ pub fn sample_accounts() -> Vec<(Account, Option<&'static str>, bool)> {
         (t("Facebook", "alice.example", 12), None, false),
         (t("Discord", "alice#1234", 13), None, false),
         (t("PayPal", "alice@example.com", 14), None, false),
+        (t("coin.z.com", "alice", 2), Some("coin"), false),
+    ];
+    let mut long = t("AWS", "root", 8);
+    long.digits = 8;
+    long.algorithm = Algorithm::Sha256;
+    out.push((long, None, false));
+    out.extend([
         (t("Microsoft", "alice@outlook.com", 15), None, false),
         (t("Amazon", "alice@example.com", 16), None, false),
-        (t("coin.z.com", "alice", 2), Some("coin"), false),
         (t("Proton Mail", "alice@proton.me", 3), None, false),
         (t("Example Bank", "4402-1187", 4), Some("bank"), false),
         (t("Nextcloud", "alice", 5), Some("letter"), false),
-    ];
+    ]);
     let mut steam = t("Steam", "alice_gamer", 6);
     steam.kind = Kind::Steam;
     steam.digits = 5;
@@ -47,10 +53,6 @@ pub fn sample_accounts() -> Vec<(Account, Option<&'static str>, bool)> {
     hotp.kind = Kind::Hotp;
     hotp.counter = 4;
     out.push((hotp, Some("server"), false));
-    let mut long = t("AWS", "root", 8);
-    long.digits = 8;
-    long.algorithm = Algorithm::Sha256;
-    out.push((long, None, false));
     let mut slow = t("Fediverse", "@alice@example.social", 9);
     slow.period = 60;
     out.push((slow, None, false));
