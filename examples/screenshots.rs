@@ -13,12 +13,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use monban::app::{
-    App, AppOptions, CameraState, EditAdapter, ListAdapter, ManualClock, Msg, Navigation,
-    ScanAdapter, Screen, UnlockAdapter,
+    App, AppOptions, CameraState, EditAdapter, FoundCode, ListAdapter, ManualClock, Msg,
+    Navigation, ScanAdapter, Screen, SettingsAdapter, UnlockAdapter,
 };
 use monban::clipboard::RecordingClipboard;
 use monban::vault::{KdfParams, OpenOptions, Vault};
-use slint::ComponentHandle;
+use slint::{ComponentHandle, Model};
 
 /// 2026-03-14 10:00:18 UTC: 12 s left in the 30 s period.
 const T0_MS: u64 = 1_773_482_418_000;
@@ -68,6 +68,87 @@ fn unlock(app: &App) {
     );
 }
 
+/// Issue 17's screens: group chips, reveal on tap, picking a brand icon, the screen scan's
+/// choice, the list settings.
+fn issue_17_screens(app: &App, shot: &Shot, phone: (f32, f32)) {
+    let ui = app.window();
+    let list = ui.global::<ListAdapter>();
+    list.invoke_choose_group("Work".into());
+    shot.take(app, "18-groups");
+    list.invoke_choose_group("".into());
+
+    // Reveal on tap: every code dots, the tapped one shown.
+    let s = ui.global::<SettingsAdapter>();
+    s.set_reveal_on_tap(true);
+    s.invoke_list_changed();
+    let id = list
+        .get_accounts()
+        .row_data(2)
+        .map(|r| r.id)
+        .unwrap_or_default();
+    list.invoke_copy(id);
+    shot.take(app, "19-reveal-on-tap");
+    i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(1600));
+    s.set_reveal_on_tap(false);
+    s.invoke_list_changed();
+
+    // The icon picker with a search.
+    let id = list
+        .get_accounts()
+        .row_data(1)
+        .map(|r| r.id)
+        .unwrap_or_default();
+    list.invoke_edit(id);
+    shot.take(app, "20-edit-icon");
+    let e = ui.global::<EditAdapter>();
+    e.set_brand_query("pay".into());
+    e.invoke_brand_search("pay".into());
+    ui.window()
+        .set_size(slint::LogicalSize::new(phone.0, 1400.0));
+    shot.take(app, "21-edit-icon-search");
+    ui.window()
+        .set_size(slint::LogicalSize::new(phone.0, phone.1));
+    e.invoke_cancel();
+    app.pump();
+
+    // Scan the screen found two codes: the choice.
+    list.invoke_add();
+    let scan = ui.global::<ScanAdapter>();
+    let found = |issuer: &str, name: &str| {
+        let row = list
+            .get_accounts()
+            .iter()
+            .find(|r| r.issuer == issuer)
+            .expect("sample row");
+        FoundCode {
+            issuer: issuer.into(),
+            name: name.into(),
+            look: row.look,
+            what: Msg::None,
+        }
+    };
+    scan.set_found(slint::ModelRc::new(slint::VecModel::from(vec![
+        found("GitHub", "carol"),
+        found("Dropbox", "carol@example.com"),
+    ])));
+    scan.set_message(Msg::ScreenSeveral);
+    scan.set_message_arg("2".into());
+    scan.set_message_is_error(false);
+    shot.take(app, "22-scan-screen-choice");
+    scan.set_found(slint::ModelRc::default());
+    scan.set_message(Msg::None);
+    scan.invoke_close();
+
+    // The list settings.
+    list.invoke_open_settings();
+    ui.window()
+        .set_size(slint::LogicalSize::new(phone.0, 1400.0));
+    shot.take(app, "23-settings-list");
+    ui.window()
+        .set_size(slint::LogicalSize::new(phone.0, phone.1));
+    ui.global::<Navigation>().invoke_back();
+}
+
 fn main() {
     let out = shared::start();
     let scale = SCALE;
@@ -111,7 +192,6 @@ fn main() {
             let ui = app.window();
             // Copied toast.
             let first = ui.global::<ListAdapter>().get_accounts();
-            use slint::Model;
             let id = first.row_data(0).map(|r| r.id).unwrap_or_default();
             ui.global::<ListAdapter>().invoke_copy(id);
             shot.take(&app, "06-copied");
@@ -128,12 +208,25 @@ fn main() {
             // Long-press / right-click actions.
             if let Some(row) = i_slint_backend_testing::ElementHandle::find_by_accessible_label(
                 ui,
-                "coin.z.com alice",
+                "GitHub alice@example.com",
             )
             .next()
             {
                 row.mock_single_click(slint::platform::PointerEventButton::Right);
                 shot.take(&app, "17-actions");
+                // A tap beside the sheet closes it.
+                let at = slint::LogicalPosition::new(180.0, 40.0);
+                let button = slint::platform::PointerEventButton::Left;
+                use slint::platform::WindowEvent;
+                ui.window().dispatch_event(WindowEvent::PointerPressed {
+                    position: at,
+                    button,
+                });
+                ui.window().dispatch_event(WindowEvent::PointerReleased {
+                    position: at,
+                    button,
+                });
+                app.pump();
             }
 
             // Scanner without a camera, then a web-link QR message.
@@ -194,7 +287,52 @@ fn main() {
             // Wide desktop window.
             ui.window().set_size(slint::LogicalSize::new(900.0, 640.0));
             shot.take(&app, "16-desktop-wide");
+            ui.window()
+                .set_size(slint::LogicalSize::new(phone.0, phone.1));
+
+            issue_17_screens(&app, &shot, phone);
         }
+        // Every sample service at once (a tall window): logos without the user doing anything.
+        app.window()
+            .window()
+            .set_size(slint::LogicalSize::new(360.0, 3350.0));
+        shot.take(&app, &format!("25-all-services{suffix}"));
+        drop(app);
+    }
+
+    // The list in Japanese, light and dark (last: the language is the whole process's).
+    for dark in [false, true] {
+        let suffix = if dark { "-dark" } else { "" };
+        let clock = Arc::new(ManualClock::at_ms(T0_MS));
+        let app = new_app(&vault_path, clock, dark, phone);
+        app.window()
+            .global::<SettingsAdapter>()
+            .invoke_language_changed(2);
+        unlock(&app);
+        shot.take(&app, &format!("04-list-ja{suffix}"));
+        if !dark {
+            app.window()
+                .global::<ListAdapter>()
+                .invoke_choose_group("Work".into());
+            shot.take(&app, "18-groups-ja");
+            app.window()
+                .global::<ListAdapter>()
+                .invoke_choose_group("".into());
+            let id = app
+                .window()
+                .global::<ListAdapter>()
+                .get_accounts()
+                .row_data(1)
+                .map(|r| r.id)
+                .unwrap_or_default();
+            app.window().global::<ListAdapter>().invoke_edit(id);
+            shot.take(&app, "20-edit-icon-ja");
+            app.window().global::<EditAdapter>().invoke_cancel();
+        }
+        app.window()
+            .window()
+            .set_size(slint::LogicalSize::new(360.0, 3350.0));
+        shot.take(&app, &format!("25-all-services-ja{suffix}"));
         drop(app);
     }
 

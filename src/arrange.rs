@@ -48,6 +48,35 @@ impl SortOrder {
     }
 }
 
+impl serde::Serialize for SortOrder {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SortOrder {
+    /// Lenient: a name this version does not know is the custom order (never a reason to
+    /// drop the rest of the settings).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        Ok(v.as_str().and_then(|s| s.parse().ok()).unwrap_or_default())
+    }
+}
+
+/// How the app's list is shown: the `list` section of the settings file
+/// ([`crate::settings::Settings::list`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct ListSettings {
+    /// The list's order.
+    pub sort: SortOrder,
+    /// Codes show as dots until tapped, then for [`REVEAL_SECS`].
+    pub reveal_on_tap: bool,
+}
+
+/// How long a tapped code stays visible with reveal on tap.
+pub const REVEAL_SECS: u64 = 10;
+
 /// A sort order name that is not one of [`SortOrder::as_str`].
 #[derive(Debug, Error, PartialEq, Eq)]
 #[error("unknown sort order \"{0}\": use custom, name, issuer, used or recent")]
@@ -281,6 +310,35 @@ mod tests {
 
     fn ids(v: &[&Entry]) -> Vec<u64> {
         v.iter().map(|e| e.id.0).collect()
+    }
+
+    #[test]
+    fn list_settings_read_leniently_and_keep_the_rest_of_the_settings() {
+        let s: ListSettings =
+            serde_json::from_str(r#"{"sort":"recent","reveal_on_tap":true}"#).unwrap();
+        assert_eq!(
+            s,
+            ListSettings {
+                sort: SortOrder::Recent,
+                reveal_on_tap: true
+            }
+        );
+        assert_eq!(
+            serde_json::to_value(&s).unwrap(),
+            serde_json::json!({"sort": "recent", "reveal_on_tap": true})
+        );
+        // A sort order from a later version, or none: the custom order; nothing else lost.
+        let s: ListSettings =
+            serde_json::from_str(r#"{"sort":"colour","reveal_on_tap":true}"#).unwrap();
+        assert_eq!(s.sort, SortOrder::Custom);
+        assert!(s.reveal_on_tap);
+        let s: ListSettings = serde_json::from_str("{}").unwrap();
+        assert_eq!(s, ListSettings::default());
+        let all: crate::settings::Settings =
+            serde_json::from_str(r#"{"auto_lock_secs": 300, "list": {"sort": 7}}"#).unwrap();
+        assert_eq!(all.auto_lock_secs, 300);
+        assert_eq!(all.list.sort, SortOrder::Custom);
+        assert!(!all.list.reveal_on_tap, "off by default");
     }
 
     #[test]

@@ -148,6 +148,40 @@ pub fn by_slug(slug: &str) -> Option<&'static Brand> {
     s.by_slug.get(slug).map(|&i| &s.brands[i])
 }
 
+/// Brands whose title, slug or other names contain `query` (compared as [`name_key`]), best
+/// first: names that start with it before names that merely contain it, then in title order;
+/// at most `limit`. An empty query matches nothing.
+pub fn search(query: &str, limit: usize) -> Vec<&'static Brand> {
+    let q = name_key(query);
+    if q.is_empty() {
+        return Vec::new();
+    }
+    let mut hits: Vec<(u8, String, &'static Brand)> = all()
+        .iter()
+        .filter_map(|b| {
+            let keys = std::iter::once(name_key(&b.title))
+                .chain(std::iter::once(b.slug.clone()))
+                .chain(b.names.iter().map(|n| name_key(n)));
+            let rank = keys
+                .filter_map(|k| {
+                    if k == q {
+                        Some(0)
+                    } else if k.starts_with(&q) {
+                        Some(1)
+                    } else if k.contains(&q) {
+                        Some(2)
+                    } else {
+                        None
+                    }
+                })
+                .min()?;
+            Some((rank, b.title.to_lowercase(), b))
+        })
+        .collect();
+    hits.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    hits.into_iter().take(limit).map(|(_, _, b)| b).collect()
+}
+
 /// How names compare: lower case, letters and digits only, `&` as "and", `+` as "plus"
 /// (`"AT&T"` → `"atandt"`, `"Git Hub!"` → `"github"`). Letters of any script count.
 pub fn name_key(s: &str) -> String {
@@ -410,6 +444,21 @@ mod tests {
 
     fn slug(issuer: &str) -> Option<&'static str> {
         for_issuer(issuer).map(|b| b.slug.as_str())
+    }
+
+    #[test]
+    fn search_finds_by_title_slug_and_other_names_best_first() {
+        let slugs =
+            |q: &str| -> Vec<&str> { search(q, 50).iter().map(|b| b.slug.as_str()).collect() };
+        assert_eq!(slugs("GitHub").first(), Some(&"github"));
+        assert!(slugs("git").contains(&"gitlab"));
+        assert_eq!(slugs("twitter").first(), Some(&"x"), "other names count");
+        assert!(slugs("").is_empty());
+        assert!(slugs("zzqqxx").is_empty());
+        assert!(search("o", 5).len() <= 5);
+        let hub = slugs("hub");
+        let first_contains = hub.iter().position(|s| !s.starts_with("hub"));
+        assert!(first_contains.is_some());
     }
 
     #[test]

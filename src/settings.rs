@@ -115,6 +115,8 @@ pub struct Settings {
     pub keypad: bool,
     /// The interface language.
     pub language: Language,
+    /// The account list's order and reveal-on-tap: the `list` section.
+    pub list: crate::arrange::ListSettings,
 }
 
 impl Default for Settings {
@@ -126,6 +128,7 @@ impl Default for Settings {
             show_next_code: true,
             keypad: false,
             language: Language::System,
+            list: crate::arrange::ListSettings::default(),
         }
     }
 }

@@ -42,6 +42,12 @@ pub fn open(core: &Rc<Core>, id: Option<EntryId>) {
                     id: e.id.0.to_string().into(),
                     issuer: e.account.issuer.as_str().into(),
                     name: e.account.name.as_str().into(),
+                    look: super::avatars::for_entry(
+                        &e.meta.icon,
+                        e.meta.colour,
+                        &e.account.issuer,
+                        &e.account.name,
+                    ),
                 })
                 .collect()
         })
@@ -69,11 +75,17 @@ fn show(core: &Rc<Core>, id: EntryId) {
                     crate::uri::write(&e.account),
                     e.account.issuer.clone(),
                     e.account.name.clone(),
+                    super::avatars::for_entry(
+                        &e.meta.icon,
+                        e.meta.colour,
+                        &e.account.issuer,
+                        &e.account.name,
+                    ),
                 )
             })
         })
         .flatten();
-    let Some((uri, issuer, name)) = found else {
+    let Some((uri, issuer, name, look)) = found else {
         return;
     };
     let a = ui.global::<AccountQrAdapter>();
@@ -82,6 +94,7 @@ fn show(core: &Rc<Core>, id: EntryId) {
             a.set_qr(img);
             a.set_issuer(issuer.into());
             a.set_name(name.into());
+            a.set_look(look);
             a.set_shown_id(id.0.to_string().into());
         }
         Err(e) => core.toast(super::Msg::Detail, e.to_string()),

@@ -1,19 +1,47 @@
 //! The confirm / edit / manual entry form. The scanned account (with its secret) stays here in
-//! Rust; the form only shows and edits issuer, name, icon, colour and favourite. Manual entry
-//! is the one place the user types a secret: it is checked as typed, and cleared from the form
-//! on save, cancel and lock.
+//! Rust; the form only shows and edits issuer, name, icon, colour, groups and favourite.
+//! Manual entry is the one place the user types a secret: it is checked as typed, and cleared
+//! from the form on save, cancel and lock.
+//!
+//! The icon: automatic (the brand the service matches, [`crate::brands::for_account`], else
+//! the letter; stored as [`Icon::Letter`]), the letter by choice (`letter`), a glyph (its
+//! name), any brand picked from the searchable list (`brand:github`), or the user's own
+//! picture an account already has (kept as it is).
 
 use std::rc::Rc;
 
-use slint::{ComponentHandle, SharedString};
+use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 use zeroize::Zeroizing;
 
+use super::avatars;
 use super::core::Core;
 use super::glyphs;
 use super::manual::{self, FormError, ManualForm};
-use super::{AppWindow, EditAdapter, EditMode, Msg, Screen, nav};
+use super::{AppWindow, BrandChoice, EditAdapter, EditMode, IconMode, Msg, Screen, nav};
 use crate::account::{Account, Kind};
+use crate::brands::{self, Resolved};
 use crate::vault::{self, EntryId, EntryMeta, Icon};
+
+/// Brands offered before anything is typed in the icon search (after the automatic one).
+const POPULAR: [&str; 15] = [
+    "google",
+    "microsoft",
+    "apple",
+    "github",
+    "amazon",
+    "facebook",
+    "x",
+    "discord",
+    "dropbox",
+    "paypal",
+    "instagram",
+    "reddit",
+    "steam",
+    "proton",
+    "binance",
+];
+/// Most brand results shown at once.
+const MAX_BRANDS: usize = 48;
 
 /// What the form is working on.
 #[derive(Default)]
@@ -35,6 +63,21 @@ pub(super) fn connect(ui: &AppWindow, core: &Rc<Core>) {
     a.on_save(core.act(save));
     a.on_delete(core.act(delete));
     a.on_cancel(core.act(cancel));
+    a.on_look_changed(core.act(|core| refresh_look(core)));
+    a.on_brand_search(core.act1(|core, q: SharedString| show_brands(core, &q)));
+    a.on_add_group(core.act1(|core, g: SharedString| add_group(core, &g)));
+    a.on_remove_group(core.act1(|core, i: i32| {
+        with_form(core, |a| {
+            let groups = a.get_groups();
+            if let Some(m) = groups.as_any().downcast_ref::<VecModel<SharedString>>()
+                && i >= 0
+                && (i as usize) < m.row_count()
+            {
+                m.remove(i as usize);
+            }
+            a.set_group_error(Msg::None);
+        });
+    }));
 }
 
 fn with_form<R>(core: &Core, f: impl FnOnce(&EditAdapter) -> R) -> Option<R> {
@@ -66,25 +109,60 @@ fn kind_summary(a: &Account) -> String {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn fill(
-    core: &Core,
-    mode: EditMode,
-    issuer: &str,
-    name: &str,
-    glyph: i32,
+/// How the form shows an icon: the mode, the glyph index, the brand slug.
+fn icon_choice(icon: &Icon, issuer: &str, name: &str) -> (IconMode, i32, String) {
+    match (icon, brands::resolve(icon, issuer, name)) {
+        (Icon::Letter, _) => (IconMode::Automatic, -1, String::new()),
+        (Icon::Custom(_), _) => (IconMode::Picture, -1, String::new()),
+        (_, Resolved::Brand(b)) => (IconMode::Brand, -1, b.slug.clone()),
+        (_, Resolved::Glyph(g)) => match glyphs::glyph_index(g) {
+            Some(i) => (IconMode::Glyph, i as i32, String::new()),
+            None => (IconMode::Letter, -1, String::new()),
+        },
+        _ => (IconMode::Letter, -1, String::new()),
+    }
+}
+
+/// What the form starts with besides the names.
+struct Look<'a> {
+    icon: &'a Icon,
     colour: usize,
     favourite: bool,
-    details: &str,
-) {
+    groups: &'a [String],
+}
+
+fn fill(core: &Core, mode: EditMode, issuer: &str, name: &str, look: Look, details: &str) {
+    let (icon_mode, glyph, brand) = icon_choice(look.icon, issuer, name);
     with_form(core, |a| {
         a.set_mode(mode);
         a.set_issuer(issuer.into());
         a.set_name(name.into());
         a.set_secret(SharedString::new());
+        a.set_icon_mode(icon_mode);
         a.set_glyph(glyph);
-        a.set_colour(colour as i32);
-        a.set_favourite(favourite);
+        a.set_brand(brand.into());
+        a.set_colour(look.colour as i32);
+        a.set_favourite(look.favourite);
+        let rgb = glyphs::COLOURS[look.colour.min(glyphs::COLOURS.len() - 1)];
+        match look.icon {
+            Icon::Custom(bytes) => {
+                a.set_has_picture(true);
+                a.set_picture_look(avatars::own_picture(bytes, issuer, rgb));
+            }
+            _ => {
+                a.set_has_picture(false);
+                a.set_picture_look(Default::default());
+            }
+        }
+        a.set_groups(ModelRc::new(VecModel::from(
+            look.groups
+                .iter()
+                .map(SharedString::from)
+                .collect::<Vec<_>>(),
+        )));
+        a.set_group_draft(SharedString::new());
+        a.set_group_error(Msg::None);
+        a.set_brand_query(SharedString::new());
         a.set_details(details.into());
         a.set_kind(0);
         a.set_algorithm(0);
@@ -97,27 +175,134 @@ fn fill(
         a.set_secret_ok(false);
         a.set_confirm_delete(false);
     });
+    show_brands(core, "");
+    refresh_look(core);
+}
+
+/// Recomputes the preview and the "automatic" cell from the form.
+fn refresh_look(core: &Core) {
+    with_form(core, |a| {
+        let (issuer, name) = (a.get_issuer().to_string(), a.get_name().to_string());
+        let colour = (a.get_colour().max(0) as usize).min(glyphs::COLOURS.len() - 1);
+        let rgb = glyphs::COLOURS[colour];
+        let label = if issuer.trim().is_empty() {
+            &name
+        } else {
+            &issuer
+        };
+        let auto = avatars::for_entry(&Icon::Letter, rgb, &issuer, &name);
+        a.set_auto_title(
+            brands::for_account(&issuer, &name)
+                .map(|b| b.title.as_str())
+                .unwrap_or_default()
+                .into(),
+        );
+        let preview = match a.get_icon_mode() {
+            IconMode::Automatic => auto.clone(),
+            IconMode::Letter => avatars::letter(label, rgb),
+            IconMode::Glyph => match usize::try_from(a.get_glyph()) {
+                Ok(i) if i < glyphs::GLYPHS.len() => avatars::glyph(i, rgb),
+                _ => avatars::letter(label, rgb),
+            },
+            IconMode::Brand => match brands::by_slug(&a.get_brand()) {
+                Some(b) => avatars::brand(b),
+                None => auto.clone(),
+            },
+            IconMode::Picture => a.get_picture_look(),
+        };
+        a.set_auto_look(auto);
+        a.set_preview(preview);
+    });
+}
+
+/// The brand icons offered for `query`: the search results, or before anything is typed the
+/// brand the service matches and a few popular ones.
+fn show_brands(core: &Core, query: &str) {
+    with_form(core, |a| {
+        let found: Vec<&'static brands::Brand> = if query.trim().is_empty() {
+            let auto = brands::for_account(&a.get_issuer(), &a.get_name());
+            let mut v: Vec<_> = auto.into_iter().collect();
+            for b in POPULAR.iter().filter_map(|s| brands::by_slug(s)) {
+                if !v.iter().any(|x| x.slug == b.slug) {
+                    v.push(b);
+                }
+            }
+            v
+        } else {
+            brands::search(query, MAX_BRANDS)
+        };
+        let choices: Vec<BrandChoice> = found
+            .into_iter()
+            .map(|b| BrandChoice {
+                slug: b.slug.as_str().into(),
+                title: b.title.as_str().into(),
+                look: avatars::brand(b),
+            })
+            .collect();
+        a.set_brands(ModelRc::new(VecModel::from(choices)));
+    });
+}
+
+/// Adds the typed group to the form's groups (saved with the form).
+fn add_group(core: &Rc<Core>, typed: &str) {
+    let clean: String = typed.chars().filter(|c| !c.is_control()).collect();
+    let clean = clean.split_whitespace().collect::<Vec<_>>().join(" ");
+    with_form(core, |a| {
+        if clean.is_empty() {
+            return;
+        }
+        let groups = a.get_groups();
+        let Some(m) = groups.as_any().downcast_ref::<VecModel<SharedString>>() else {
+            return;
+        };
+        let current: Vec<String> = m.iter().map(|g| g.to_string()).collect();
+        if clean.len() > vault::MAX_GROUP_BYTES {
+            a.set_group_error(Msg::GroupTooLong);
+            a.set_group_error_arg(vault::MAX_GROUP_BYTES.to_string().into());
+            return;
+        }
+        if !current
+            .iter()
+            .any(|g| vault::group_key(g) == vault::group_key(&clean))
+        {
+            if current.len() >= vault::MAX_GROUPS {
+                a.set_group_error(Msg::TooManyGroups);
+                a.set_group_error_arg(vault::MAX_GROUPS.to_string().into());
+                return;
+            }
+            m.push(clean.as_str().into());
+        }
+        a.set_group_draft(SharedString::new());
+        a.set_group_error(Msg::None);
+    });
 }
 
 /// Shows the confirm form for a scanned account.
 pub(crate) fn open_new(core: &Rc<Core>, account: Account) {
-    let glyph = glyphs::suggest_glyph(&account.issuer)
-        .map(|g| g as i32)
-        .unwrap_or(-1);
+    // Automatic when the service has a brand icon; else a glyph that obviously fits, if any.
+    let icon = match brands::for_account(&account.issuer, &account.name) {
+        Some(_) => Icon::Letter,
+        None => glyphs::suggest_glyph(&account.issuer)
+            .map(|g| Icon::Builtin(glyphs::GLYPHS[g].to_owned()))
+            .unwrap_or(Icon::Letter),
+    };
     let key = if account.issuer.is_empty() {
         &account.name
     } else {
         &account.issuer
     };
-    let colour = glyphs::default_colour(key);
+    let look = Look {
+        icon: &icon,
+        colour: glyphs::default_colour(key),
+        favourite: false,
+        groups: &[],
+    };
     fill(
         core,
         EditMode::Confirm,
         &account.issuer,
         &account.name,
-        glyph,
-        colour,
-        false,
+        look,
         &kind_summary(&account),
     );
     *core.edit.borrow_mut() = EditTarget::New(account);
@@ -126,7 +311,13 @@ pub(crate) fn open_new(core: &Rc<Core>, account: Account) {
 
 /// Shows the empty manual entry form.
 pub(crate) fn open_manual(core: &Rc<Core>) {
-    fill(core, EditMode::Manual, "", "", -1, 0, false, "");
+    let look = Look {
+        icon: &Icon::Letter,
+        colour: 0,
+        favourite: false,
+        groups: &[],
+    };
+    fill(core, EditMode::Manual, "", "", look, "");
     *core.edit.borrow_mut() = EditTarget::Manual;
     open(core);
 }
@@ -144,18 +335,18 @@ pub(crate) fn open_existing(core: &Rc<Core>, id: EntryId) {
     else {
         return;
     };
-    let glyph = match &meta.icon {
-        Icon::Builtin(n) => glyphs::glyph_index(n).map(|g| g as i32).unwrap_or(-1),
-        _ => -1,
+    let look = Look {
+        icon: &meta.icon,
+        colour: glyphs::colour_index(meta.colour),
+        favourite: meta.favourite,
+        groups: &meta.groups,
     };
     fill(
         core,
         EditMode::Edit,
         &account.issuer,
         &account.name,
-        glyph,
-        glyphs::colour_index(meta.colour),
-        meta.favourite,
+        look,
         &kind_summary(&account),
     );
     *core.edit.borrow_mut() = EditTarget::Existing(id);
@@ -213,16 +404,40 @@ impl NotSaved {
 
 /// Reads the form's look fields into entry metadata (keeping what the form does not show).
 fn meta_from_form(core: &Core, base: EntryMeta) -> EntryMeta {
-    let (glyph, colour, favourite) =
-        with_form(core, |a| (a.get_glyph(), a.get_colour(), a.get_favourite()))
-            .unwrap_or((-1, 0, false));
+    let Some((mode, glyph, brand, colour, favourite, groups)) = with_form(core, |a| {
+        let groups: Vec<String> = a.get_groups().iter().map(|g| g.to_string()).collect();
+        (
+            a.get_icon_mode(),
+            a.get_glyph(),
+            a.get_brand().to_string(),
+            a.get_colour(),
+            a.get_favourite(),
+            groups,
+        )
+    }) else {
+        return base;
+    };
     let mut meta = base;
-    meta.icon = match glyphs::glyph_name(glyph) {
-        Some(name) => Icon::Builtin(name.to_owned()),
-        None => Icon::Letter,
+    meta.icon = match mode {
+        IconMode::Automatic => Icon::Letter,
+        IconMode::Letter => Icon::Builtin(brands::LETTER.to_owned()),
+        IconMode::Glyph => match glyphs::glyph_name(glyph) {
+            Some(name) => Icon::Builtin(name.to_owned()),
+            None => Icon::Letter,
+        },
+        IconMode::Brand => match brands::by_slug(&brand) {
+            Some(b) => Icon::Builtin(b.icon_name()),
+            None => Icon::Letter,
+        },
+        // The picture the account has stays (the form cannot make a new one).
+        IconMode::Picture => match meta.icon {
+            Icon::Custom(bytes) => Icon::Custom(bytes),
+            _ => Icon::Letter,
+        },
     };
     meta.colour = glyphs::COLOURS[(colour.max(0) as usize).min(glyphs::COLOURS.len() - 1)];
     meta.favourite = favourite;
+    meta.groups = vault::normalise_groups(groups);
     meta
 }
 
@@ -337,5 +552,9 @@ pub(crate) fn clear(core: &Core) {
         a.set_name(SharedString::new());
         a.set_details(SharedString::new());
         a.set_confirm_delete(false);
+        a.set_groups(ModelRc::default());
+        a.set_group_draft(SharedString::new());
+        a.set_brand_query(SharedString::new());
+        a.set_brands(ModelRc::default());
     });
 }

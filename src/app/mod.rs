@@ -11,9 +11,10 @@
 //! | [`nav`] | the screen stack: open, back, what leaving a screen clears |
 //! | [`lifecycle`] | auto-lock on background (the handler of [`crate::lifecycle::notify`]) |
 //! | [`unlock`] | first start (create passcode), unlock with the KDF on a thread, backoff |
-//! | [`list`] | the account list: rows, once-a-second tick, search, favourites, copy |
-//! | [`scan`] | scanner: camera frames, image files, paste, the way to manual entry |
-//! | [`edit`] | confirm / edit / manual form, delete |
+//! | [`list`] | the account list: rows, once-a-second tick, search, group chips, sort, reveal on tap, favourites, copy |
+//! | [`scan`] | scanner: camera frames, image files, paste, the screen (desktop), the way to manual entry |
+//! | [`edit`] | confirm / edit / manual form: icon (brand, glyph, letter, own picture), groups, delete |
+//! | [`avatars`] | what an avatar shows (brand logo, glyph, letter, picture), images made lazily |
 //! | [`settings_view`], [`i18n`] | settings screen ([`crate::settings::Settings`] on disk), language |
 //! | [`reauth`] | the passcode prompt before a screen shows secrets |
 //! | [`export`] | export to a new device: sealed or Google QR parts |
@@ -40,6 +41,7 @@ slint::include_modules!();
 mod about;
 pub mod account_qr;
 mod auto_backup;
+mod avatars;
 mod backup;
 pub mod clock;
 mod core;

@@ -136,7 +136,8 @@ pub fn open(core: &Rc<Core>, screen: Screen) {
         Screen::Backup => super::backup::open(core),
         Screen::Passcode => super::passcode::open(core),
         Screen::AutoBackup => super::auto_backup::open(core),
-        Screen::Settings | Screen::About | Screen::List => go(core, screen),
+        Screen::About => super::about::open(core),
+        Screen::Settings | Screen::List => go(core, screen),
         // Reached through their controllers only (a scanned account, a row).
         Screen::Edit | Screen::Setup | Screen::Unlock => {}
     }

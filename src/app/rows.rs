@@ -1,5 +1,5 @@
 //! The account list's logic without Slint: what each row shows at a given time, when it next
-//! changes, ordering (favourites first) and search. The list adapter turns these into Slint
+//! changes, moves and search (the order itself: [`crate::arrange`]). The list adapter turns these into Slint
 //! rows; nothing here holds or returns a secret.
 
 use crate::account::{Account, Kind};
@@ -65,14 +65,6 @@ pub fn matches(query: &str, issuer: &str, name: &str) -> bool {
     query
         .split_whitespace()
         .all(|w| hay.contains(&w.to_lowercase()))
-}
-
-/// Display order: favourites first, then the user's order. Returns indices into `items`
-/// (`(favourite, order)` pairs).
-pub fn display_order(items: &[(bool, u32)]) -> Vec<usize> {
-    let mut idx: Vec<usize> = (0..items.len()).collect();
-    idx.sort_by_key(|&i| (!items[i].0, items[i].1, i));
-    idx
 }
 
 /// Where an entry at `from` (vault order) moves when the user moves it `delta` places in the
@@ -173,12 +165,6 @@ mod tests {
             !matches("hubal", "GitHub", "alice"),
             "words do not run across issuer and name"
         );
-    }
-
-    #[test]
-    fn favourites_first_then_order() {
-        let items = [(false, 0), (true, 1), (false, 2), (true, 3)];
-        assert_eq!(display_order(&items), vec![1, 3, 0, 2]);
     }
 
     #[test]

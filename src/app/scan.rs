@@ -1,5 +1,7 @@
 //! The scanner view: live camera frames (preview + decoding), image files (the desktop's file
-//! chooser, else an in-app path field), paste, and the way to manual entry.
+//! chooser, else an in-app path field), paste, the screen (desktop: [`crate::screen`], every
+//! QR code shown in other windows; one goes on as if the camera had read it, several are
+//! offered as a choice), and the way to manual entry.
 //!
 //! Frames reach the decoder through the camera module's [`Scanner`]; its events come back to
 //! the UI thread through the app's inbox. A camera is a [`FrameSource`] that pushes frames
@@ -11,10 +13,12 @@ use std::path::Path;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use slint::{ComponentHandle, Image, Rgb8Pixel, SharedPixelBuffer, SharedString};
+use slint::{
+    ComponentHandle, Image, ModelRc, Rgb8Pixel, SharedPixelBuffer, SharedString, VecModel,
+};
 
 use super::core::{Core, Poster};
-use super::{AppWindow, CameraState, Msg, ScanAdapter, Screen, nav};
+use super::{AppWindow, CameraState, FoundCode, Msg, ScanAdapter, Screen, nav};
 use crate::camera::scanner::{Classified, ScanEvent, Scanner};
 use crate::camera::{CameraError, FeedWatcher, FrameFeed, FrameSource};
 use crate::clipboard::Pasted;
@@ -79,6 +83,8 @@ pub(crate) struct ScanState {
     camera_running: Cell<bool>,
     /// A file or paste was submitted and no result came yet.
     awaiting: Cell<bool>,
+    /// The QR codes found on the screen, when there were several (the choice shown).
+    found: RefCell<Vec<Classified>>,
 }
 
 impl ScanState {
@@ -88,6 +94,7 @@ impl ScanState {
             camera: RefCell::new(camera),
             camera_running: Cell::new(false),
             awaiting: Cell::new(false),
+            found: RefCell::new(Vec::new()),
         }
     }
 }
@@ -98,6 +105,24 @@ pub(super) fn connect(ui: &AppWindow, core: &Rc<Core>) {
     a.on_paste(core.act(paste));
     a.on_manual(core.act(super::edit::open_manual));
     a.on_close(core.act(nav::back));
+    a.set_screen_available(cfg!(all(
+        unix,
+        not(any(
+            target_os = "android",
+            target_os = "ios",
+            target_os = "macos"
+        ))
+    )));
+    a.on_scan_screen(core.act(scan_screen));
+    a.on_choose_found(core.act1(|core, i: i32| {
+        let chosen = usize::try_from(i)
+            .ok()
+            .and_then(|i| core.scan.found.borrow().get(i).cloned());
+        if let Some(c) = chosen {
+            clear_found(core);
+            found(core, c);
+        }
+    }));
     a.on_open_path(
         core.act1(|core, path: SharedString| open_path(core, &file_dialog::expand_path(&path))),
     );
@@ -130,6 +155,7 @@ pub(crate) fn open(core: &Rc<Core>) {
 /// Starts the decoder and the camera with a fresh view (the scanner, the import screen).
 pub(crate) fn start(core: &Rc<Core>) {
     set_message(core, Msg::None, "", false);
+    clear_found(core);
     if let Some(ui) = core.ui() {
         let a = ui.global::<ScanAdapter>();
         a.set_show_path_field(false);
@@ -210,10 +236,12 @@ pub(crate) fn stop(core: &Core) {
         s.stop();
     }
     core.scan.awaiting.set(false);
+    clear_found(core);
     if let Some(ui) = core.ui() {
         let a = ui.global::<ScanAdapter>();
         a.set_frame(Image::default());
         a.set_path(SharedString::new());
+        a.set_screen_busy(false);
     }
 }
 
@@ -237,33 +265,9 @@ fn on_event(core: &Rc<Core>, event: ScanEvent) {
         _ => return,
     }
     match event {
-        ScanEvent::Found(found) => {
+        ScanEvent::Found(classified) => {
             core.scan.awaiting.set(false);
-            match found {
-                Classified::Account(account) => super::edit::open_new(core, account),
-                Classified::InvalidAccount(reason) => {
-                    set_message(core, Msg::NotAccount, reason, true)
-                }
-                Classified::GoogleMigration(t) => {
-                    super::import::start_from_scan(core, Classified::GoogleMigration(t))
-                }
-                Classified::MonbanTransfer(t) => {
-                    super::import::start_from_scan(core, Classified::MonbanTransfer(t))
-                }
-                Classified::Backup(_) => set_message(core, Msg::Backup, "", true),
-                Classified::Other(text) => {
-                    let t = text.trim().to_ascii_lowercase();
-                    let link = t.starts_with("http://")
-                        || t.starts_with("https://")
-                        || t.starts_with("www.");
-                    set_message(
-                        core,
-                        if link { Msg::WebLink } else { Msg::PlainText },
-                        "",
-                        true,
-                    );
-                }
-            }
+            found(core, classified);
         }
         ScanEvent::Unreadable(reason) => {
             core.scan.awaiting.set(false);
@@ -278,6 +282,168 @@ fn on_event(core: &Rc<Core>, event: ScanEvent) {
                 set_message(core, Msg::NoQr, "", true);
             }
         }
+    }
+}
+
+/// What "what else it is" a QR payload that is not an account is.
+fn other_kind(text: &str) -> Msg {
+    let t = text.trim().to_ascii_lowercase();
+    let link = t.starts_with("http://") || t.starts_with("https://") || t.starts_with("www.");
+    if link { Msg::WebLink } else { Msg::PlainText }
+}
+
+/// Goes on with one QR code read (camera, file, paste, screen).
+fn found(core: &Rc<Core>, classified: Classified) {
+    match classified {
+        Classified::Account(account) => super::edit::open_new(core, account),
+        Classified::InvalidAccount(reason) => set_message(core, Msg::NotAccount, reason, true),
+        Classified::GoogleMigration(t) => {
+            super::import::start_from_scan(core, Classified::GoogleMigration(t))
+        }
+        Classified::MonbanTransfer(t) => {
+            super::import::start_from_scan(core, Classified::MonbanTransfer(t))
+        }
+        Classified::Backup(_) => set_message(core, Msg::Backup, "", true),
+        Classified::Other(text) => set_message(core, other_kind(&text), "", true),
+    }
+}
+
+fn clear_found(core: &Core) {
+    core.scan.found.borrow_mut().clear();
+    if let Some(ui) = core.ui() {
+        ui.global::<ScanAdapter>().set_found(ModelRc::default());
+    }
+}
+
+/// Reads the screen on a thread and goes on with what it shows: one QR code as if the
+/// camera had read it, several as a choice, none as a message.
+fn scan_screen(core: &Rc<Core>) {
+    let Some(ui) = core.ui() else { return };
+    let a = ui.global::<ScanAdapter>();
+    if a.get_screen_busy() {
+        return;
+    }
+    a.set_screen_busy(true);
+    set_message(core, Msg::None, "", false);
+    clear_found(core);
+    let epoch = core.epoch.get();
+    let started = core.spawn("monban-screen", move |poster| {
+        let result = read_screen();
+        poster.post(move |core| {
+            if core.epoch.get() != epoch {
+                return;
+            }
+            if let Some(ui) = core.ui() {
+                ui.global::<ScanAdapter>().set_screen_busy(false);
+            }
+            if nav::current(core) == Screen::Scan {
+                screen_read(core, result);
+            }
+        });
+    });
+    if !started {
+        a.set_screen_busy(false);
+    }
+}
+
+/// Why the screen could not be read, for the user.
+#[derive(Debug)]
+enum ScreenProblem {
+    NoDisplay,
+    Refused,
+    Failed(String),
+}
+
+/// The distinct payloads, classified (the texts are zeroized here).
+fn classify_all(payloads: Vec<String>) -> Vec<Classified> {
+    let mut out: Vec<Classified> = Vec::new();
+    for text in payloads {
+        let text = zeroize::Zeroizing::new(text);
+        let c = crate::transfer::payload::classify(&text);
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Goes on with QR payloads read from the screen, as "Scan the screen" does once the screen
+/// is read (tests hand in payloads of their own; the capture itself is tested under Xvfb).
+pub fn screen_scanned(core: &Rc<Core>, payloads: Vec<String>) {
+    screen_read(core, Ok(classify_all(payloads)));
+}
+
+/// The distinct QR codes on the screen, classified.
+fn read_screen() -> Result<Vec<Classified>, ScreenProblem> {
+    #[cfg(all(
+        unix,
+        not(any(target_os = "android", target_os = "ios", target_os = "macos"))
+    ))]
+    {
+        use crate::screen;
+        let source = screen::detect().map_err(|_| ScreenProblem::NoDisplay)?;
+        let payloads = screen::scan(&source).map_err(|e| match e {
+            screen::Error::NoDisplay => ScreenProblem::NoDisplay,
+            screen::Error::Refused => ScreenProblem::Refused,
+            other => ScreenProblem::Failed(other.to_string()),
+        })?;
+        Ok(classify_all(payloads))
+    }
+    #[cfg(not(all(
+        unix,
+        not(any(target_os = "android", target_os = "ios", target_os = "macos"))
+    )))]
+    {
+        Err(ScreenProblem::NoDisplay)
+    }
+}
+
+fn screen_read(core: &Rc<Core>, result: Result<Vec<Classified>, ScreenProblem>) {
+    let mut codes = match result {
+        Ok(codes) => codes,
+        Err(ScreenProblem::NoDisplay) => return set_message(core, Msg::ScreenNoDisplay, "", true),
+        Err(ScreenProblem::Refused) => return set_message(core, Msg::ScreenRefused, "", true),
+        Err(ScreenProblem::Failed(why)) => return set_message(core, Msg::ScreenFailed, why, true),
+    };
+    match codes.len() {
+        0 => set_message(core, Msg::ScreenNone, "", true),
+        1 => found(core, codes.remove(0)),
+        n => {
+            let rows: Vec<FoundCode> = codes.iter().map(found_row).collect();
+            if let Some(ui) = core.ui() {
+                ui.global::<ScanAdapter>()
+                    .set_found(ModelRc::new(VecModel::from(rows)));
+            }
+            *core.scan.found.borrow_mut() = codes;
+            set_message(core, Msg::ScreenSeveral, n.to_string(), false);
+        }
+    }
+}
+
+/// How one of several codes is offered: an account by its names and avatar, anything else by
+/// what it is. No secret: only issuer and name.
+fn found_row(c: &Classified) -> FoundCode {
+    let what = |what| FoundCode {
+        what,
+        ..Default::default()
+    };
+    match c {
+        Classified::Account(a) => FoundCode {
+            issuer: a.issuer.as_str().into(),
+            name: a.name.as_str().into(),
+            look: super::avatars::for_entry(
+                &crate::vault::Icon::Letter,
+                crate::vault::default_colour(a),
+                &a.issuer,
+                &a.name,
+            ),
+            what: Msg::None,
+        },
+        Classified::InvalidAccount(_) => what(Msg::NotAccount),
+        Classified::GoogleMigration(_) => what(Msg::Migration),
+        Classified::MonbanTransfer(_) => what(Msg::Transfer),
+        Classified::Backup(_) => what(Msg::Backup),
+        Classified::Other(text) => what(other_kind(text)),
     }
 }
 

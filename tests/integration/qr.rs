@@ -12,7 +12,7 @@ mod scanner;
     unix,
     not(any(target_os = "android", target_os = "ios", target_os = "macos"))
 ))]
-mod screen;
+pub(crate) mod screen;
 
 mod expected;
 pub use expected::{read_expected, unescape};

@@ -85,3 +85,124 @@ fn click_an_account_and_paste_its_code_with_xclip() {
     assert_eq!(copied.len(), 6, "digits only, no grouping space");
     drop(gui);
 }
+
+/// Issue 17: a QR code shown in another window on the same screen (a "browser" page drawn
+/// with x11rb) is added in two clicks: "Scan the screen" in the add view, then "Register" on
+/// the confirm form. The real binary, its real screen capture (X11), the real vault.
+#[test]
+fn a_qr_code_in_another_window_is_added_in_two_clicks() {
+    use monban::screen::{Source, capture};
+
+    let missing = missing_tools();
+    if !require(
+        missing.is_empty(),
+        &missing.join(", "),
+        "apt-get install xvfb xdotool xclip",
+    ) {
+        return;
+    }
+    let x = Xvfb::start();
+    if !require(
+        x.is_some(),
+        "a running Xvfb (it did not start)",
+        "check `Xvfb :99` runs here",
+    ) {
+        return;
+    }
+    let x = x.unwrap();
+    const PASSCODE: &str = "screen scan: a long test passphrase 17";
+    const URI: &str = "otpauth://totp/GitHub:carol?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("screen.vault");
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    Vault::create(&vault, PASSCODE, KdfParams::DEFAULT, now)
+        .unwrap()
+        .lock();
+    let saved_before = std::fs::metadata(&vault).unwrap().modified().unwrap();
+    let log = dir.path().join("perf.log");
+    let gui = Gui::start(
+        std::path::Path::new(env!("CARGO_BIN_EXE_monban")),
+        &x,
+        &vault,
+        Some(&log),
+        // Slint's default renderer (OpenGL through Mesa on Xvfb): it reports drawn frames.
+        None,
+    );
+    let win = x
+        .wait_window("Monban", Duration::from_secs(30))
+        .expect("the Monban window appears");
+    let wait_mark = |key: &str| {
+        let end = std::time::Instant::now() + Duration::from_secs(60);
+        while std::time::Instant::now() < end {
+            if super::xvfb_driver::perf_value(&log, key).is_some() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("no {key} in the perf log");
+    };
+    wait_mark("first_frame_unix_ms");
+    std::thread::sleep(Duration::from_millis(300));
+    x.type_line(&win, PASSCODE);
+    wait_mark("unlock_to_list_ms");
+    // The page with the QR code, beside the app's window.
+    let _page = crate::qr::screen::PageWindow::show(&x.display, 520, 60, 480, 560, Some(URI));
+    let (wx, wy, ww, wh) = x.geometry(&win);
+    // The add view (the + at the top left), then the two clicks.
+    x.click(&win, 24, 28);
+    std::thread::sleep(Duration::from_millis(500));
+    x.click(&win, ww / 2, wh - 100); // "Scan the screen", above "Enter the key manually"
+    // The confirm form is up when its primary "Register" button (accent colour, dark) fills
+    // the bottom row, where the add view has a light button.
+    let source = Source::X11(x.display.clone());
+    let end = std::time::Instant::now() + Duration::from_secs(60);
+    let mut confirm = false;
+    let mut last = None;
+    while std::time::Instant::now() < end {
+        let frame = capture(&source).expect("the screen reads");
+        let luma = frame.get((wx + 30) as usize, (wy + wh - 40) as usize);
+        if luma < 140 {
+            confirm = true;
+            break;
+        }
+        last = Some(frame);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    if !confirm {
+        // What the screen showed, to look at.
+        let shot = std::env::temp_dir().join("monban-screen-scan-test.png");
+        if let Some(f) = last {
+            let (w, h) = (f.width(), f.height());
+            let pixels: Vec<u8> = (0..h).flat_map(|y| f.row(y)[..w].to_vec()).collect();
+            let _ = image::GrayImage::from_raw(w as u32, h as u32, pixels).map(|i| i.save(&shot));
+        }
+        panic!(
+            "the confirm form did not appear after \"Scan the screen\" (window at {wx},{wy} {ww}×{wh}; the screen: {})",
+            shot.display()
+        );
+    }
+    x.click(&win, ww / 2, wh - 40); // "Register"
+    let end = std::time::Instant::now() + Duration::from_secs(30);
+    while std::fs::metadata(&vault).unwrap().modified().unwrap() == saved_before
+        && std::time::Instant::now() < end
+    {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    drop(gui);
+    let v = Vault::open(&vault, PASSCODE, now).unwrap();
+    let added: Vec<(String, String)> = v
+        .entries()
+        .iter()
+        .map(|e| (e.account.issuer.clone(), e.account.name.clone()))
+        .collect();
+    assert_eq!(added, [("GitHub".to_owned(), "carol".to_owned())]);
+    assert_eq!(
+        v.entries()[0].account,
+        monban::uri::parse(URI).unwrap(),
+        "the account read from the screen"
+    );
+}

@@ -31,10 +31,14 @@ pub struct Xvfb {
 }
 
 impl Xvfb {
-    /// Starts Xvfb on a free display number; `None` if it cannot start.
+    /// Starts Xvfb on a free display number; `None` if it cannot start. Tests running at the
+    /// same time in one process try different numbers, and a server counts only while its own
+    /// Xvfb is still running (not one another test started on the same number).
     pub fn start() -> Option<Xvfb> {
+        static STARTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let salt = STARTS.fetch_add(1, std::sync::atomic::Ordering::SeqCst) * 53;
         for n in 0..40 {
-            let num = 140 + (std::process::id() as usize + n * 7) % 400;
+            let num = 140 + (std::process::id() as usize + salt + n * 7) % 400;
             let lock = format!("/tmp/.X{num}-lock");
             if Path::new(&lock).exists() {
                 continue;
@@ -61,6 +65,7 @@ impl Xvfb {
             while Instant::now() < end {
                 if Path::new(&socket).exists()
                     && x.run("xdotool", &["getmouselocation"]).status.success()
+                    && matches!(x.child.try_wait(), Ok(None))
                 {
                     return Some(x);
                 }
@@ -123,6 +128,19 @@ impl Xvfb {
         self.run("xdotool", &["click", "1"]);
     }
 
+    /// Position and size of `window` on the screen: (x, y, width, height).
+    pub fn geometry(&self, window: &str) -> (u32, u32, u32, u32) {
+        let out = self.run("xdotool", &["getwindowgeometry", "--shell", window]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        let value = |key: &str| -> u32 {
+            text.lines()
+                .find_map(|l| l.strip_prefix(key)?.strip_prefix('='))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or_else(|| panic!("no {key} in xdotool's answer: {text}"))
+        };
+        (value("X"), value("Y"), value("WIDTH"), value("HEIGHT"))
+    }
+
     /// The text on the CLIPBOARD selection.
     pub fn clipboard(&self) -> Option<String> {
         let out = self.run("xclip", &["-o", "-selection", "clipboard"]);
@@ -161,7 +179,8 @@ impl Gui {
             Some(b) => c.env("SLINT_BACKEND", b),
             None => c.env_remove("SLINT_BACKEND"),
         };
-        c.env_remove("WAYLAND_DISPLAY");
+        c.env_remove("WAYLAND_DISPLAY")
+            .env_remove("XDG_SESSION_TYPE");
         for (k, _) in std::env::vars() {
             if k.starts_with("MONBAN_") {
                 c.env_remove(k);
