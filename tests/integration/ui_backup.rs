@@ -185,7 +185,9 @@ impl Device {
         let a = self.auto();
         a.set_folder(dir.display().to_string().into());
         a.set_use_passcode(passcode);
-        a.set_keep(30);
+        // More than the demo vault's accounts: deleting them one by one (a backup each) keeps
+        // the backup made before the first deletion.
+        a.set_keep(100);
         if passcode {
             a.invoke_turn_on(PASSCODE.into(), "".into());
         } else {
