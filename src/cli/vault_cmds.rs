@@ -22,6 +22,18 @@ use crate::vault::{Entry, EntryId, Icon, KdfParams, Vault, group_key};
 
 /// Environment variable holding the new passcode for `passwd` in scripts.
 pub const NEW_PASSCODE_ENV: &str = "MONBAN_NEW_PASSCODE";
+/// Environment variable with the time budget, in milliseconds, of the key derivation that
+/// `init` and `passwd` calibrate (default 750; any value gives at least 64 MiB × 3 passes).
+pub const KDF_MS_ENV: &str = "MONBAN_KDF_MS";
+
+/// KDF parameters calibrated on this device for a new passcode.
+fn calibrated() -> KdfParams {
+    let ms = std::env::var(KDF_MS_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let target = ms.map_or(crate::vault::calibrate::TARGET, std::time::Duration::from_millis);
+    crate::vault::calibrate::calibrate(target)
+}
 
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {}
@@ -124,7 +136,7 @@ pub fn init(vault: Option<PathBuf>, _a: InitArgs) -> CmdResult {
         );
     }
     let passcode = prompt::new_secret(PASSCODE_ENV, "New passcode")?;
-    let v = Vault::create(&path, &passcode, KdfParams::DEFAULT, now())
+    let v = Vault::create(&path, &passcode, calibrated(), now())
         .context("cannot create the vault")?;
     println!("created an empty vault at {}", v.path().display());
     Ok(ExitCode::SUCCESS)
@@ -422,7 +434,7 @@ fn print_groups(v: &Vault, id: EntryId, label: &str) {
 pub fn passwd(vault: Option<PathBuf>, _a: PasswdArgs) -> CmdResult {
     let (mut v, current) = open_keeping_passcode(vault)?;
     let new = prompt::new_secret(NEW_PASSCODE_ENV, "New passcode")?;
-    v.change_passcode(&current, &new, KdfParams::DEFAULT, now())
+    v.change_passcode(&current, &new, calibrated(), now())
         .context("cannot change the passcode")?;
     println!("passcode changed");
     // Automatic backups that open with the passcode follow it.

@@ -61,6 +61,18 @@ pub enum Error {
     /// Too many wrong passcodes in a row: wait before the next try.
     #[error("too many wrong passcodes: wait {wait_secs} s before trying again")]
     Backoff { wait_secs: u64 },
+    /// A new passcode is under the stolen-file floor (no device-bound key protects the file).
+    #[error(
+        "this passcode is too easy to guess from a copy of the vault file: 8 current GPUs would need about {takes} \
+         (10^{guesses_log10:.1} guesses); Monban asks for at least {floor} years here (10^{floor_log10:.1} guesses): \
+         use four or five unrelated words, e.g. \"copper violin harbor sketch 7\"",
+        floor = super::strength::FLOOR_YEARS
+    )]
+    PasscodeTooWeak {
+        takes: String,
+        guesses_log10: f64,
+        floor_log10: f64,
+    },
     /// A new passcode is shorter than [`super::MIN_PASSCODE_LEN`].
     #[error("the passcode is too short: use at least {min} characters")]
     PasscodeTooShort { min: usize },

@@ -13,19 +13,22 @@
 //! use monban::vault::{KdfParams, Vault};
 //! # fn main() -> Result<(), monban::vault::Error> {
 //! let path = std::path::Path::new("/tmp/demo.vault");
-//! let mut v = Vault::create(path, "123456", KdfParams::DEFAULT, 1_700_000_000)?;
+//! let passcode = "correct horse battery staple 7";
+//! let mut v = Vault::create(path, passcode, KdfParams::DEFAULT, 1_700_000_000)?;
 //! v.lock();
-//! let v = Vault::open(path, "123456", 1_700_000_100)?;
+//! let v = Vault::open(path, passcode, 1_700_000_100)?;
 //! assert!(v.entries().is_empty());
 //! # Ok(()) }
 //! ```
 
 mod backup_key;
+pub mod calibrate;
 mod error;
 mod format;
 mod fsio;
 mod model;
 mod state;
+pub mod strength;
 #[cfg(test)]
 mod tests;
 
@@ -51,9 +54,9 @@ use format::{Header, HeaderError, KEY_LEN, PasscodeSlot};
 use model::Payload;
 use state::State;
 
-/// Fewest characters a passcode may have: 6, the length of a phone PIN. The passcode guards a
-/// file on the user's own device; Argon2id (64 MiB, 3 passes) and the attempt backoff carry
-/// the rest. See `docs/vault-format.md`.
+/// Fewest characters a passcode may have: 6, the length of a phone PIN (enough only where a
+/// device-bound key also protects the file; otherwise the stolen-file floor of [`strength`]
+/// asks for much more). See `docs/vault-format.md`.
 pub const MIN_PASSCODE_LEN: usize = 6;
 
 /// File name of the vault in the per-user data directory.
@@ -86,6 +89,10 @@ pub struct OpenOptions {
     /// Open a vault older than the last generation seen on this device instead of refusing
     /// with [`Error::RolledBack`] (the user restored a backup on purpose).
     pub allow_rollback: bool,
+    /// Refuse new passcodes below the stolen-file floor ([`strength`]) at creation and
+    /// passcode change. On for the app and the CLI; off only for light test vaults (whose
+    /// KDF is far too cheap for any passcode to meet it).
+    pub strength_floor: bool,
 }
 
 impl Default for OpenOptions {
@@ -93,6 +100,7 @@ impl Default for OpenOptions {
         OpenOptions {
             kdf_bounds: KdfBounds::REAL,
             allow_rollback: false,
+            strength_floor: true,
         }
     }
 }
@@ -104,6 +112,7 @@ impl OpenOptions {
         OpenOptions {
             kdf_bounds: KdfBounds::LIGHT_FOR_TESTS,
             allow_rollback: false,
+            strength_floor: false,
         }
     }
 }
@@ -137,6 +146,7 @@ pub struct Vault {
     master_key: Zeroizing<[u8; KEY_LEN]>,
     slot: PasscodeSlot,
     bounds: KdfBounds,
+    strength_floor: bool,
     generation: u64,
     created: u64,
     next_id: u64,
@@ -165,6 +175,22 @@ fn check_passcode(passcode: &str) -> Result<()> {
     Ok(())
 }
 
+/// The stolen-file floor (see [`strength`]) for a new passcode at `params`.
+fn check_strength(passcode: &str, params: KdfParams, floor: bool) -> Result<()> {
+    if !floor {
+        return Ok(());
+    }
+    let s = strength::estimate(passcode, params);
+    if s.enough {
+        return Ok(());
+    }
+    Err(Error::PasscodeTooWeak {
+        takes: strength::describe_secs(s.offline_secs),
+        guesses_log10: s.guesses_log10,
+        floor_log10: s.floor_log10,
+    })
+}
+
 impl Vault {
     /// Creates a new vault at `path` (refusing to overwrite one) with the real KDF bounds.
     pub fn create(path: &Path, passcode: &str, params: KdfParams, now: u64) -> Result<Vault> {
@@ -181,6 +207,7 @@ impl Vault {
     ) -> Result<Vault> {
         check_passcode(passcode)?;
         options.kdf_bounds.check(params)?;
+        check_strength(passcode, params, options.strength_floor)?;
         if path.exists() {
             return Err(Error::AlreadyExists {
                 path: path.to_path_buf(),
@@ -200,6 +227,7 @@ impl Vault {
             master_key,
             slot,
             bounds: options.kdf_bounds,
+            strength_floor: options.strength_floor,
             generation: 0,
             created: now,
             next_id: 1,
@@ -303,6 +331,7 @@ impl Vault {
             master_key,
             slot: header.slot,
             bounds: options.kdf_bounds,
+            strength_floor: options.strength_floor,
             generation: header.generation,
             created: payload.created,
             next_id: payload.next_id,
@@ -651,6 +680,7 @@ impl Vault {
     ) -> Result<()> {
         check_passcode(new_passcode)?;
         self.bounds.check(params)?;
+        check_strength(new_passcode, params, self.strength_floor)?;
         self.verify_passcode(current, now)?;
         let master_key = Zeroizing::new(format::random::<KEY_LEN>()?);
         let slot = PasscodeSlot::wrap(new_passcode, params, &master_key)?;

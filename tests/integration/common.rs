@@ -20,7 +20,8 @@ pub fn shared_dir() -> Option<PathBuf> {
     p.is_dir().then_some(p)
 }
 
-/// The built `monban` binary, with no inherited MONBAN_* variables.
+/// The built `monban` binary, with no inherited MONBAN_* variables. New passcodes get the
+/// shortest KDF calibration (`MONBAN_KDF_MS`), which still never goes below 64 MiB × 3.
 pub fn monban() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_monban"));
     for (k, _) in std::env::vars() {
@@ -28,6 +29,7 @@ pub fn monban() -> Command {
             c.env_remove(k);
         }
     }
+    c.env("MONBAN_KDF_MS", "100");
     c
 }
 

@@ -18,6 +18,7 @@ fn bounds() -> OpenOptions {
             ..KdfBounds::LIGHT_FOR_TESTS
         },
         allow_rollback: false,
+        strength_floor: false,
     }
 }
 
@@ -199,7 +200,11 @@ fn kdf_downgrade_of_a_real_vault_is_refused_before_the_kdf() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("real.vault");
     // A vault with the real parameters, as the app and the CLI make it.
-    drop(Vault::create(&path, PASS, KdfParams::DEFAULT, NOW).unwrap());
+    let opts = OpenOptions {
+        strength_floor: false,
+        ..OpenOptions::default()
+    };
+    drop(Vault::create_with(&path, PASS, KdfParams::DEFAULT, NOW, &opts).unwrap());
     let orig = fs::read(&path).unwrap();
     for weak in [
         KdfParams {
