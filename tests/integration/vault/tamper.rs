@@ -17,8 +17,7 @@ fn bounds() -> OpenOptions {
             max_m_kib: 64 * 1024 + 64,
             ..KdfBounds::LIGHT_FOR_TESTS
         },
-        allow_rollback: false,
-        strength_floor: false,
+        ..OpenOptions::light_for_tests()
     }
 }
 
