@@ -45,9 +45,10 @@ pub(super) fn connect(ui: &AppWindow, core: &Rc<Core>) {
     a.set_min_length(vault::MIN_PASSCODE_LEN as i32);
     a.set_keypad(core.settings.borrow().keypad);
     a.on_drop_last(|s| {
-        let mut s = s.to_string();
+        // The working copy of the passcode is wiped; only the shortened text goes back.
+        let mut s = Zeroizing::new(s.to_string());
         s.pop();
-        s.into()
+        SharedString::from(s.as_str())
     });
     // Whether a new vault would be bound to this device's key store (asked once: a D-Bus
     // round trip on the desktop).

@@ -1114,12 +1114,18 @@ fn check_payload(p: &Payload) -> std::result::Result<(), &'static str> {
 
 /// A `Vec` writer that zeroizes the old buffer whenever it has to grow, so no copy of the
 /// plaintext is left behind in freed memory. The final buffer is zeroized by its owner (it is
-/// encrypted in place).
-struct ZeroizingWriter(Zeroizing<Vec<u8>>);
+/// encrypted in place). The one growing buffer for secrets: the vault payload, backups
+/// (`transfer::backup::write`), sealed transfer parts (`transfer::sealed`).
+pub(crate) struct ZeroizingWriter(pub(crate) Zeroizing<Vec<u8>>);
 
 impl ZeroizingWriter {
-    fn with_capacity(n: usize) -> Self {
+    pub(crate) fn with_capacity(n: usize) -> Self {
         ZeroizingWriter(Zeroizing::new(Vec::with_capacity(n)))
+    }
+
+    /// Appends `data` (growing without leaving a copy behind).
+    pub(crate) fn push(&mut self, data: &[u8]) {
+        let _ = self.write(data);
     }
 }
 
