@@ -22,7 +22,7 @@ use slint::ComponentHandle;
 
 /// 2026-03-14 10:00:18 UTC: 12 s left in the 30 s period.
 const T0_MS: u64 = 1_773_482_418_000;
-const PASSCODE: &str = "correct horse";
+const PASSCODE: &str = "correct horse battery staple 7";
 /// Pixels per logical pixel in the pictures (a phone's density).
 const SCALE: f32 = 1.0;
 

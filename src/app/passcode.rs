@@ -23,10 +23,13 @@ pub(super) fn connect(ui: &AppWindow, core: &Rc<Core>) {
         };
         // The open vault's own settings (calibrated when it was made); while the change runs
         // the vault is away and the meter is not looked at.
-        let (params, bound) = core.vault.borrow().as_ref().map_or(
-            (crate::vault::KdfParams::DEFAULT, false),
-            |v| (v.kdf_params(), v.device_bound().is_some()),
-        );
+        let (params, bound) = core
+            .vault
+            .borrow()
+            .as_ref()
+            .map_or((crate::vault::KdfParams::DEFAULT, false), |v| {
+                (v.kdf_params(), v.device_bound().is_some())
+            });
         super::strength::estimate(&p, params, bound)
     });
     let weak = Rc::downgrade(core);

@@ -63,7 +63,10 @@ mod tests {
         assert!(!pin.enough);
         assert_eq!(pin.takes, Msg::StrengthInstant);
         assert!(estimate("123456", KdfParams::DEFAULT, true).enough);
-        assert!(!estimate("12345", KdfParams::DEFAULT, true).enough, "still the minimum");
+        assert!(
+            !estimate("12345", KdfParams::DEFAULT, true).enough,
+            "still the minimum"
+        );
         let words = estimate("quiet lantern orbit meadow 42", KdfParams::DEFAULT, false);
         assert!(words.enough && words.score == 4, "{words:?}");
         assert!(
@@ -84,8 +87,13 @@ mod tests {
             random_len: 9,
         };
         assert_eq!(refusal(&e), Some((Msg::PasscodeWeak, "9".into())));
-        let e = vault::Error::DeviceKey(vault::DeviceKeyError::Missing { store: "the keyring" });
-        assert_eq!(refusal(&e), Some((Msg::DeviceKeyMissing, "the keyring".into())));
+        let e = vault::Error::DeviceKey(vault::DeviceKeyError::Missing {
+            store: "the keyring",
+        });
+        assert_eq!(
+            refusal(&e),
+            Some((Msg::DeviceKeyMissing, "the keyring".into()))
+        );
         assert_eq!(refusal(&vault::Error::WrongPasscode), None);
     }
 }

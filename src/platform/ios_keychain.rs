@@ -197,7 +197,10 @@ impl DeviceKey for IosKeychain {
             let mut attrs = item_query(&account, &service);
             // Safety: constant keys and values of the Security framework.
             unsafe {
-                attrs.push((kSecAttrAccessible, kSecAttrAccessibleWhenUnlockedThisDeviceOnly));
+                attrs.push((
+                    kSecAttrAccessible,
+                    kSecAttrAccessibleWhenUnlockedThisDeviceOnly,
+                ));
                 attrs.push((kSecValueData, data.0));
             }
             let attrs = dictionary(&attrs);

@@ -622,10 +622,13 @@ fn pack<T: Sealable>(accounts: &[T], max_version: u8) -> Result<Vec<Zeroizing<Ve
         let fits =
             version_for_plain_len(current.0.len() + one.len()).is_some_and(|v| v <= max_version);
         if !fits && !current.0.is_empty() {
-            parts.push(std::mem::replace(
-                &mut current,
-                crate::vault::ZeroizingWriter::with_capacity(4096),
-            ).0);
+            parts.push(
+                std::mem::replace(
+                    &mut current,
+                    crate::vault::ZeroizingWriter::with_capacity(4096),
+                )
+                .0,
+            );
         }
         if version_for_plain_len(one.len()).is_none() {
             return Err(Error::TooBig(format!(

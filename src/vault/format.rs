@@ -326,7 +326,11 @@ impl Header {
 impl PasscodeSlot {
     /// The header's slot type byte.
     pub fn slot_type(&self) -> u8 {
-        if self.device { SLOT_DEVICE } else { SLOT_PASSCODE }
+        if self.device {
+            SLOT_DEVICE
+        } else {
+            SLOT_PASSCODE
+        }
     }
 
     /// The name of this slot's device key (its salt).

@@ -42,6 +42,7 @@ use zeroize::{Zeroize, Zeroizing};
 use crate::account::Account;
 
 pub use backup_key::{BackupKey, BackupPasswordSource};
+pub use device::{DeviceKey, DeviceKeyError, KeyId};
 pub use error::{Error, Previous, Result};
 pub use format::{HEADER_LEN, HEADER_LEN_V1, KdfBounds, KdfParams, MAGIC, VERSION};
 pub use fsio::{backup_path, damaged_path, lock_path, state_path};
@@ -49,7 +50,6 @@ pub use model::{
     Entry, EntryId, EntryMeta, Icon, MAX_GROUP_BYTES, MAX_GROUPS, MAX_ICON_BYTES, MAX_NOTE_BYTES,
     default_colour, group_key, normalise_groups,
 };
-pub use device::{DeviceKey, DeviceKeyError, KeyId};
 pub use state::{
     FIRST_WAIT_SECS, FREE_ATTEMPTS, MAX_WAIT_SECS, REAUTH_LIMIT, TAMPERED_FAILURES, delay_after,
 };
@@ -381,27 +381,24 @@ impl Vault {
             Err(Error::Damaged { reason, .. }) => {
                 // Damage is never a failed attempt. Whether the previous save opens with this
                 // passcode is what the user needs to know; a wrong passcode there is one.
-                return Err(match open_previous(
-                    path,
-                    passcode,
-                    &options.kdf_bounds,
-                    options.device,
-                ) {
-                    Ok(previous) => Error::Damaged {
-                        path: path.to_path_buf(),
-                        reason,
-                        previous: Some(previous),
+                return Err(
+                    match open_previous(path, passcode, &options.kdf_bounds, options.device) {
+                        Ok(previous) => Error::Damaged {
+                            path: path.to_path_buf(),
+                            reason,
+                            previous: Some(previous),
+                        },
+                        Err(Error::WrongPasscode) => {
+                            state::failed(path, state, now, state_key.as_ref());
+                            Error::WrongPasscode
+                        }
+                        Err(_) => Error::Damaged {
+                            path: path.to_path_buf(),
+                            reason,
+                            previous: None,
+                        },
                     },
-                    Err(Error::WrongPasscode) => {
-                        state::failed(path, state, now, state_key.as_ref());
-                        Error::WrongPasscode
-                    }
-                    Err(_) => Error::Damaged {
-                        path: path.to_path_buf(),
-                        reason,
-                        previous: None,
-                    },
-                });
+                );
             }
             other => other?,
         };

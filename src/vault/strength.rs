@@ -172,7 +172,13 @@ mod tests {
 
     #[test]
     fn pins_and_common_passwords_are_far_below_and_passphrases_above() {
-        for weak in ["123456", "246810", "password1", "correct horse", "Tr0ub4dor&3"] {
+        for weak in [
+            "123456",
+            "246810",
+            "password1",
+            "correct horse",
+            "Tr0ub4dor&3",
+        ] {
             let s = estimate(weak, REF);
             assert!(!s.enough, "{weak}: {s:?}");
         }

@@ -80,7 +80,10 @@ fn an_authenticated_side_file_locks_when_missing_or_edited() {
     assert_eq!(s.failed_attempts, state::TAMPERED_FAILURES);
     assert_eq!(s.wait_secs(1000), Some(MAX_WAIT_SECS));
     let again = state::State::load_checked(&v, Some(&key), 2000);
-    assert_eq!((again.failed_attempts, again.last_failure), (s.failed_attempts, 1000));
+    assert_eq!(
+        (again.failed_attempts, again.last_failure),
+        (s.failed_attempts, 1000)
+    );
     // Stored with its MAC: read back as it is.
     let good = state::State {
         failed_attempts: 1,
@@ -99,7 +102,10 @@ fn an_authenticated_side_file_locks_when_missing_or_edited() {
     )
     .unwrap();
     let edited = state::State::load_checked(&v, Some(&key), 4000);
-    assert_eq!((edited.failed_attempts, edited.last_failure), (state::TAMPERED_FAILURES, 4000));
+    assert_eq!(
+        (edited.failed_attempts, edited.last_failure),
+        (state::TAMPERED_FAILURES, 4000)
+    );
     good.store(&v, Some(&key)).unwrap();
     let other: state::StateKey = zeroize::Zeroizing::new([6u8; 32]);
     assert_eq!(
@@ -108,7 +114,10 @@ fn an_authenticated_side_file_locks_when_missing_or_edited() {
     );
     // Without a key (a passcode-only vault) the file is read as it is, MAC or not.
     good.store(&v, Some(&key)).unwrap();
-    assert_eq!(state::State::load_checked(&v, None, 6000).failed_attempts, 1);
+    assert_eq!(
+        state::State::load_checked(&v, None, 6000).failed_attempts,
+        1
+    );
 }
 
 #[test]

@@ -21,7 +21,7 @@ use monban::vault::{KdfParams, OpenOptions, Vault};
 use slint::platform::PointerEventButton;
 use slint::{ComponentHandle, Model};
 
-const PASSCODE: &str = "correct horse";
+const PASSCODE: &str = "correct horse battery staple 7";
 /// A whole second with 3 s left in its 30 s period (…:57).
 const T0: u64 = 1_773_482_427;
 
@@ -487,15 +487,15 @@ fn first_start_asks_for_the_passcode_twice_then_shows_the_empty_list() {
         "At least {} characters. A longer passcode is harder to guess.",
         monban::vault::MIN_PASSCODE_LEN
     )));
-    h.type_into("Passcode", "first try 1");
-    h.type_into("Repeat the passcode", "first try 2");
+    h.type_into("Passcode", "first try lantern orbit 1");
+    h.type_into("Repeat the passcode", "first try lantern orbit 2");
     h.click("Create passcode");
     assert_eq!(
         h.app.window().global::<UnlockAdapter>().get_error(),
         Msg::PasscodesDiffer
     );
     assert!(!h.path.exists());
-    h.type_into("Repeat the passcode", "first try 1");
+    h.type_into("Repeat the passcode", "first try lantern orbit 1");
     h.click("Create passcode");
     // The real KDF parameters: this takes a moment.
     h.wait("the vault", |a| a.core().is_unlocked());
@@ -581,7 +581,10 @@ fn change_passcode_refuses_a_weak_new_passcode_without_a_device_key() {
     p.invoke_change_passcode(PASSCODE.into(), "password1".into(), "password1".into());
     assert!(
         h.app.pump_until(Duration::from_secs(30), |a| {
-            a.window().global::<monban::app::PasscodeAdapter>().get_message() == Msg::PasscodeWeak
+            a.window()
+                .global::<monban::app::PasscodeAdapter>()
+                .get_message()
+                == Msg::PasscodeWeak
         }),
         "the refusal: {:?}",
         p.get_message()

@@ -131,7 +131,10 @@ impl DeviceKey for AndroidKeystore {
 
     fn available(&self) -> bool {
         // Every Android Monban runs on (API 26+) has the Keystore with HMAC keys.
-        java().is_ok_and(|j| j.with_env("KeyStore", |env, _| key_store(env).map(|_| ())).is_ok())
+        java().is_ok_and(|j| {
+            j.with_env("KeyStore", |env, _| key_store(env).map(|_| ()))
+                .is_ok()
+        })
     }
 
     fn create(&self, id: &KeyId) -> Result<(), DeviceKeyError> {
@@ -141,8 +144,7 @@ impl DeviceKey for AndroidKeystore {
         // StrongBox first where it may exist; a device without it throws
         // StrongBoxUnavailableException and the key goes to the TEE instead.
         if strongbox
-            && j
-                .with_env("StrongBox key", |env, _| generate(env, &alias, true))
+            && j.with_env("StrongBox key", |env, _| generate(env, &alias, true))
                 .is_ok()
         {
             return Ok(());

@@ -273,7 +273,9 @@ fn init_and_passwd_refuse_a_passcode_under_the_floor() {
     let v = dir.path().join("weak.vault");
     for weak in ["123456", "password1", "correct horse"] {
         let mut c = monban();
-        c.env("MONBAN_VAULT", &v).env("MONBAN_PASSCODE", weak).arg("init");
+        c.env("MONBAN_VAULT", &v)
+            .env("MONBAN_PASSCODE", weak)
+            .arg("init");
         let out = c.output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{weak}: {err}");

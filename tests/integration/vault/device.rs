@@ -12,7 +12,9 @@ const URI: &str = "otpauth://totp/Example:alice@example.com?secret=GEZDGNBVGY3TQ
 
 fn cmd(k: &Keyring, v: &std::path::Path, pass: &str, args: &[&str]) -> (bool, String, String) {
     let mut c = k.monban();
-    c.env("MONBAN_VAULT", v).env("MONBAN_PASSCODE", pass).args(args);
+    c.env("MONBAN_VAULT", v)
+        .env("MONBAN_PASSCODE", pass)
+        .args(args);
     run(c)
 }
 
@@ -38,7 +40,11 @@ fn a_device_bound_vault_opens_only_with_the_file_and_the_device_key() {
     assert!(ok, "{out}{err}");
     assert!(out.contains("bound to this device's key"), "{out}");
     assert_eq!(keys(&k).len(), 1, "one key in the keyring");
-    assert_eq!(std::fs::read(&v).unwrap()[19], 2, "slot type 2 in the header");
+    assert_eq!(
+        std::fs::read(&v).unwrap()[19],
+        2,
+        "slot type 2 in the header"
+    );
     let (ok, out, err) = cmd(&k, &v, PIN, &["info", "--json"]);
     assert!(ok, "{err}");
     let info: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -73,10 +79,16 @@ fn a_device_bound_vault_opens_only_with_the_file_and_the_device_key() {
     assert!(!ok && err.contains("holds no key for this vault"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
     let mut c = monban();
-    c.env("MONBAN_VAULT", &copy).env("MONBAN_PASSCODE", PIN).arg("list");
+    c.env("MONBAN_VAULT", &copy)
+        .env("MONBAN_PASSCODE", PIN)
+        .arg("list");
     let (ok, _, err) = run(c);
     assert!(!ok && err.contains("not available"), "{err}");
-    assert_eq!(vault::failed_attempts(&copy), 0, "no store is not a wrong passcode");
+    assert_eq!(
+        vault::failed_attempts(&copy),
+        0,
+        "no store is not a wrong passcode"
+    );
 
     // The key deleted from the keyring: the vault is useless here too.
     let (ok, _) = k.secret_tool(&["clear", "application", "org.monban.Monban"]);
@@ -135,8 +147,7 @@ fn deleting_or_editing_the_side_file_of_a_bound_vault_locks_instead_of_resetting
     assert_eq!(vault::failed_attempts(&v), vault::TAMPERED_FAILURES);
 
     // Edited back to zero failures (the MAC no longer fits): the same.
-    let mut s: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
+    let mut s: serde_json::Value = serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
     s["failed_attempts"] = 0.into();
     s["last_failure"] = 0.into();
     std::fs::write(&state, serde_json::to_vec(&s).unwrap()).unwrap();
@@ -149,7 +160,10 @@ fn deleting_or_editing_the_side_file_of_a_bound_vault_locks_instead_of_resetting
     let strong = "quiet lantern orbit meadow 42";
     assert!(cmd(&k, &plain, strong, &["init", "--no-device"]).0);
     let (ok, out, err) = cmd(&k, &plain, strong, &["info"]);
-    assert!(ok && out.contains("not bound to a device key"), "{out}{err}");
+    assert!(
+        ok && out.contains("not bound to a device key"),
+        "{out}{err}"
+    );
     std::fs::remove_file(vault::state_path(&plain)).unwrap();
     assert!(cmd(&k, &plain, strong, &["list"]).0);
 }
