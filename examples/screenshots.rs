@@ -90,6 +90,15 @@ fn main() {
             phone,
         );
         shot.take(&app, &format!("01-setup{suffix}"));
+        // The strength meter while a passcode is typed (no device key store here: the
+        // stolen-file floor applies).
+        for (passcode, name) in [
+            ("123456", "01b-setup-weak"),
+            ("quiet lantern orbit meadow 42", "01c-setup-strong"),
+        ] {
+            type_into(&app, "Passcode", passcode);
+            shot.take(&app, &format!("{name}{suffix}"));
+        }
         drop(app);
 
         let app = new_app(&vault_path, clock.clone(), dark, phone);
@@ -213,4 +222,16 @@ fn main() {
     let app = new_app(&empty, clock, false, phone);
     unlock(&app);
     shot.take(&app, "00-empty");
+}
+
+/// Types into the text field labelled `label`.
+fn type_into(app: &App, label: &str, text: &str) {
+    let field =
+        i_slint_backend_testing::ElementHandle::find_by_accessible_label(app.window(), label)
+            .find(|e| {
+                e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::TextInput)
+            })
+            .unwrap_or_else(|| panic!("no text field labelled {label:?}"));
+    field.set_accessible_value(text);
+    app.pump();
 }
