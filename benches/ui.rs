@@ -17,7 +17,7 @@ use monban::settings::Settings;
 use monban::vault::{KdfParams, Vault};
 use xvfb_driver::{Gui, Xvfb, missing_tools, perf_value};
 
-const PASSCODE: &str = "bench passcode";
+const PASSCODE: &str = "bench lantern quarry velvet orbit";
 
 fn unix_ms() -> u128 {
     SystemTime::now()

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use monban::vault::{KdfParams, Vault};
 use monban::{Account, Secret};
 
-const PASSCODE: &str = "correct horse 42";
+const PASSCODE: &str = "correct horse battery staple 42";
 const SALT: &str = "monban-salt-0001"; // 16 ASCII bytes: the C tool takes the salt as an argument
 
 fn median(mut v: Vec<Duration>) -> Duration {

@@ -22,7 +22,7 @@ use slint::{ComponentHandle, Model};
 
 /// 2026-03-14 10:00:18 UTC: 12 s left in the 30 s period.
 const T0_MS: u64 = 1_773_482_418_000;
-const PASSCODE: &str = "correct horse";
+const PASSCODE: &str = "correct horse battery staple 7";
 /// Pixels per logical pixel in the pictures (a phone's density).
 const SCALE: f32 = 1.0;
 
@@ -68,7 +68,7 @@ fn unlock(app: &App) {
     );
 }
 
-/// Issue 17's screens: group chips, reveal on tap, picking a brand icon, the screen scan's
+/// The list's own screens: group chips, reveal on tap, picking a brand icon, the screen scan's
 /// choice, the list settings.
 fn issue_17_screens(app: &App, shot: &Shot, phone: (f32, f32)) {
     let ui = app.window();
@@ -171,6 +171,15 @@ fn main() {
             phone,
         );
         shot.take(&app, &format!("01-setup{suffix}"));
+        // The strength meter while a passcode is typed (no device key store here: the
+        // stolen-file floor applies).
+        for (passcode, name) in [
+            ("123456", "01b-setup-weak"),
+            ("quiet lantern orbit meadow 42", "01c-setup-strong"),
+        ] {
+            type_into(&app, "Passcode", passcode);
+            shot.take(&app, &format!("{name}{suffix}"));
+        }
         drop(app);
 
         let app = new_app(&vault_path, clock.clone(), dark, phone);
@@ -351,4 +360,16 @@ fn main() {
     let app = new_app(&empty, clock, false, phone);
     unlock(&app);
     shot.take(&app, "00-empty");
+}
+
+/// Types into the text field labelled `label`.
+fn type_into(app: &App, label: &str, text: &str) {
+    let field =
+        i_slint_backend_testing::ElementHandle::find_by_accessible_label(app.window(), label)
+            .find(|e| {
+                e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::TextInput)
+            })
+            .unwrap_or_else(|| panic!("no text field labelled {label:?}"));
+    field.set_accessible_value(text);
+    app.pump();
 }

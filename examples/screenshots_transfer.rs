@@ -25,7 +25,7 @@ use monban::clipboard::RecordingClipboard;
 use monban::vault::{KdfParams, OpenOptions, Vault};
 use slint::{ComponentHandle, Model};
 
-const PASSCODE: &str = "correct horse";
+const PASSCODE: &str = "correct horse battery staple 7";
 const T0: u64 = 1_773_482_418;
 const WAIT: Duration = Duration::from_secs(60);
 

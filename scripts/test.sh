@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 need_pkgs=()
 for p in pkg-config:pkg-config libfontconfig1-dev:fc-list oathtool:oathtool argon2:argon2 \
          zbar-tools:zbarimg qrencode:qrencode xvfb:Xvfb xclip:xclip xdotool:xdotool \
-         desktop-file-utils:desktop-file-validate; do
+         desktop-file-utils:desktop-file-validate \
+         gnome-keyring:gnome-keyring-daemon dbus-user-session:dbus-run-session \
+         libsecret-tools:secret-tool; do
   pkg=${p%%:*}; bin=${p##*:}
   case $pkg in
     libfontconfig1-dev) dpkg -s "$pkg" >/dev/null 2>&1 || need_pkgs+=("$pkg") ;;

@@ -13,8 +13,8 @@ import base64
 for i in range(200):
     s=base64.b32encode(bytes([(i*7+j)%256 for j in range(20)])).decode().rstrip('=')
     print(f'otpauth://totp/Service%20{i+1:03}:user{i}@example.com?secret={s}&issuer=Service%20{i+1:03}')" > "$DIR/uris.txt"
-MONBAN_PASSCODE=cpubench1 "$BIN" --vault "$DIR/v.vault" init >/dev/null
-MONBAN_PASSCODE=cpubench1 "$BIN" --vault "$DIR/v.vault" import "$DIR/uris.txt" >/dev/null
+MONBAN_PASSCODE="cpu bench lantern quarry velvet 1" "$BIN" --vault "$DIR/v.vault" init >/dev/null
+MONBAN_PASSCODE="cpu bench lantern quarry velvet 1" "$BIN" --vault "$DIR/v.vault" import "$DIR/uris.txt" >/dev/null
 echo '{"auto_lock_secs": 900}' > "$DIR/v.vault.settings.json"
 N=$((150 + $$ % 300))
 Xvfb ":$N" -screen 0 1024x900x24 -nolisten tcp >/dev/null 2>&1 & XP=$!
@@ -24,7 +24,7 @@ if [ "$BACKEND" = default ]; then unset SLINT_BACKEND; else export SLINT_BACKEND
 "$BIN" --vault "$DIR/v.vault" 2>/dev/null & AP=$!
 W=$(xdotool search --sync --onlyvisible --name '^Monban$' | head -1)
 sleep 1
-xdotool windowfocus --sync "$W"; xdotool type --delay 15 cpubench1; xdotool key Return
+xdotool windowfocus --sync "$W"; xdotool type --delay 15 "cpu bench lantern quarry velvet 1"; xdotool key Return
 sleep 4
 T0=$(awk '{print $14+$15}' "/proc/$AP/stat")
 sleep "$SECS"

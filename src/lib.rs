@@ -13,6 +13,7 @@ pub mod camera;
 pub mod cli;
 pub mod clipboard;
 pub mod file_dialog;
+pub mod keystore;
 pub mod lifecycle;
 pub mod otp;
 pub mod platform;

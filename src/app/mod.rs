@@ -63,6 +63,7 @@ pub mod rows;
 mod safety;
 pub mod scan;
 mod settings_view;
+mod strength;
 mod unlock;
 
 use std::path::PathBuf;
@@ -89,8 +90,9 @@ pub struct AppOptions {
     /// The live camera; `None` shows the scanner without a live image (files, paste and
     /// manual entry still work). With the `camera` feature the desktop default is the webcam.
     pub camera: Option<Box<dyn FrameSource>>,
-    /// Vault open options. The app always uses the real KDF bounds; only tests of the library
-    /// widen them to open vaults created with light parameters.
+    /// Vault open options. The app always uses the real KDF bounds, calibrated KDF for new
+    /// passcodes, the strength floor and this device's key store ([`crate::keystore::options`]);
+    /// only tests widen the bounds to open vaults created with light parameters.
     pub open_options: crate::vault::OpenOptions,
     /// Append timing marks here (first frame drawn, passcode → list drawn, KDF time); for
     /// the performance figures. `None`: no marks.
@@ -105,7 +107,7 @@ impl Default for AppOptions {
             clock: Arc::new(SystemClock),
             clipboard: None,
             camera: None,
-            open_options: crate::vault::OpenOptions::default(),
+            open_options: crate::keystore::options(),
             perf_log: None,
         }
     }

@@ -17,6 +17,22 @@ pub(super) fn connect(ui: &AppWindow, core: &Rc<Core>) {
     let a = ui.global::<PasscodeAdapter>();
     a.set_min_length(vault::MIN_PASSCODE_LEN as i32);
     let weak = Rc::downgrade(core);
+    a.on_estimate(move |p| {
+        let Some(core) = weak.upgrade() else {
+            return Default::default();
+        };
+        // The open vault's own settings (calibrated when it was made); while the change runs
+        // the vault is away and the meter is not looked at.
+        let (params, bound) = core
+            .vault
+            .borrow()
+            .as_ref()
+            .map_or((crate::vault::KdfParams::DEFAULT, false), |v| {
+                (v.kdf_params(), v.device_bound().is_some())
+            });
+        super::strength::estimate(&p, params, bound)
+    });
+    let weak = Rc::downgrade(core);
     a.on_change_passcode(move |current, first, second| {
         let Some(core) = weak.upgrade() else { return };
         core.activity();
@@ -56,6 +72,8 @@ enum Outcome {
     WrongCurrent,
     /// The attempt policy's limit (or a backoff wait): the app locks.
     TooMany,
+    /// The new passcode broke a rule (too short, too weak) or the device key failed.
+    Refused(vault::Error),
     Failed(vault::Error),
 }
 
@@ -90,12 +108,13 @@ fn change(
     };
     set_busy(core, true);
     message(core, Msg::None, "", false);
-    let (now, epoch) = (core.now(), core.epoch.get());
+    let (now, epoch, options) = (core.now(), core.epoch.get(), core.open_options);
     // The open vault goes to the thread only once it runs: if no thread can start, it stays.
     let (hand_over, receive) = std::sync::mpsc::channel::<Vault>();
     let started = core.spawn("monban-passcode", move |poster| {
         let Ok(mut v) = receive.recv() else { return };
-        let params = v.kdf_params();
+        // Calibrated again on this device (tests: fixed parameters).
+        let params = options.new_kdf_params();
         let outcome = match v.change_passcode(&current, &first, params, now) {
             Ok(()) => {
                 // Automatic backups follow the change (a failure to re-key them is shown; a
@@ -108,6 +127,7 @@ fn change(
             }
             Err(vault::Error::WrongPasscode) => Outcome::WrongCurrent,
             Err(vault::Error::TooManyTries | vault::Error::Backoff { .. }) => Outcome::TooMany,
+            Err(e) if super::strength::refusal(&e).is_some() => Outcome::Refused(e),
             Err(e) => Outcome::Failed(e),
         };
         drop((current, first, second));
@@ -144,6 +164,10 @@ fn finished(core: &Rc<Core>, epoch: u64, v: Vault, outcome: Outcome) {
         }
         Outcome::WrongCurrent => message(core, Msg::PasscodeWrong, "", true),
         Outcome::TooMany => core.lock(),
+        Outcome::Refused(e) => {
+            let (msg, arg) = super::strength::refusal(&e).unwrap_or((Msg::Detail, e.to_string()));
+            message(core, msg, arg, true);
+        }
         Outcome::Failed(e) => message(core, Msg::Detail, e.to_string(), true),
     }
 }

@@ -21,6 +21,10 @@ use super::{AppWindow, Msg, UnlockAdapter};
 use crate::transfer::{backup, session};
 use crate::vault::{self, BackupPasswordSource, KdfParams, Vault};
 
+/// The KDF parameters the first start's meter estimates with: the floor of calibration (the
+/// vault gets at least these, so the meter never promises more than the file holds).
+const METER_KDF: KdfParams = KdfParams::DEFAULT;
+
 #[derive(Default)]
 pub(crate) struct UnlockState {
     busy: Cell<bool>,
@@ -41,10 +45,15 @@ pub(super) fn connect(ui: &AppWindow, core: &Rc<Core>) {
     a.set_min_length(vault::MIN_PASSCODE_LEN as i32);
     a.set_keypad(core.settings.borrow().keypad);
     a.on_drop_last(|s| {
-        let mut s = s.to_string();
+        // The working copy of the passcode is wiped; only the shortened text goes back.
+        let mut s = Zeroizing::new(s.to_string());
         s.pop();
-        s.into()
+        SharedString::from(s.as_str())
     });
+    // Whether a new vault would be bound to this device's key store (asked once: a D-Bus
+    // round trip on the desktop).
+    let device_bound = core.open_options.device_for_new().is_some();
+    a.on_estimate(move |p| super::strength::estimate(&p, METER_KDF, device_bound));
     a.on_unlock(core.act1(unlock));
     a.on_create(core.act2(create));
     a.on_restore(core.act1(restore));
@@ -198,8 +207,8 @@ fn create(core: &Rc<Core>, first: SharedString, second: SharedString) {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             let _ = std::fs::create_dir_all(dir);
         }
-        // Always the real parameters: only library tests create light vaults.
-        let result = Vault::create_with(&path, &passcode, KdfParams::DEFAULT, now, &options);
+        // Calibrated on this device (tests: fixed); only library tests create light vaults.
+        let result = Vault::create_with(&path, &passcode, options.new_kdf_params(), now, &options);
         drop(passcode);
         poster.post(move |core| finished(core, result));
     });
@@ -260,8 +269,8 @@ fn finished_with(core: &Rc<Core>, result: vault::Result<Vault>, copy: Option<Aut
                 ),
                 vault::Error::Backoff { .. } => (Msg::None, String::new()),
                 vault::Error::Locked => (Msg::VaultInUse, String::new()),
-                vault::Error::PasscodeTooShort { min } => (Msg::PasscodeShort, min.to_string()),
-                other => (Msg::Detail, other.to_string()),
+                other => super::strength::refusal(other)
+                    .unwrap_or_else(|| (Msg::Detail, other.to_string())),
             };
             set_error(core, msg, arg);
             if refresh_backoff(core) {

@@ -2,7 +2,7 @@
 //! GUI (when built with the `gui` feature) and otherwise prints help.
 //!
 //! Contracts (checked from outside; extend, never rename): `code --uri URI [--at T]`,
-//! `init`, `add URI`, `list [--json] [--group G] [--sort name|issuer|used|recent|custom]`,
+//! `init [--no-device]`, `info [--json]`, `add URI`, `list [--json] [--group G] [--sort name|issuer|used|recent|custom]`,
 //! `code QUERY`, `remove QUERY`, `rename QUERY NAME`, `group QUERY G...`, `ungroup QUERY G...`,
 //! `passwd`, `scan IMAGE... [--json]`, `scan --screen [--json]`,
 //! `export --format F --out PATH [--json]`,
@@ -56,6 +56,8 @@ pub enum Command {
     Code(code::CodeArgs),
     /// Create a new, empty vault protected by a passcode.
     Init(vault_cmds::InitArgs),
+    /// Show what protects the vault: device binding, key derivation, save number.
+    Info(vault_cmds::InfoArgs),
     /// Add an account from an `otpauth://` URI (an `otpauth-migration://` URI adds all of its
     /// accounts).
     Add(vault_cmds::AddArgs),
@@ -91,6 +93,7 @@ pub fn run(cli: Cli) -> Option<ExitCode> {
     let result = match cli.command? {
         Command::Code(a) => code::run(vault, a),
         Command::Init(a) => vault_cmds::init(vault, a),
+        Command::Info(a) => vault_cmds::info(vault, a),
         Command::Add(a) => vault_cmds::add(vault, a),
         Command::List(a) => vault_cmds::list(vault, a),
         Command::Remove(a) => vault_cmds::remove(vault, a),

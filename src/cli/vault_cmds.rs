@@ -1,11 +1,12 @@
-//! Vault subcommands: init, add, list, code QUERY, remove, rename, group, ungroup, passwd.
+//! Vault subcommands: init, info, add, list, code QUERY, remove, rename, group, ungroup, passwd.
 //!
 //! A QUERY is an account's id as `list` shows it (`3` or `#3`; always unambiguous) or part of
 //! its issuer or name ([`crate::arrange::find`]).
 //!
-//! The command line always uses the real KDF parameters and bounds ([`KdfParams::DEFAULT`],
-//! [`crate::vault::KdfBounds::REAL`]); light parameters exist only for library tests. The clock
-//! is read here, at the edge, and passed into the vault.
+//! The command line always uses the real KDF bounds ([`crate::vault::KdfBounds::REAL`]), KDF
+//! parameters calibrated on this device for new passcodes, the strength floor and this
+//! device's key store ([`crate::keystore::options`]); light parameters exist only for library
+//! tests. The clock is read here, at the edge, and passed into the vault.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,13 +19,40 @@ use super::backup_cmds::after_change;
 use super::code::now;
 use super::prompt::{self, PASSCODE_ENV};
 use crate::account::Kind;
-use crate::vault::{Entry, EntryId, Icon, KdfParams, Vault, group_key};
+use crate::vault::{Entry, EntryId, Icon, OpenOptions, Vault, group_key};
 
 /// Environment variable holding the new passcode for `passwd` in scripts.
 pub const NEW_PASSCODE_ENV: &str = "MONBAN_NEW_PASSCODE";
 
 #[derive(Debug, clap::Args)]
-pub struct InitArgs {}
+pub struct InitArgs {
+    /// Do not bind the vault to this device's key store even when there is one (the vault
+    /// then opens on any device with the passcode alone, which must meet the strength floor).
+    #[arg(long)]
+    pub no_device: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InfoArgs {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The options every vault command opens with.
+pub(super) fn options() -> OpenOptions {
+    crate::keystore::options()
+}
+
+/// One sentence on what protects the vault file.
+fn binding(v: &Vault) -> String {
+    match v.device_bound() {
+        Some(store) => format!(
+            "bound to this device's key in {store}: the vault file alone, even with the passcode, does not open"
+        ),
+        None => "not bound to a device key: the passcode alone opens the file".into(),
+    }
+}
 
 #[derive(Debug, clap::Args)]
 pub struct AddArgs {
@@ -111,11 +139,11 @@ pub(super) fn open_keeping_passcode(
         bail!("too many wrong passcodes: wait {wait} s before trying again");
     }
     let passcode = prompt::secret(PASSCODE_ENV, "Passcode")?;
-    let v = Vault::open(&path, &passcode, now).context("cannot open the vault")?;
+    let v = Vault::open_with(&path, &passcode, now, &options()).context("cannot open the vault")?;
     Ok((v, passcode))
 }
 
-pub fn init(vault: Option<PathBuf>, _a: InitArgs) -> CmdResult {
+pub fn init(vault: Option<PathBuf>, a: InitArgs) -> CmdResult {
     let path = vault_path(vault)?;
     if path.exists() {
         bail!(
@@ -124,9 +152,43 @@ pub fn init(vault: Option<PathBuf>, _a: InitArgs) -> CmdResult {
         );
     }
     let passcode = prompt::new_secret(PASSCODE_ENV, "New passcode")?;
-    let v = Vault::create(&path, &passcode, KdfParams::DEFAULT, now())
+    let mut options = options();
+    if a.no_device {
+        options.device = None;
+    }
+    let v = Vault::create_with(&path, &passcode, options.new_kdf_params(), now(), &options)
         .context("cannot create the vault")?;
     println!("created an empty vault at {}", v.path().display());
+    println!("{}", binding(&v));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `monban info`: what protects the vault (device binding, KDF), its save number and size.
+pub fn info(vault: Option<PathBuf>, a: InfoArgs) -> CmdResult {
+    let v = open(vault)?;
+    let kdf = v.kdf_params();
+    if a.json {
+        let out = serde_json::json!({
+            "path": v.path().display().to_string(),
+            "device_bound": v.device_bound().is_some(),
+            "device_store": v.device_bound(),
+            "kdf": {"m_kib": kdf.m_kib, "t": kdf.t, "p": kdf.p},
+            "generation": v.generation(),
+            "accounts": v.entries().len(),
+        });
+        println!("{out}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("vault:     {}", v.path().display());
+    println!("device:    {}", binding(&v));
+    println!(
+        "kdf:       Argon2id, {} MiB, {} passes, {} lanes",
+        kdf.m_kib / 1024,
+        kdf.t,
+        kdf.p
+    );
+    println!("save:      #{}", v.generation());
+    println!("accounts:  {}", v.entries().len());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -422,7 +484,7 @@ fn print_groups(v: &Vault, id: EntryId, label: &str) {
 pub fn passwd(vault: Option<PathBuf>, _a: PasswdArgs) -> CmdResult {
     let (mut v, current) = open_keeping_passcode(vault)?;
     let new = prompt::new_secret(NEW_PASSCODE_ENV, "New passcode")?;
-    v.change_passcode(&current, &new, KdfParams::DEFAULT, now())
+    v.change_passcode(&current, &new, options().new_kdf_params(), now())
         .context("cannot change the passcode")?;
     println!("passcode changed");
     // Automatic backups that open with the passcode follow it.
@@ -443,7 +505,7 @@ pub fn passwd(vault: Option<PathBuf>, _a: PasswdArgs) -> CmdResult {
 pub fn recover(vault: Option<PathBuf>, _a: RecoverArgs) -> CmdResult {
     let path = vault_path(vault)?;
     let passcode = prompt::secret(PASSCODE_ENV, "Passcode")?;
-    let v = Vault::recover_previous(&path, &passcode, now(), &Default::default())
+    let v = Vault::recover_previous(&path, &passcode, now(), &options())
         .context("cannot recover the previous save")?;
     println!(
         "restored the previous save (save #{}, {} account(s)); the damaged file is kept as {}",

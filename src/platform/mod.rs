@@ -13,7 +13,9 @@
 //!   through JNI, NDK Camera2 frames (`camera2`), `ClipboardManager` with the sensitive flag,
 //!   `FLAG_SECURE`, lock on pause.
 //! - `ios` (`target_os = "ios"`): AVFoundation frames, `UIPasteboard` with expiration,
-//!   lock on resign-active and a cover for the app switcher.
+//!   lock on resign-active and a cover for the app switcher; `ios_keychain`: the Keychain as
+//!   the device key store of device-bound vaults (`...WhenUnlockedThisDeviceOnly`).
+//! - `android::keystore`: the Android Keystore (StrongBox when present) as that store.
 //!
 //! The desktop needs nothing here: its camera is `camera::device` (nokhwa, feature `camera`),
 //! its clipboard `clipboard::DesktopClipboard`, its file chooser `file_dialog`.
@@ -25,6 +27,10 @@ pub mod android;
 
 #[cfg(all(target_os = "ios", feature = "gui"))]
 pub mod ios;
+
+/// The Keychain as the device key store of device-bound vaults (no app needed).
+#[cfg(target_os = "ios")]
+pub mod ios_keychain;
 
 mod error;
 pub use error::Error;

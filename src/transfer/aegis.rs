@@ -138,10 +138,13 @@ fn master_key(header: &Value, password: &str) -> Result<crypto::Key> {
         let kek =
             crypto::scrypt(password.as_bytes(), &salt, log_n, r, p).map_err(Error::KdfRefused)?;
         if let Ok(key) = crypto::aes_gcm_open(&kek, &nonce, b"", &sealed) {
-            let key: [u8; 32] = key[..]
-                .try_into()
-                .map_err(|_| malformed("the master key is not 32 bytes"))?;
-            return Ok(Zeroizing::new(key));
+            if key.len() != 32 {
+                return Err(malformed("the master key is not 32 bytes"));
+            }
+            // Filled in place: no copy of the master key on the stack.
+            let mut out = Zeroizing::new([0u8; 32]);
+            out.copy_from_slice(&key[..]);
+            return Ok(out);
         }
     }
     if any_password_slot {
@@ -207,8 +210,10 @@ impl Importer for Aegis {
         sealed.extend(hex(str(params, "tag"))?);
         let plain =
             crypto::aes_gcm_open(&key, &nonce, b"", &sealed).map_err(|_| Error::WrongPassword)?;
-        let db: Value = serde_json::from_slice(&plain)
-            .map_err(|_| malformed("the decrypted db is not JSON"))?;
+        let db = super::WipedJson(
+            serde_json::from_slice(&plain)
+                .map_err(|_| malformed("the decrypted db is not JSON"))?,
+        );
         read_entries(&db)
     }
 }

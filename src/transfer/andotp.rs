@@ -177,8 +177,10 @@ impl Importer for AndOtp {
             // (what a user of an old backup who mistyped needs to hear).
             open_old(data, password)?
         };
-        let v: Value = serde_json::from_slice(&plain)
-            .map_err(|_| malformed("the decrypted backup is not JSON"))?;
+        let v = super::WipedJson(
+            serde_json::from_slice(&plain)
+                .map_err(|_| malformed("the decrypted backup is not JSON"))?,
+        );
         let list = v
             .as_array()
             .ok_or_else(|| malformed("the decrypted backup is not a list"))?;

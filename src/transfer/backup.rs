@@ -21,7 +21,6 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
-use zeroize::Zeroizing;
 
 use super::crypto;
 use crate::account::Account;
@@ -206,9 +205,10 @@ pub fn write_with_key(entries: &[BackupEntry], key: &BackupKey, now: u64) -> Res
         created: now,
     };
     let aad = header.encode();
-    let plain = Zeroizing::new(
-        serde_json::to_vec(&PayloadRef { entries }).expect("accounts always serialize"),
-    );
+    // Grown without leaving copies of the secrets in freed memory.
+    let mut plain = crate::vault::ZeroizingWriter::with_capacity(4096 + 512 * entries.len());
+    serde_json::to_writer(&mut plain, &PayloadRef { entries }).expect("accounts always serialize");
+    let plain = plain.0;
     let sealed = crypto::xchacha_seal(&key.key, &header.nonce, &aad, &plain);
     let mut out = aad.to_vec();
     out.extend_from_slice(&sealed);

@@ -373,13 +373,44 @@ pub(crate) mod json {
     }
 }
 
-/// Parses JSON, naming the format in the error.
-pub(crate) fn parse_json(data: &[u8], format: &'static str) -> Result<serde_json::Value> {
+/// Parses JSON, naming the format in the error. The document holds foreign secrets: it is
+/// wiped when dropped ([`WipedJson`]).
+pub(crate) fn parse_json(data: &[u8], format: &'static str) -> Result<WipedJson> {
     let text = text(data, format)?;
-    serde_json::from_str(&text).map_err(|e| Error::Malformed {
-        format,
-        why: format!("invalid JSON ({e})"),
-    })
+    serde_json::from_str(&text)
+        .map(WipedJson)
+        .map_err(|e| Error::Malformed {
+            format,
+            why: format!("invalid JSON ({e})"),
+        })
+}
+
+/// A parsed JSON document whose strings (where importers find secrets, passwords and
+/// ciphertexts) are zeroized on drop; reads as a `serde_json::Value`.
+pub(crate) struct WipedJson(pub(crate) serde_json::Value);
+
+impl std::ops::Deref for WipedJson {
+    type Target = serde_json::Value;
+    fn deref(&self) -> &serde_json::Value {
+        &self.0
+    }
+}
+
+impl Drop for WipedJson {
+    fn drop(&mut self) {
+        wipe_json(&mut self.0);
+    }
+}
+
+/// Zeroizes every string in a JSON value (object keys are field names, not secrets).
+pub(crate) fn wipe_json(v: &mut serde_json::Value) {
+    use zeroize::Zeroize;
+    match v {
+        serde_json::Value::String(s) => s.zeroize(),
+        serde_json::Value::Array(a) => a.iter_mut().for_each(wipe_json),
+        serde_json::Value::Object(m) => m.values_mut().for_each(wipe_json),
+        _ => {}
+    }
 }
 
 /// Whether a format's files are encrypted.

@@ -22,7 +22,7 @@
 //!   gets a part of its own.
 
 use thiserror::Error;
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 use super::parts::PartError;
 use super::{Parsed, Refused, crypto};
@@ -302,6 +302,22 @@ impl Sealable for Entry {
 }
 
 /// Compact binary form of one account and its groups (see docs/transfer-format.md).
+/// An upper bound of what [`encode_account`] writes (varints ≤ 10 bytes each).
+fn encoded_bound(item: &impl Sealable) -> usize {
+    let a = item.account();
+    let groups = &item.groups()[..item.groups().len().min(MAX_GROUPS)];
+    2 + 10
+        + 10
+        + 10
+        + a.secret.expose().len()
+        + 10
+        + a.issuer.len()
+        + 10
+        + a.name.len()
+        + 10
+        + groups.iter().map(|g| 10 + g.len()).sum::<usize>()
+}
+
 fn encode_account(item: &impl Sealable, out: &mut Vec<u8>) {
     let a = item.account();
     let kind = match a.kind {
@@ -596,14 +612,23 @@ fn version_for_plain_len(len: usize) -> Option<u8> {
 /// Splits the encoded accounts into parts that each fit `max_version`.
 fn pack<T: Sealable>(accounts: &[T], max_version: u8) -> Result<Vec<Zeroizing<Vec<u8>>>> {
     let mut parts: Vec<Zeroizing<Vec<u8>>> = Vec::new();
-    let mut current = Zeroizing::new(Vec::new());
+    // Both buffers grow through the zeroizing writer: no copy of a secret is left in freed
+    // memory when they reallocate.
+    let mut current = crate::vault::ZeroizingWriter::with_capacity(4096);
     for a in accounts {
-        let mut one = Zeroizing::new(Vec::new());
+        // Sized for the worst case up front: it never reallocates.
+        let mut one = Zeroizing::new(Vec::with_capacity(encoded_bound(a)));
         encode_account(a, &mut one);
         let fits =
-            version_for_plain_len(current.len() + one.len()).is_some_and(|v| v <= max_version);
-        if !fits && !current.is_empty() {
-            parts.push(std::mem::take(&mut current));
+            version_for_plain_len(current.0.len() + one.len()).is_some_and(|v| v <= max_version);
+        if !fits && !current.0.is_empty() {
+            parts.push(
+                std::mem::replace(
+                    &mut current,
+                    crate::vault::ZeroizingWriter::with_capacity(4096),
+                )
+                .0,
+            );
         }
         if version_for_plain_len(one.len()).is_none() {
             return Err(Error::TooBig(format!(
@@ -611,11 +636,10 @@ fn pack<T: Sealable>(accounts: &[T], max_version: u8) -> Result<Vec<Zeroizing<Ve
                 super::label(a.account())
             )));
         }
-        current.extend_from_slice(&one);
-        one.zeroize();
+        current.push(&one);
     }
-    if !current.is_empty() {
-        parts.push(current);
+    if !current.0.is_empty() {
+        parts.push(current.0);
     }
     Ok(parts)
 }

@@ -18,6 +18,19 @@ pub const TARGET: Duration = Duration::from_millis(750);
 /// Most memory calibration gives the KDF.
 pub const MAX_M_KIB: u32 = 256 * 1024;
 
+/// Environment variable with the time budget, in milliseconds, of the key derivation a new
+/// passcode gets (default [`TARGET`]; any value gives at least 64 MiB × 3 passes).
+pub const KDF_MS_ENV: &str = "MONBAN_KDF_MS";
+
+/// The parameters a new passcode gets on this device (vault creation and passcode change,
+/// in the app and the CLI): [`calibrate`] with [`TARGET`] or the budget of [`KDF_MS_ENV`].
+pub fn for_new_passcode() -> KdfParams {
+    let ms = std::env::var(KDF_MS_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    calibrate(ms.map_or(TARGET, Duration::from_millis))
+}
+
 /// Parameters for a new passcode on this device, for a key derivation of about `target`
 /// (clamped to 0.1..=3 s; any target gives at least [`KdfParams::DEFAULT`]).
 pub fn calibrate(target: Duration) -> KdfParams {

@@ -61,6 +61,26 @@ pub enum Error {
     /// Too many wrong passcodes in a row: wait before the next try.
     #[error("too many wrong passcodes: wait {wait_secs} s before trying again")]
     Backoff { wait_secs: u64 },
+    /// A new passcode is under the stolen-file floor (no device-bound key protects the file).
+    #[error(
+        "this passcode is too easy to guess from a copy of the vault file: 8 current GPUs would find it in {takes}, \
+         Monban asks for at least {floor} years; use four or five unrelated words (e.g. \"copper violin harbor sketch\") \
+         or a random passcode of {random_len} characters",
+        floor = super::strength::FLOOR_YEARS
+    )]
+    PasscodeTooWeak {
+        /// "less than a second", "about 3 hours".
+        takes: String,
+        /// log10 of the guesses it needs, and of those the floor asks for.
+        guesses_log10: f64,
+        floor_log10: f64,
+        /// Length of a random lower-case + digit passcode that meets the floor.
+        random_len: usize,
+    },
+    /// The device key store behind a device-bound vault (or the one asked to make a key)
+    /// failed; not a failed passcode attempt.
+    #[error("{0}")]
+    DeviceKey(#[source] super::device::DeviceKeyError),
     /// A new passcode is shorter than [`super::MIN_PASSCODE_LEN`].
     #[error("the passcode is too short: use at least {min} characters")]
     PasscodeTooShort { min: usize },

@@ -7,7 +7,7 @@
 //!   8    2  format version (2; 1 is still read)
 //!  10    8  generation (1 for a new vault, +1 on every save)
 //!  18    1  number of key slots (1)
-//!  19    1  slot type (1 = passcode, Argon2id v0x13)
+//!  19    1  slot type (1 = passcode, Argon2id v0x13; 2 = passcode + device key)
 //!  20    2  slot body length (100)
 //!  22    4  Argon2 memory, KiB
 //!  26    4  Argon2 passes
@@ -26,12 +26,18 @@
 //! counted as a failed attempt. It is no protection against deliberate edits, which the AEAD
 //! tags catch. Version 1 files (no checksum, 150-byte header) are read as before; the next
 //! save writes version 2.
+//!
+//! A type-2 slot has the same body; its key-encryption key is
+//! `HMAC-SHA256(device key, Argon2id(passcode, salt))`, the device key named by the salt
+//! (see [`super::device`]).
 
 use argon2::{Argon2, Params};
 use chacha20poly1305::aead::AeadInOut;
 use chacha20poly1305::{KeyInit, Tag, XChaCha20Poly1305, XNonce};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
+
+use super::device::{DeviceKey, KeyId};
 
 /// File magic.
 pub const MAGIC: [u8; 8] = *b"MONBANVT";
@@ -50,6 +56,8 @@ const SLOT_FORMAT: u16 = 1;
 pub const TAG_LEN: usize = 16;
 /// Slot type of the passcode slot.
 pub const SLOT_PASSCODE: u8 = 1;
+/// Slot type of the passcode + device key slot.
+pub const SLOT_DEVICE: u8 = 2;
 /// Length of the passcode slot's body.
 pub const PASSCODE_SLOT_LEN: u16 = 100;
 /// Length of the Argon2 salt.
@@ -161,6 +169,8 @@ impl KdfBounds {
 /// The passcode key slot: how to turn the passcode into the key that unwraps the master key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct PasscodeSlot {
+    /// Also bound to a device key ([`SLOT_DEVICE`]).
+    pub device: bool,
     pub params: KdfParams,
     pub salt: [u8; SALT_LEN],
     pub wrap_nonce: [u8; NONCE_LEN],
@@ -223,7 +233,7 @@ impl Header {
         h[8..10].copy_from_slice(&VERSION.to_le_bytes());
         h[10..18].copy_from_slice(&self.generation.to_le_bytes());
         h[18] = 1;
-        h[19] = SLOT_PASSCODE;
+        h[19] = self.slot.slot_type();
         h[20..22].copy_from_slice(&PASSCODE_SLOT_LEN.to_le_bytes());
         h[22..26].copy_from_slice(&self.slot.params.m_kib.to_le_bytes());
         h[26..30].copy_from_slice(&self.slot.params.t.to_le_bytes());
@@ -276,7 +286,7 @@ impl Header {
         if file[18] != 1 {
             return Err(HeaderError::Malformed("unexpected number of key slots"));
         }
-        if file[19] != SLOT_PASSCODE {
+        if file[19] != SLOT_PASSCODE && file[19] != SLOT_DEVICE {
             return Err(HeaderError::Malformed("unknown key slot type"));
         }
         if u16_at(file, 20) != PASSCODE_SLOT_LEN {
@@ -297,6 +307,7 @@ impl Header {
             version,
             generation: u64_at(file, 10),
             slot: PasscodeSlot {
+                device: file[19] == SLOT_DEVICE,
                 params: KdfParams {
                     m_kib: u32_at(file, 22),
                     t: u32_at(file, 26),
@@ -313,6 +324,20 @@ impl Header {
 }
 
 impl PasscodeSlot {
+    /// The header's slot type byte.
+    pub fn slot_type(&self) -> u8 {
+        if self.device {
+            SLOT_DEVICE
+        } else {
+            SLOT_PASSCODE
+        }
+    }
+
+    /// The name of this slot's device key (its salt).
+    pub fn key_id(&self) -> KeyId {
+        KeyId(self.salt)
+    }
+
     /// Associated data of the key wrap: magic, slot format version (1), slot type and
     /// length, KDF parameters and salt (in a version-1 file: header bytes 0..10 followed by
     /// 19..50).
@@ -320,7 +345,7 @@ impl PasscodeSlot {
         let mut a = [0u8; WRAP_AAD_LEN];
         a[0..8].copy_from_slice(&MAGIC);
         a[8..10].copy_from_slice(&SLOT_FORMAT.to_le_bytes());
-        a[10] = SLOT_PASSCODE;
+        a[10] = self.slot_type();
         a[11..13].copy_from_slice(&PASSCODE_SLOT_LEN.to_le_bytes());
         a[13..17].copy_from_slice(&self.params.m_kib.to_le_bytes());
         a[17..21].copy_from_slice(&self.params.t.to_le_bytes());
@@ -329,19 +354,34 @@ impl PasscodeSlot {
         a
     }
 
-    /// Makes a slot that wraps `master` under `passcode` with a fresh salt and nonce.
+    /// Makes a slot that wraps `master` under `passcode` with a fresh salt and nonce; with
+    /// `device`, a new device key named by the salt is made first and bound in (deleted
+    /// again if anything after it fails).
     pub fn wrap(
         passcode: &str,
         params: KdfParams,
         master: &[u8; KEY_LEN],
+        device: Option<&dyn DeviceKey>,
     ) -> super::Result<PasscodeSlot> {
         let mut slot = PasscodeSlot {
+            device: device.is_some(),
             params,
             salt: random()?,
             wrap_nonce: random()?,
             wrapped_key: [0u8; KEY_LEN + TAG_LEN],
         };
-        let kek = derive_kek(passcode, params, &slot.salt)?;
+        if let Some(d) = device {
+            d.create(&slot.key_id()).map_err(super::Error::DeviceKey)?;
+        }
+        let kek = match slot.kek(passcode, device) {
+            Ok(k) => k,
+            Err(e) => {
+                if let Some(d) = device {
+                    let _ = d.delete(&slot.key_id());
+                }
+                return Err(e);
+            }
+        };
         let cipher = cipher(&kek);
         let mut buf = Zeroizing::new(*master);
         let tag = cipher
@@ -358,8 +398,12 @@ impl PasscodeSlot {
 
     /// Runs the KDF and unwraps the master key; `Ok(None)` when the passcode is wrong (or the
     /// slot was altered).
-    pub fn unwrap(&self, passcode: &str) -> super::Result<Option<Zeroizing<[u8; KEY_LEN]>>> {
-        let kek = derive_kek(passcode, self.params, &self.salt)?;
+    pub fn unwrap(
+        &self,
+        passcode: &str,
+        device: Option<&dyn DeviceKey>,
+    ) -> super::Result<Option<Zeroizing<[u8; KEY_LEN]>>> {
+        let kek = self.kek(passcode, device)?;
         let cipher = cipher(&kek);
         let mut key = Zeroizing::new([0u8; KEY_LEN]);
         key.copy_from_slice(&self.wrapped_key[..KEY_LEN]);
@@ -373,6 +417,37 @@ impl PasscodeSlot {
             Ok(()) => Ok(Some(key)),
             Err(_) => Ok(None),
         }
+    }
+}
+
+impl PasscodeSlot {
+    /// The key-encryption key: Argon2id of the passcode, then for a device slot the HMAC of
+    /// that under the device key. A device slot without a device store is
+    /// [`DeviceKeyError::Unavailable`](super::device::DeviceKeyError).
+    fn kek(
+        &self,
+        passcode: &str,
+        device: Option<&dyn DeviceKey>,
+    ) -> super::Result<Zeroizing<[u8; KEY_LEN]>> {
+        if !self.device {
+            return derive_kek(passcode, self.params, &self.salt);
+        }
+        let Some(d) = device else {
+            return Err(super::Error::DeviceKey(
+                super::device::DeviceKeyError::Unavailable {
+                    store: "a device key store",
+                    why: "this vault is bound to a device key and this build has no key store"
+                        .into(),
+                },
+            ));
+        };
+        // The device is asked first: a missing key is not a wrong passcode, and the KDF need
+        // not run for it.
+        d.derive(&self.key_id(), &[0u8; KEY_LEN])
+            .map_err(super::Error::DeviceKey)?;
+        let argon = derive_kek(passcode, self.params, &self.salt)?;
+        d.derive(&self.key_id(), &argon)
+            .map_err(super::Error::DeviceKey)
     }
 }
 

@@ -13,19 +13,23 @@
 //! use monban::vault::{KdfParams, Vault};
 //! # fn main() -> Result<(), monban::vault::Error> {
 //! let path = std::path::Path::new("/tmp/demo.vault");
-//! let mut v = Vault::create(path, "123456", KdfParams::DEFAULT, 1_700_000_000)?;
+//! let passcode = "correct horse battery staple 7";
+//! let mut v = Vault::create(path, passcode, KdfParams::DEFAULT, 1_700_000_000)?;
 //! v.lock();
-//! let v = Vault::open(path, "123456", 1_700_000_100)?;
+//! let v = Vault::open(path, passcode, 1_700_000_100)?;
 //! assert!(v.entries().is_empty());
 //! # Ok(()) }
 //! ```
 
 mod backup_key;
+pub mod calibrate;
+pub mod device;
 mod error;
 mod format;
 mod fsio;
 mod model;
 mod state;
+pub mod strength;
 #[cfg(test)]
 mod tests;
 
@@ -38,6 +42,7 @@ use zeroize::{Zeroize, Zeroizing};
 use crate::account::Account;
 
 pub use backup_key::{BackupKey, BackupPasswordSource};
+pub use device::{DeviceKey, DeviceKeyError, KeyId};
 pub use error::{Error, Previous, Result};
 pub use format::{HEADER_LEN, HEADER_LEN_V1, KdfBounds, KdfParams, MAGIC, VERSION};
 pub use fsio::{backup_path, damaged_path, lock_path, state_path};
@@ -45,15 +50,17 @@ pub use model::{
     Entry, EntryId, EntryMeta, Icon, MAX_GROUP_BYTES, MAX_GROUPS, MAX_ICON_BYTES, MAX_NOTE_BYTES,
     default_colour, group_key, normalise_groups,
 };
-pub use state::{FIRST_WAIT_SECS, FREE_ATTEMPTS, MAX_WAIT_SECS, REAUTH_LIMIT, delay_after};
+pub use state::{
+    FIRST_WAIT_SECS, FREE_ATTEMPTS, MAX_WAIT_SECS, REAUTH_LIMIT, TAMPERED_FAILURES, delay_after,
+};
 
 use format::{Header, HeaderError, KEY_LEN, PasscodeSlot};
 use model::Payload;
-use state::State;
+use state::{State, StateKey};
 
-/// Fewest characters a passcode may have: 6, the length of a phone PIN. The passcode guards a
-/// file on the user's own device; Argon2id (64 MiB, 3 passes) and the attempt backoff carry
-/// the rest. See `docs/vault-format.md`.
+/// Fewest characters a passcode may have: 6, the length of a phone PIN (enough only where a
+/// device-bound key also protects the file; otherwise the stolen-file floor of [`strength`]
+/// asks for much more). See `docs/vault-format.md`.
 pub const MIN_PASSCODE_LEN: usize = 6;
 
 /// File name of the vault in the per-user data directory.
@@ -78,14 +85,33 @@ pub fn failed_attempts(path: &Path) -> u32 {
     State::load(path).failed_attempts
 }
 
-/// How a vault is opened or created.
+/// The KDF parameters a new passcode gets ([`OpenOptions::new_kdf_params`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NewKdf {
+    /// Calibrated on this device ([`calibrate::for_new_passcode`]): the app and the CLI.
+    Calibrated,
+    /// Exactly these (tests).
+    Fixed(KdfParams),
+}
+
+/// How a vault is opened or created.
+#[derive(Clone, Copy, Debug)]
 pub struct OpenOptions {
     /// KDF parameters accepted; checked before the KDF runs (and on create).
     pub kdf_bounds: KdfBounds,
     /// Open a vault older than the last generation seen on this device instead of refusing
     /// with [`Error::RolledBack`] (the user restored a backup on purpose).
     pub allow_rollback: bool,
+    /// Refuse new passcodes below the stolen-file floor ([`strength`]) at creation and
+    /// passcode change. On for the app and the CLI; off only for light test vaults (whose
+    /// KDF is far too cheap for any passcode to meet it).
+    pub strength_floor: bool,
+    /// What a new passcode's KDF parameters are.
+    pub new_kdf: NewKdf,
+    /// This device's key store: a new vault is bound to it when it is available (and then
+    /// the strength floor gives way to the minimum length), and a device-bound vault opens
+    /// only through it. `None`: no device binding (and a device-bound vault does not open).
+    pub device: Option<&'static dyn DeviceKey>,
 }
 
 impl Default for OpenOptions {
@@ -93,6 +119,9 @@ impl Default for OpenOptions {
         OpenOptions {
             kdf_bounds: KdfBounds::REAL,
             allow_rollback: false,
+            strength_floor: true,
+            new_kdf: NewKdf::Calibrated,
+            device: None,
         }
     }
 }
@@ -104,7 +133,29 @@ impl OpenOptions {
         OpenOptions {
             kdf_bounds: KdfBounds::LIGHT_FOR_TESTS,
             allow_rollback: false,
+            strength_floor: false,
+            new_kdf: NewKdf::Fixed(KdfParams::DEFAULT),
+            device: None,
         }
+    }
+
+    /// The same options with `device` as the key store.
+    pub fn with_device(self, device: Option<&'static dyn DeviceKey>) -> Self {
+        OpenOptions { device, ..self }
+    }
+
+    /// The KDF parameters for a new passcode (creation and change): calibrated on this
+    /// device, or the fixed ones of tests.
+    pub fn new_kdf_params(&self) -> KdfParams {
+        match self.new_kdf {
+            NewKdf::Calibrated => calibrate::for_new_passcode(),
+            NewKdf::Fixed(p) => p,
+        }
+    }
+
+    /// The device key store a new vault would be bound to now (the store, if available).
+    pub fn device_for_new(&self) -> Option<&'static dyn DeviceKey> {
+        self.device.filter(|d| d.available())
     }
 }
 
@@ -137,6 +188,9 @@ pub struct Vault {
     master_key: Zeroizing<[u8; KEY_LEN]>,
     slot: PasscodeSlot,
     bounds: KdfBounds,
+    strength_floor: bool,
+    device: Option<&'static dyn DeviceKey>,
+    state_key: Option<StateKey>,
     generation: u64,
     created: u64,
     next_id: u64,
@@ -152,6 +206,7 @@ impl fmt::Debug for Vault {
             .field("generation", &self.generation)
             .field("entries", &self.entries.len())
             .field("kdf", &self.slot.params)
+            .field("device_bound", &self.slot.device)
             .finish_non_exhaustive()
     }
 }
@@ -163,6 +218,44 @@ fn check_passcode(passcode: &str) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// The stolen-file floor (see [`strength`]) for a new passcode at `params`; only the minimum
+/// length applies when `floor` is off or a device key also binds the file.
+pub fn check_new_passcode(
+    passcode: &str,
+    params: KdfParams,
+    floor: bool,
+    device_bound: bool,
+) -> Result<()> {
+    check_passcode(passcode)?;
+    if !floor || device_bound {
+        return Ok(());
+    }
+    let s = strength::estimate(passcode, params);
+    if s.enough {
+        return Ok(());
+    }
+    Err(Error::PasscodeTooWeak {
+        takes: strength::describe_secs(s.offline_secs),
+        guesses_log10: s.guesses_log10,
+        floor_log10: s.floor_log10,
+        random_len: strength::random_len_for_floor(params),
+    })
+}
+
+/// The side file's MAC key of a device-bound slot (`None` for a passcode-only slot).
+fn state_key_for(slot: &PasscodeSlot, device: Option<&dyn DeviceKey>) -> Result<Option<StateKey>> {
+    if !slot.device {
+        return Ok(None);
+    }
+    let Some(d) = device else {
+        // The slot's own KEK path names the missing store.
+        return Err(slot.unwrap("", None).err().unwrap_or(Error::WrongPasscode));
+    };
+    d.derive(&slot.key_id(), &device::state_label())
+        .map(Some)
+        .map_err(Error::DeviceKey)
 }
 
 impl Vault {
@@ -179,8 +272,9 @@ impl Vault {
         now: u64,
         options: &OpenOptions,
     ) -> Result<Vault> {
-        check_passcode(passcode)?;
         options.kdf_bounds.check(params)?;
+        let device = options.device_for_new();
+        check_new_passcode(passcode, params, options.strength_floor, device.is_some())?;
         if path.exists() {
             return Err(Error::AlreadyExists {
                 path: path.to_path_buf(),
@@ -194,12 +288,24 @@ impl Vault {
             });
         }
         let master_key = Zeroizing::new(format::random::<KEY_LEN>()?);
-        let slot = PasscodeSlot::wrap(passcode, params, &master_key)?;
+        let slot = PasscodeSlot::wrap(passcode, params, &master_key, device)?;
+        let state_key = match state_key_for(&slot, device) {
+            Ok(k) => k,
+            Err(e) => {
+                delete_device_key(&slot, device);
+                return Err(e);
+            }
+        };
+        // A fresh side file (authenticated for a device slot: a missing one would lock).
+        let _ = State::default().store(path, state_key.as_ref());
         let mut v = Vault {
             path: path.to_path_buf(),
             master_key,
             slot,
             bounds: options.kdf_bounds,
+            strength_floor: options.strength_floor,
+            device,
+            state_key,
             generation: 0,
             created: now,
             next_id: 1,
@@ -207,7 +313,10 @@ impl Vault {
             backup_key: None,
             _lock: lock,
         };
-        v.save()?;
+        if let Err(e) = v.save() {
+            delete_device_key(&v.slot, device);
+            return Err(e);
+        }
         Ok(v)
     }
 
@@ -230,11 +339,22 @@ impl Vault {
             });
         }
         let lock = fsio::lock(path)?;
-        let mut state = state::before_attempt(path, now)?;
         let file = Zeroizing::new(fsio::read_vault(path)?);
+        // A device-bound slot authenticates the side file: its key comes first (a missing
+        // device key is not a failed attempt).
+        let state_key = match Header::decode(&file) {
+            Ok(h) => state_key_for(&h.slot, options.device)?,
+            Err(_) => None,
+        };
+        let mut state = state::before_attempt(path, now, state_key.as_ref())?;
         let slot_bytes = file.get(18..122).map(<[u8]>::to_vec);
-        let (header, master_key, payload) = match decrypt(path, file, passcode, &options.kdf_bounds)
-        {
+        let (header, master_key, payload) = match decrypt(
+            path,
+            file,
+            passcode,
+            &options.kdf_bounds,
+            options.device,
+        ) {
             Err(Error::WrongPasscode) => {
                 // A version-1 file has no header checksum: if the previous save has another
                 // slot and opens with this passcode, the slot was damaged, not mistyped.
@@ -244,7 +364,8 @@ impl Vault {
                     .and_then(|b| b.get(18..122).map(<[u8]>::to_vec));
                 if bak_slot.is_some()
                     && bak_slot != slot_bytes
-                    && let Ok(previous) = open_previous(path, passcode, &options.kdf_bounds)
+                    && let Ok(previous) =
+                        open_previous(path, passcode, &options.kdf_bounds, options.device)
                 {
                     return Err(Error::Damaged {
                         path: path.to_path_buf(),
@@ -254,28 +375,30 @@ impl Vault {
                 }
                 // Someone holding a copy of the file is not slowed by this counter; the KDF
                 // and the passcode's strength are what stop them.
-                state::failed(path, state, now);
+                state::failed(path, state, now, state_key.as_ref());
                 return Err(Error::WrongPasscode);
             }
             Err(Error::Damaged { reason, .. }) => {
                 // Damage is never a failed attempt. Whether the previous save opens with this
                 // passcode is what the user needs to know; a wrong passcode there is one.
-                return Err(match open_previous(path, passcode, &options.kdf_bounds) {
-                    Ok(previous) => Error::Damaged {
-                        path: path.to_path_buf(),
-                        reason,
-                        previous: Some(previous),
+                return Err(
+                    match open_previous(path, passcode, &options.kdf_bounds, options.device) {
+                        Ok(previous) => Error::Damaged {
+                            path: path.to_path_buf(),
+                            reason,
+                            previous: Some(previous),
+                        },
+                        Err(Error::WrongPasscode) => {
+                            state::failed(path, state, now, state_key.as_ref());
+                            Error::WrongPasscode
+                        }
+                        Err(_) => Error::Damaged {
+                            path: path.to_path_buf(),
+                            reason,
+                            previous: None,
+                        },
                     },
-                    Err(Error::WrongPasscode) => {
-                        state::failed(path, state, now);
-                        Error::WrongPasscode
-                    }
-                    Err(_) => Error::Damaged {
-                        path: path.to_path_buf(),
-                        reason,
-                        previous: None,
-                    },
-                });
+                );
             }
             other => other?,
         };
@@ -285,7 +408,7 @@ impl Vault {
         state.last_failure = 0;
         if header.generation < expected && !options.allow_rollback {
             if state != before {
-                let _ = state.store(path);
+                let _ = state.store(path, state_key.as_ref());
             }
             return Err(Error::RolledBack {
                 path: path.to_path_buf(),
@@ -296,13 +419,16 @@ impl Vault {
         state.last_generation = header.generation;
         if state != before {
             // Best effort: a vault on a read-only medium still opens.
-            let _ = state.store(path);
+            let _ = state.store(path, state_key.as_ref());
         }
         Ok(Vault {
             path: path.to_path_buf(),
             master_key,
             slot: header.slot,
             bounds: options.kdf_bounds,
+            strength_floor: options.strength_floor,
+            device: options.device,
+            state_key,
             generation: header.generation,
             created: payload.created,
             next_id: payload.next_id,
@@ -324,11 +450,18 @@ impl Vault {
         options: &OpenOptions,
     ) -> Result<Vault> {
         let lock = fsio::lock(path)?;
-        let state = state::before_attempt(path, now)?;
-        match open_previous(path, passcode, &options.kdf_bounds) {
+        let bak_header = std::fs::read(fsio::backup_path(path))
+            .ok()
+            .and_then(|b| Header::decode(&b).ok());
+        let state_key = match bak_header {
+            Some(h) => state_key_for(&h.slot, options.device)?,
+            None => None,
+        };
+        let state = state::before_attempt(path, now, state_key.as_ref())?;
+        match open_previous(path, passcode, &options.kdf_bounds, options.device) {
             Ok(_) => {}
             Err(Error::WrongPasscode) => {
-                state::failed(path, state, now);
+                state::failed(path, state, now, state_key.as_ref());
                 return Err(Error::WrongPasscode);
             }
             Err(e) => return Err(e),
@@ -390,6 +523,15 @@ impl Vault {
     /// The KDF parameters of the passcode slot.
     pub fn kdf_params(&self) -> KdfParams {
         self.slot.params
+    }
+
+    /// The key store this vault is bound to (its name), when its slot is device-bound: then
+    /// the file alone, even with the passcode, does not open.
+    pub fn device_bound(&self) -> Option<&'static str> {
+        if !self.slot.device {
+            return None;
+        }
+        Some(self.device.map_or("a device key store", |d| d.name()))
     }
 
     /// Unix time the vault was created.
@@ -633,6 +775,8 @@ impl Vault {
             path: self.path.clone(),
             slot: self.slot.clone(),
             master_key: self.master_key.clone(),
+            device: self.device,
+            state_key: self.state_key.clone(),
         }
     }
 
@@ -649,11 +793,21 @@ impl Vault {
         params: KdfParams,
         now: u64,
     ) -> Result<()> {
-        check_passcode(new_passcode)?;
         self.bounds.check(params)?;
+        let device = if self.slot.device { self.device } else { None };
+        check_new_passcode(new_passcode, params, self.strength_floor, device.is_some())?;
         self.verify_passcode(current, now)?;
         let master_key = Zeroizing::new(format::random::<KEY_LEN>()?);
-        let slot = PasscodeSlot::wrap(new_passcode, params, &master_key)?;
+        // A device-bound vault gets a new device key too (the old one is deleted once the
+        // new file is written).
+        let slot = PasscodeSlot::wrap(new_passcode, params, &master_key, device)?;
+        let new_state_key = match state_key_for(&slot, device) {
+            Ok(k) => k,
+            Err(e) => {
+                delete_device_key(&slot, device);
+                return Err(e);
+            }
+        };
         fsio::remove_stale_temps(&self.path);
         let bak = fsio::backup_path(&self.path);
         let old_bak = std::fs::read(&bak).ok().map(Zeroizing::new);
@@ -661,22 +815,39 @@ impl Vault {
             .as_deref()
             .map(|b| self.reseal(b, &slot, &master_key))
         {
-            Some(Some(bytes)) => fsio::write_atomic(&bak, &bytes, false)?,
+            Some(Some(bytes)) => {
+                if let Err(e) = fsio::write_atomic(&bak, &bytes, false) {
+                    delete_device_key(&slot, device);
+                    return Err(e);
+                }
+            }
             Some(None) => {
-                std::fs::remove_file(&bak).map_err(|e| Error::io("remove", &bak, e))?;
+                if let Err(e) = std::fs::remove_file(&bak) {
+                    delete_device_key(&slot, device);
+                    return Err(Error::io("remove", &bak, e));
+                }
             }
             None => {}
         }
         let old_key = std::mem::replace(&mut self.master_key, master_key);
         let old_slot = std::mem::replace(&mut self.slot, slot);
+        let old_state_key = std::mem::replace(&mut self.state_key, new_state_key);
+        // The side file follows the new slot's key before the write records the generation.
+        let state = State::load_checked(&self.path, old_state_key.as_ref(), now);
+        let _ = state.store(&self.path, self.state_key.as_ref());
         if let Err(e) = self.write(false) {
+            delete_device_key(&self.slot, device);
             self.master_key = old_key;
             self.slot = old_slot;
+            self.state_key = old_state_key;
+            let _ = state.store(&self.path, self.state_key.as_ref());
             if let Some(b) = &old_bak {
                 let _ = fsio::write_atomic(&bak, b, false);
             }
             return Err(e);
         }
+        // No file left opens with the old slot now: its device key goes.
+        delete_device_key(&old_slot, device);
         Ok(())
     }
 
@@ -750,10 +921,10 @@ impl Vault {
         self.generation = generation;
         // Record the generation outside the file for rollback detection. The vault is already
         // safely saved; if this fails, the next open records it instead.
-        let mut state = State::load(&self.path);
+        let mut state = State::load_checked(&self.path, self.state_key.as_ref(), 0);
         if state.last_generation < generation {
             state.last_generation = generation;
-            let _ = state.store(&self.path);
+            let _ = state.store(&self.path, self.state_key.as_ref());
         }
         Ok(())
     }
@@ -783,6 +954,13 @@ fn seal_file(
     Ok(file)
 }
 
+/// Best effort: the device key of a slot no file uses any more.
+fn delete_device_key(slot: &PasscodeSlot, device: Option<&dyn DeviceKey>) {
+    if let (true, Some(d)) = (slot.device, device) {
+        let _ = d.delete(&slot.key_id());
+    }
+}
+
 /// A passcode check against an open vault's key slot, detached from the vault (see
 /// [`Vault::passcode_check`]). Holds a copy of the master key, zeroized on drop; `Send`, so
 /// the KDF can run off the UI thread.
@@ -790,6 +968,8 @@ pub struct PasscodeCheck {
     path: PathBuf,
     slot: PasscodeSlot,
     master_key: Zeroizing<[u8; KEY_LEN]>,
+    device: Option<&'static dyn DeviceKey>,
+    state_key: Option<StateKey>,
 }
 
 impl fmt::Debug for PasscodeCheck {
@@ -803,16 +983,17 @@ impl fmt::Debug for PasscodeCheck {
 impl PasscodeCheck {
     /// See [`Vault::verify_passcode`].
     pub fn verify(&self, passcode: &str, now: u64) -> Result<()> {
-        let state = state::before_attempt(&self.path, now)?;
-        let right = match self.slot.unwrap(passcode)? {
-            Some(key) => constant_time_eq::constant_time_eq_32(&key, &self.master_key),
+        let key = self.state_key.as_ref();
+        let state = state::before_attempt(&self.path, now, key)?;
+        let right = match self.slot.unwrap(passcode, self.device)? {
+            Some(k) => constant_time_eq::constant_time_eq_32(&k, &self.master_key),
             None => false,
         };
         if right {
-            state::succeeded(&self.path, state);
+            state::succeeded(&self.path, state, key);
             return Ok(());
         }
-        if state::failed(&self.path, state, now) >= REAUTH_LIMIT {
+        if state::failed(&self.path, state, now, key) >= REAUTH_LIMIT {
             return Err(Error::TooManyTries);
         }
         Err(Error::WrongPasscode)
@@ -833,7 +1014,8 @@ pub struct Contents {
 /// tests and fuzzing. Errors are those of [`Vault::open`].
 pub fn read_bytes(bytes: &[u8], passcode: &str, bounds: &KdfBounds) -> Result<Contents> {
     let file = Zeroizing::new(bytes.to_vec());
-    let (header, _key, payload) = decrypt(Path::new("(vault bytes)"), file, passcode, bounds)?;
+    let (header, _key, payload) =
+        decrypt(Path::new("(vault bytes)"), file, passcode, bounds, None)?;
     Ok(Contents {
         generation: header.generation,
         kdf: header.slot.params,
@@ -848,6 +1030,7 @@ fn decrypt(
     mut file: Zeroizing<Vec<u8>>,
     passcode: &str,
     bounds: &KdfBounds,
+    device: Option<&dyn DeviceKey>,
 ) -> Result<(Header, Zeroizing<[u8; KEY_LEN]>, Payload)> {
     let damaged = |reason| Error::Damaged {
         path: path.to_path_buf(),
@@ -865,7 +1048,10 @@ fn decrypt(
         }
     };
     bounds.check(header.slot.params)?;
-    let master_key = header.slot.unwrap(passcode)?.ok_or(Error::WrongPasscode)?;
+    let master_key = header
+        .slot
+        .unwrap(passcode, device)?
+        .ok_or(Error::WrongPasscode)?;
     let (aad, content) = file.split_at_mut(header.header_len());
     let plaintext = format::open(&master_key, &header.content_nonce, aad, content)
         .ok_or_else(|| damaged("the content does not match its header (edited or corrupted)"))?;
@@ -876,13 +1062,18 @@ fn decrypt(
 }
 
 /// Opens `<vault>.bak` with `passcode` (no side file touched): what [`Error::Damaged`] offers.
-fn open_previous(path: &Path, passcode: &str, bounds: &KdfBounds) -> Result<Previous> {
+fn open_previous(
+    path: &Path,
+    passcode: &str,
+    bounds: &KdfBounds,
+    device: Option<&dyn DeviceKey>,
+) -> Result<Previous> {
     let bak = fsio::backup_path(path);
     if !bak.is_file() {
         return Err(Error::Missing { path: bak });
     }
     let bytes = Zeroizing::new(fsio::read_vault(&bak)?);
-    let (header, _key, payload) = decrypt(&bak, bytes, passcode, bounds)?;
+    let (header, _key, payload) = decrypt(&bak, bytes, passcode, bounds, device)?;
     let saved = std::fs::metadata(&bak)
         .and_then(|m| m.modified())
         .ok()
@@ -920,12 +1111,18 @@ fn check_payload(p: &Payload) -> std::result::Result<(), &'static str> {
 
 /// A `Vec` writer that zeroizes the old buffer whenever it has to grow, so no copy of the
 /// plaintext is left behind in freed memory. The final buffer is zeroized by its owner (it is
-/// encrypted in place).
-struct ZeroizingWriter(Zeroizing<Vec<u8>>);
+/// encrypted in place). The one growing buffer for secrets: the vault payload, backups
+/// (`transfer::backup::write`), sealed transfer parts (`transfer::sealed`).
+pub(crate) struct ZeroizingWriter(pub(crate) Zeroizing<Vec<u8>>);
 
 impl ZeroizingWriter {
-    fn with_capacity(n: usize) -> Self {
+    pub(crate) fn with_capacity(n: usize) -> Self {
         ZeroizingWriter(Zeroizing::new(Vec::with_capacity(n)))
+    }
+
+    /// Appends `data` (growing without leaving a copy behind).
+    pub(crate) fn push(&mut self, data: &[u8]) {
+        let _ = self.write(data);
     }
 }
 

@@ -1,6 +1,10 @@
 //! The small unencrypted side file `<vault>.state`: failed passcode attempts (for the backoff)
 //! and the last generation seen on this device (for rollback detection). It holds no secret.
-//! A missing or unreadable state file reads as "no failures, nothing seen yet".
+//! A missing or unreadable state file reads as "no failures, nothing seen yet" — except for a
+//! vault with a device-bound slot: there the file carries a MAC under a key from the device
+//! store ([`StateKey`], see [`super::device`]), and a missing, edited or unauthenticated file
+//! reads as [`TAMPERED_FAILURES`] failures from the moment it was found (a one-hour wait),
+//! so deleting it locks instead of resetting.
 //!
 //! It also holds **the one attempt policy**: every check of the vault passcode (unlock,
 //! re-authentication in the app, changing the passcode, a backup password taken from the
@@ -10,6 +14,7 @@
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
 
 use super::error::Result;
 use super::fsio;
@@ -26,6 +31,12 @@ pub const FIRST_WAIT_SECS: u64 = 30;
 /// The longest wait.
 pub const MAX_WAIT_SECS: u64 = 3600;
 
+/// Failures a tampered side file of a device-bound vault counts as: the longest wait.
+pub const TAMPERED_FAILURES: u32 = FREE_ATTEMPTS + 7;
+
+/// The MAC key of a device-bound vault's side file (from the device key store).
+pub(crate) type StateKey = Zeroizing<[u8; 32]>;
+
 /// Contents of `<vault>.state`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct State {
@@ -38,6 +49,10 @@ pub struct State {
     /// Highest generation opened or saved on this device.
     #[serde(default)]
     pub last_generation: u64,
+    /// HMAC-SHA256 of the three numbers (little-endian u32, u64, u64) under the
+    /// [`StateKey`], hex; only for device-bound vaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mac: Option<String>,
 }
 
 /// The wait imposed after `failures` consecutive wrong passcodes: none for the first
@@ -59,9 +74,50 @@ impl State {
             .unwrap_or_default()
     }
 
-    /// Writes the state file atomically (no backup).
-    pub fn store(&self, vault: &Path) -> Result<()> {
-        let json = serde_json::to_vec_pretty(self).expect("plain struct serializes");
+    /// Reads the state file of a vault whose side file is authenticated with `key` (when
+    /// `Some`): missing, unreadable or with a wrong MAC gives [`TAMPERED_FAILURES`] failures
+    /// counted from `now`, stored at once (so the wait runs from the first time it was
+    /// found, and a second deletion starts it again).
+    pub(crate) fn load_checked(vault: &Path, key: Option<&StateKey>, now: u64) -> State {
+        let Some(key) = key else {
+            return State::load(vault);
+        };
+        let read: Option<State> = std::fs::read(fsio::state_path(vault))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok());
+        if let Some(s) = &read
+            && s.mac.as_deref().is_some_and(|m| {
+                constant_time_eq::constant_time_eq(m.as_bytes(), s.mac_hex(key).as_bytes())
+            })
+        {
+            return s.clone();
+        }
+        let tampered = State {
+            failed_attempts: TAMPERED_FAILURES,
+            last_failure: now,
+            last_generation: read.map_or(0, |s| s.last_generation),
+            mac: None,
+        };
+        let _ = tampered.store(vault, Some(key));
+        tampered
+    }
+
+    fn mac_hex(&self, key: &StateKey) -> String {
+        let mut msg = [0u8; 20];
+        msg[..4].copy_from_slice(&self.failed_attempts.to_le_bytes());
+        msg[4..12].copy_from_slice(&self.last_failure.to_le_bytes());
+        msg[12..].copy_from_slice(&self.last_generation.to_le_bytes());
+        super::device::hmac(&key[..], &msg)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// Writes the state file atomically (no backup), with its MAC under `key` when `Some`.
+    pub(crate) fn store(&self, vault: &Path, key: Option<&StateKey>) -> Result<()> {
+        let mut s = self.clone();
+        s.mac = key.map(|k| s.mac_hex(k));
+        let json = serde_json::to_vec_pretty(&s).expect("plain struct serializes");
         fsio::write_atomic(&fsio::state_path(vault), &json, false)
     }
 
@@ -78,8 +134,8 @@ impl State {
 }
 
 /// The attempt policy, step 1: `Err(Backoff)` while a wait is running (the KDF must not run).
-pub(crate) fn before_attempt(vault: &Path, now: u64) -> Result<State> {
-    let state = State::load(vault);
+pub(crate) fn before_attempt(vault: &Path, now: u64, key: Option<&StateKey>) -> Result<State> {
+    let state = State::load_checked(vault, key, now);
     if let Some(wait_secs) = state.wait_secs(now) {
         return Err(super::Error::Backoff { wait_secs });
     }
@@ -88,18 +144,18 @@ pub(crate) fn before_attempt(vault: &Path, now: u64) -> Result<State> {
 
 /// The attempt policy, a wrong passcode: counted and persisted (best effort: on a read-only
 /// medium the answer is still "wrong passcode"). Returns the failures in a row.
-pub(crate) fn failed(vault: &Path, mut state: State, now: u64) -> u32 {
+pub(crate) fn failed(vault: &Path, mut state: State, now: u64, key: Option<&StateKey>) -> u32 {
     state.failed_attempts = state.failed_attempts.saturating_add(1);
     state.last_failure = now;
-    let _ = state.store(vault);
+    let _ = state.store(vault, key);
     state.failed_attempts
 }
 
 /// The attempt policy, the right passcode: the count starts again.
-pub(crate) fn succeeded(vault: &Path, mut state: State) {
+pub(crate) fn succeeded(vault: &Path, mut state: State, key: Option<&StateKey>) {
     if state.failed_attempts != 0 || state.last_failure != 0 {
         state.failed_attempts = 0;
         state.last_failure = 0;
-        let _ = state.store(vault);
+        let _ = state.store(vault, key);
     }
 }

@@ -85,30 +85,71 @@ pub fn estimate(passcode: &str, params: KdfParams) -> Strength {
     }
 }
 
-/// A duration in words for messages: "3 seconds", "5 hours", "40 years", "more than a
-/// million years".
-pub fn describe_secs(secs: f64) -> String {
-    let units: [(f64, &str); 6] = [
-        (SECS_PER_YEAR, "year"),
-        (SECS_PER_YEAR / 12.0, "month"),
-        (86_400.0, "day"),
-        (3_600.0, "hour"),
-        (60.0, "minute"),
-        (1.0, "second"),
-    ];
+/// Length of a random passcode of lower-case letters and digits (36 symbols) whose guesses
+/// meet the floor at `params`: what the refusal suggests besides words.
+pub fn random_len_for_floor(params: KdfParams) -> usize {
+    (floor_guesses_log10(params) / 36f64.log10()).ceil() as usize
+}
+
+/// The unit a rough duration is given in (the app translates each; [`describe_secs`] is the
+/// English of the CLI).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// Under a second.
+    Instant,
+    Seconds,
+    Minutes,
+    Hours,
+    Days,
+    Months,
+    Years,
+    Centuries,
+    /// A million years or more.
+    Forever,
+}
+
+/// `secs` as a rounded amount of one unit: (Hours, 5), (Centuries, 3), (Forever, 0).
+pub fn rough(secs: f64) -> (Unit, u64) {
     if secs >= 1e6 * SECS_PER_YEAR {
-        return "more than a million years".into();
+        return (Unit::Forever, 0);
     }
-    if secs < 1.0 {
-        return "less than a second".into();
-    }
-    for (size, name) in units {
+    let units = [
+        (100.0 * SECS_PER_YEAR, Unit::Centuries),
+        (SECS_PER_YEAR, Unit::Years),
+        (SECS_PER_YEAR / 12.0, Unit::Months),
+        (86_400.0, Unit::Days),
+        (3_600.0, Unit::Hours),
+        (60.0, Unit::Minutes),
+        (1.0, Unit::Seconds),
+    ];
+    for (size, unit) in units {
         if secs >= size {
-            let n = (secs / size).round() as u64;
-            return format!("{n} {name}{}", if n == 1 { "" } else { "s" });
+            return (unit, ((secs / size).round() as u64).max(1));
         }
     }
-    "less than a second".into()
+    (Unit::Instant, 0)
+}
+
+/// A duration in words for messages: "less than a second", "about 3 seconds", "about 5
+/// hours", "about 40 years", "about 3 centuries", "more than a million years".
+pub fn describe_secs(secs: f64) -> String {
+    let (unit, n) = rough(secs);
+    let name = match unit {
+        Unit::Instant => return "less than a second".into(),
+        Unit::Forever => return "more than a million years".into(),
+        Unit::Seconds => "second",
+        Unit::Minutes => "minute",
+        Unit::Hours => "hour",
+        Unit::Days => "day",
+        Unit::Months => "month",
+        Unit::Years => "year",
+        Unit::Centuries => "century",
+    };
+    match (n, unit) {
+        (1, _) => format!("about 1 {name}"),
+        (_, Unit::Centuries) => format!("about {n} centuries"),
+        _ => format!("about {n} {name}s"),
+    }
 }
 
 #[cfg(test)]
@@ -131,7 +172,13 @@ mod tests {
 
     #[test]
     fn pins_and_common_passwords_are_far_below_and_passphrases_above() {
-        for weak in ["123456", "246810", "password1", "correct horse", "Tr0ub4dor&3"] {
+        for weak in [
+            "123456",
+            "246810",
+            "password1",
+            "correct horse",
+            "Tr0ub4dor&3",
+        ] {
             let s = estimate(weak, REF);
             assert!(!s.enough, "{weak}: {s:?}");
         }
@@ -153,9 +200,22 @@ mod tests {
     #[test]
     fn durations_in_words() {
         assert_eq!(describe_secs(0.2), "less than a second");
-        assert_eq!(describe_secs(3.0), "3 seconds");
-        assert_eq!(describe_secs(7_200.0), "2 hours");
-        assert_eq!(describe_secs(40.0 * SECS_PER_YEAR), "40 years");
+        assert_eq!(describe_secs(3.0), "about 3 seconds");
+        assert_eq!(describe_secs(7_200.0), "about 2 hours");
+        assert_eq!(describe_secs(40.0 * SECS_PER_YEAR), "about 40 years");
+        assert_eq!(describe_secs(320.0 * SECS_PER_YEAR), "about 3 centuries");
+        assert_eq!(describe_secs(100.0 * SECS_PER_YEAR), "about 1 century");
         assert_eq!(describe_secs(1e30), "more than a million years");
+        assert_eq!(rough(90.0), (Unit::Minutes, 2));
+        assert_eq!(rough(0.5), (Unit::Instant, 0));
+    }
+
+    #[test]
+    fn the_random_length_suggested_meets_the_floor() {
+        let n = random_len_for_floor(REF);
+        // 36^n ≥ 10^floor, and one fewer does not.
+        assert!(n as f64 * 36f64.log10() >= floor_guesses_log10(REF));
+        assert!((n - 1) as f64 * 36f64.log10() < floor_guesses_log10(REF));
+        assert_eq!(n, 9);
     }
 }

@@ -34,6 +34,7 @@ fn header_round_trip_and_layout() {
         version: VERSION,
         generation: 0x0102_0304_0506_0708,
         slot: PasscodeSlot {
+            device: false,
             params: KdfParams::DEFAULT,
             salt: [7; 16],
             wrap_nonce: [8; 24],
@@ -50,9 +51,73 @@ fn header_round_trip_and_layout() {
     assert_eq!(&file[10..18], &[8, 7, 6, 5, 4, 3, 2, 1]);
     assert_eq!(&file[22..26], &(64u32 * 1024).to_le_bytes());
     file.extend_from_slice(&[0; 20]);
-    assert_eq!(Header::decode(&file), Ok(h));
+    assert_eq!(Header::decode(&file), Ok(h.clone()));
     file[40] ^= 1;
     assert_eq!(Header::decode(&file), Err(HeaderError::Checksum));
+    // A device slot: type 2, same body.
+    let mut d = h.clone();
+    d.slot.device = true;
+    let mut file = d.encode().to_vec();
+    assert_eq!(file[19], 2);
+    file.extend_from_slice(&[0; 20]);
+    assert_eq!(Header::decode(&file), Ok(d));
+    file[19] = 3;
+    let sum = format::checksum(&file[..150]);
+    file[150..182].copy_from_slice(&sum);
+    assert_eq!(
+        Header::decode(&file),
+        Err(HeaderError::Malformed("unknown key slot type"))
+    );
+}
+
+#[test]
+fn an_authenticated_side_file_locks_when_missing_or_edited() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = dir.path().join("v.vault");
+    let key: state::StateKey = zeroize::Zeroizing::new([5u8; 32]);
+    // Missing: the longest wait from now, written down at once.
+    let s = state::State::load_checked(&v, Some(&key), 1000);
+    assert_eq!(s.failed_attempts, state::TAMPERED_FAILURES);
+    assert_eq!(s.wait_secs(1000), Some(MAX_WAIT_SECS));
+    let again = state::State::load_checked(&v, Some(&key), 2000);
+    assert_eq!(
+        (again.failed_attempts, again.last_failure),
+        (s.failed_attempts, 1000)
+    );
+    // Stored with its MAC: read back as it is.
+    let good = state::State {
+        failed_attempts: 1,
+        last_failure: 5,
+        last_generation: 9,
+        mac: None,
+    };
+    good.store(&v, Some(&key)).unwrap();
+    let back = state::State::load_checked(&v, Some(&key), 3000);
+    assert_eq!((back.failed_attempts, back.last_generation), (1, 9));
+    // Edited (the counter reset by hand), or checked with another key: locked again.
+    let text = std::fs::read_to_string(fsio::state_path(&v)).unwrap();
+    std::fs::write(
+        fsio::state_path(&v),
+        text.replace("\"failed_attempts\": 1", "\"failed_attempts\": 0"),
+    )
+    .unwrap();
+    let edited = state::State::load_checked(&v, Some(&key), 4000);
+    assert_eq!(
+        (edited.failed_attempts, edited.last_failure),
+        (state::TAMPERED_FAILURES, 4000)
+    );
+    good.store(&v, Some(&key)).unwrap();
+    let other: state::StateKey = zeroize::Zeroizing::new([6u8; 32]);
+    assert_eq!(
+        state::State::load_checked(&v, Some(&other), 5000).failed_attempts,
+        state::TAMPERED_FAILURES
+    );
+    // Without a key (a passcode-only vault) the file is read as it is, MAC or not.
+    good.store(&v, Some(&key)).unwrap();
+    assert_eq!(
+        state::State::load_checked(&v, None, 6000).failed_attempts,
+        1
+    );
 }
 
 #[test]
@@ -89,6 +154,7 @@ fn backoff_schedule() {
         failed_attempts: 6,
         last_failure: 1000,
         last_generation: 0,
+        mac: None,
     };
     assert_eq!(s.wait_secs(1000), Some(60));
     assert_eq!(s.wait_secs(1059), Some(1));

@@ -20,7 +20,10 @@ pub fn shared_dir() -> Option<PathBuf> {
     p.is_dir().then_some(p)
 }
 
-/// The built `monban` binary, with no inherited MONBAN_* variables.
+/// The built `monban` binary, with no inherited MONBAN_* variables and no session bus (so no
+/// Secret Service: the tests never touch the keyring of the person running them; the device
+/// key tests give it their own, [`Keyring`]). New passcodes get the shortest KDF calibration
+/// (`MONBAN_KDF_MS`), which still never goes below 64 MiB × 3.
 pub fn monban() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_monban"));
     for (k, _) in std::env::vars() {
@@ -28,7 +31,98 @@ pub fn monban() -> Command {
             c.env_remove(k);
         }
     }
+    c.env("MONBAN_KDF_MS", "100");
+    c.env("DBUS_SESSION_BUS_ADDRESS", NO_BUS);
     c
+}
+
+/// A session bus address where nothing listens.
+pub const NO_BUS: &str = "unix:path=/nonexistent/monban-tests-have-no-session-bus";
+
+/// A private D-Bus session (`dbus-run-session`) with gnome-keyring-daemon's Secret Service in
+/// it, its login keyring unlocked and kept in a temporary folder. Dropping it ends the
+/// session (and the daemon with it).
+pub struct Keyring {
+    child: std::process::Child,
+    /// `DBUS_SESSION_BUS_ADDRESS` of the session.
+    pub address: String,
+    _home: tempfile::TempDir,
+}
+
+impl Keyring {
+    /// Starts one; `None` (skipped outside CI, a failure naming the packages under CI) when
+    /// the tools are missing.
+    pub fn start() -> Option<Keyring> {
+        use std::io::BufRead;
+        use std::os::unix::process::CommandExt;
+        if !require(
+            have("dbus-run-session") && have("gnome-keyring-daemon") && have("secret-tool"),
+            "a Secret Service (dbus-run-session, gnome-keyring-daemon, secret-tool)",
+            "apt-get install dbus-user-session gnome-keyring libsecret-tools",
+        ) {
+            return None;
+        }
+        let home = tempfile::tempdir().unwrap();
+        let run = home.path().join("run");
+        std::fs::create_dir(&run).unwrap();
+        // `--unlock` returns before the daemon owns its bus name: wait for the name, or a
+        // second daemon would be started by D-Bus activation, without the unlocked keyring.
+        let script = "echo \"$DBUS_SESSION_BUS_ADDRESS\"; \
+            printf %s monban-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; \
+            for i in $(seq 100); do \
+              dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+                org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null \
+                | grep -q 'boolean true' && break; sleep 0.1; \
+            done; echo ready; exec sleep 600";
+        let mut child = Command::new("dbus-run-session")
+            .args(["--", "sh", "-c", script])
+            .env("HOME", home.path())
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("XDG_RUNTIME_DIR", &run)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("start dbus-run-session");
+        let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let address = lines.next().unwrap().unwrap();
+        assert_eq!(lines.next().unwrap().unwrap(), "ready");
+        Some(Keyring {
+            child,
+            address,
+            _home: home,
+        })
+    }
+
+    /// `monban` in this session.
+    pub fn monban(&self) -> Command {
+        let mut c = monban();
+        c.env("DBUS_SESSION_BUS_ADDRESS", &self.address);
+        c
+    }
+
+    /// `secret-tool ARGS...` in this session: (ok, stdout and stderr; `search` prints the
+    /// attributes on stderr).
+    pub fn secret_tool(&self, args: &[&str]) -> (bool, String) {
+        let out = Command::new("secret-tool")
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .args(args)
+            .output()
+            .expect("run secret-tool");
+        let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+        text.push_str(&String::from_utf8_lossy(&out.stderr));
+        (out.status.success(), text)
+    }
+}
+
+impl Drop for Keyring {
+    fn drop(&mut self) {
+        // The whole process group: dbus-run-session, the bus, the daemon, the shell's sleep.
+        let _ = Command::new("sh")
+            .args(["-c", &format!("kill -TERM -{}", self.child.id())])
+            .status();
+        let _ = self.child.wait();
+    }
 }
 
 /// Runs a command and returns (status ok, stdout, stderr) as strings.

@@ -22,7 +22,7 @@ use monban::vault::{KdfParams, OpenOptions, Vault};
 use slint::platform::PointerEventButton;
 use slint::{ComponentHandle, Model};
 
-const PASSCODE: &str = "correct horse";
+const PASSCODE: &str = "correct horse battery staple 7";
 /// A whole second with 3 s left in its 30 s period (…:57).
 const T0: u64 = 1_773_482_427;
 
@@ -40,6 +40,11 @@ fn light() -> OpenOptions {
 
 /// A vault with the sample accounts (light KDF) and the app on its unlock screen.
 fn harness(with_vault: bool) -> Harness {
+    harness_with(with_vault, light())
+}
+
+/// [`harness`] with the app opening and creating vaults with `open_options`.
+fn harness_with(with_vault: bool, open_options: OpenOptions) -> Harness {
     i_slint_backend_testing::init_no_event_loop();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ui.vault");
@@ -57,7 +62,7 @@ fn harness(with_vault: bool) -> Harness {
         clock: clock.clone(),
         clipboard: Some(clipboard.clone()),
         camera: None,
-        open_options: light(),
+        open_options,
         perf_log: None,
     })
     .unwrap();
@@ -488,15 +493,15 @@ fn first_start_asks_for_the_passcode_twice_then_shows_the_empty_list() {
         "At least {} characters. A longer passcode is harder to guess.",
         monban::vault::MIN_PASSCODE_LEN
     )));
-    h.type_into("Passcode", "first try 1");
-    h.type_into("Repeat the passcode", "first try 2");
+    h.type_into("Passcode", "first try lantern orbit 1");
+    h.type_into("Repeat the passcode", "first try lantern orbit 2");
     h.click("Create passcode");
     assert_eq!(
         h.app.window().global::<UnlockAdapter>().get_error(),
         Msg::PasscodesDiffer
     );
     assert!(!h.path.exists());
-    h.type_into("Repeat the passcode", "first try 1");
+    h.type_into("Repeat the passcode", "first try lantern orbit 1");
     h.click("Create passcode");
     // The real KDF parameters: this takes a moment.
     h.wait("the vault", |a| a.core().is_unlocked());
@@ -504,6 +509,95 @@ fn first_start_asks_for_the_passcode_twice_then_shows_the_empty_list() {
     assert!(h.path.exists());
     assert!(h.exists("No accounts yet"));
     assert!(h.app.window().global::<ListAdapter>().get_vault_empty());
+}
+
+/// Without a device key store the stolen-file floor holds at first start: the meter says how
+/// long a copy of the file would hold while the passcode is typed, a PIN is refused with the
+/// reason, and four random words pass.
+#[test]
+fn first_start_shows_the_strength_and_refuses_a_pin_without_a_device_key() {
+    let h = harness_with(
+        false,
+        OpenOptions {
+            strength_floor: true,
+            device: None,
+            ..light()
+        },
+    );
+    h.tall();
+    assert_eq!(h.screen(), Screen::Setup);
+    h.type_into("Passcode", "123456");
+    h.app.pump();
+    assert!(h.exists("A copy of the vault file would be opened at once with this passcode."));
+    assert!(h.exists(
+        "Not enough yet: Monban asks for at least 100 years against 8 current graphics cards."
+    ));
+    h.type_into("Repeat the passcode", "123456");
+    h.click("Create passcode");
+    h.wait("the refusal", |a| {
+        a.window().global::<UnlockAdapter>().get_error() == Msg::PasscodeWeak
+    });
+    assert!(!h.path.exists(), "nothing was created");
+    let random = monban::vault::strength::random_len_for_floor(KdfParams::DEFAULT);
+    assert!(h.exists(&format!(
+        "This passcode is too easy to guess from a copy of the vault file. Use four or five unrelated words, or at least {random} random letters and digits."
+    )));
+    let strong = "quiet lantern orbit meadow 42";
+    h.type_into("Passcode", strong);
+    h.app.pump();
+    let estimate = h
+        .app
+        .window()
+        .global::<UnlockAdapter>()
+        .invoke_estimate(strong.into());
+    assert!(estimate.enough && !estimate.device_bound, "{estimate:?}");
+    assert!(!h.exists(
+        "Not enough yet: Monban asks for at least 100 years against 8 current graphics cards."
+    ));
+    h.type_into("Repeat the passcode", strong);
+    h.click("Create passcode");
+    h.wait("the vault", |a| a.core().is_unlocked());
+    assert!(h.path.exists());
+}
+
+/// The change-passcode screen estimates the new passcode as it is typed and refuses a weak
+/// one for a vault no device key protects; the old passcode keeps working.
+#[test]
+fn change_passcode_refuses_a_weak_new_passcode_without_a_device_key() {
+    let h = harness_with(
+        true,
+        OpenOptions {
+            strength_floor: true,
+            ..light()
+        },
+    );
+    h.tall();
+    h.unlock();
+    h.app
+        .window()
+        .global::<Navigation>()
+        .invoke_open(Screen::Passcode);
+    h.app.pump();
+    h.type_into("New passcode", "password1");
+    h.app.pump();
+    assert!(h.exists(
+        "Not enough yet: Monban asks for at least 100 years against 8 current graphics cards."
+    ));
+    let p = h.app.window().global::<monban::app::PasscodeAdapter>();
+    p.invoke_change_passcode(PASSCODE.into(), "password1".into(), "password1".into());
+    assert!(
+        h.app.pump_until(Duration::from_secs(30), |a| {
+            a.window()
+                .global::<monban::app::PasscodeAdapter>()
+                .get_message()
+                == Msg::PasscodeWeak
+        }),
+        "the refusal: {:?}",
+        p.get_message()
+    );
+    assert!(h.app.core().is_unlocked(), "the vault is handed back");
+    h.app.core().lock();
+    drop(h.vault());
 }
 
 #[test]

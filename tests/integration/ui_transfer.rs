@@ -21,7 +21,7 @@ use monban::clipboard::RecordingClipboard;
 use monban::vault::{KdfParams, OpenOptions, Vault};
 use slint::{ComponentHandle, Model};
 
-const PASSCODE: &str = "correct horse";
+const PASSCODE: &str = "correct horse battery staple 7";
 const T0: u64 = 1_773_482_400;
 const WAIT: Duration = Duration::from_secs(60);
 
@@ -704,22 +704,22 @@ fn change_passcode_from_settings() {
     let p = d.app.window().global::<PasscodeAdapter>();
     p.invoke_change_passcode(
         PASSCODE.into(),
-        "new passcode".into(),
-        "new passkode".into(),
+        "violet harbour compass 19 slowly".into(),
+        "violet harbour compass 19 slowlx".into(),
     );
     assert_eq!(p.get_message(), Msg::NewPasscodesDiffer);
     p.invoke_change_passcode(
         "not it".into(),
-        "new passcode".into(),
-        "new passcode".into(),
+        "violet harbour compass 19 slowly".into(),
+        "violet harbour compass 19 slowly".into(),
     );
     d.until_idle::<PasscodeAdapter>("the check");
     assert_eq!(p.get_message(), Msg::PasscodeWrong);
     assert!(d.app.core().is_unlocked(), "the vault is handed back");
     p.invoke_change_passcode(
         PASSCODE.into(),
-        "new passcode".into(),
-        "new passcode".into(),
+        "violet harbour compass 19 slowly".into(),
+        "violet harbour compass 19 slowly".into(),
     );
     d.until_idle::<PasscodeAdapter>("the change");
     assert_eq!(
@@ -730,7 +730,7 @@ fn change_passcode_from_settings() {
     );
     assert!(d.app.core().is_unlocked());
     d.app.core().lock();
-    d.unlock("new passcode");
+    d.unlock("violet harbour compass 19 slowly");
     assert_eq!(d.stored().len(), 2);
 }
 
@@ -1194,8 +1194,8 @@ fn reauth_and_change_passcode_check_the_open_vault_not_the_file() {
     let p = d.app.window().global::<PasscodeAdapter>();
     p.invoke_change_passcode(
         THEIRS.into(),
-        "their new one".into(),
-        "their new one".into(),
+        "their own new harbour compass".into(),
+        "their own new harbour compass".into(),
     );
     d.until_idle::<PasscodeAdapter>("the check");
     assert_eq!(p.get_message(), Msg::PasscodeWrong);
@@ -1213,8 +1213,8 @@ fn wrong_current_passcodes_at_change_passcode_lock_the_app() {
         assert!(d.app.core().is_unlocked(), "unlocked before try {i}");
         p.invoke_change_passcode(
             format!("guess number {i}").into(),
-            "new passcode".into(),
-            "new passcode".into(),
+            "violet harbour compass 19 slowly".into(),
+            "violet harbour compass 19 slowly".into(),
         );
         d.until_idle::<PasscodeAdapter>("the check");
     }

@@ -3,6 +3,7 @@
 
 mod cli;
 mod crash;
+mod device;
 mod diskfull;
 mod independent;
 mod organize;

@@ -1,5 +1,5 @@
-//! Host type-check of the Android glue (`src/platform/android/`: mod.rs with its jni_glue.rs
-//! and camera2.rs), compiled against the library's real platform-neutral files and stand-ins
+//! Host type-check of the Android glue (`src/platform/android/`: mod.rs with its jni_glue.rs,
+//! camera2.rs and keystore.rs), compiled against the library's real platform-neutral files and stand-ins
 //! of the app (`shared.rs`, also used by `ios/hostcheck`).
 #![allow(dead_code)]
 

@@ -1,6 +1,7 @@
 //! What both phone hostchecks (`android/hostcheck`, `ios/hostcheck`) compile the glue against:
 //! the real platform-neutral files of the library (included by path: the frame, pixel
-//! layouts, clipboard, lifecycle, permission flow, platform error), and stand-ins of the same
+//! layouts, clipboard, lifecycle, permission flow, platform error, the vault's device key
+//! trait), and stand-ins of the same
 //! shape for what would pull in the whole app (`app::run`, `AppOptions`) or the decoder
 //! (`camera::FrameFeed` wraps the scanner's sink in the library). `ios/hostcheck` includes
 //! this file by path; each crate re-exports its modules at its root, where the glue's
@@ -33,7 +34,13 @@ pub mod platform {
     pub use super::permission;
 }
 
+#[path = "../../../src/vault/device.rs"]
+pub mod vault_device;
+
+/// `monban::vault`: the real device key trait (`src/vault/device.rs`) and the file name.
 pub mod vault {
+    pub use super::vault_device as device;
+    pub use super::vault_device::{DeviceKey, DeviceKeyError, KeyId};
     pub const DEFAULT_FILE_NAME: &str = "monban.vault";
 }
 

@@ -1,4 +1,4 @@
-//! Host type-check of the iOS glue (`src/platform/ios.rs`), compiled against the library's
+//! Host type-check of the iOS glue (`src/platform/ios.rs`, `src/platform/ios_keychain.rs`), compiled against the library's
 //! real platform-neutral files and stand-ins of the app (`android/hostcheck/src/shared.rs`).
 #![allow(dead_code)]
 
@@ -8,3 +8,6 @@ pub use shared::{app, camera, clipboard, lifecycle, platform, qr, vault};
 
 #[path = "../../../src/platform/ios.rs"]
 pub mod ios;
+
+#[path = "../../../src/platform/ios_keychain.rs"]
+pub mod ios_keychain;

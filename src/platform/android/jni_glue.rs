@@ -69,6 +69,15 @@ impl Java {
         .map_err(|e| Error::Java(format!("{what}: cannot attach to the JVM: {e}")))?
     }
 
+    /// [`Java::with`] for the other glue files of this module (the Keystore).
+    pub(super) fn with_env<R>(
+        &self,
+        what: &'static str,
+        f: impl FnOnce(&mut Env, &JObject) -> jni::errors::Result<R>,
+    ) -> Result<R, Error> {
+        self.with(what, f)
+    }
+
     /// `Build.VERSION.SDK_INT`.
     pub fn sdk_int(&self) -> Result<i32, Error> {
         self.with("Build.VERSION.SDK_INT", |env, _| {

@@ -12,12 +12,14 @@
 //! - Lock on pause/stop through [`LifecycleGate`] (a permission dialog we opened is excused).
 //! - CAMERA permission through [`PermissionFlow`] and JNI (`jni_glue`).
 //! - Camera frames through NDK Camera2 (`camera2`).
+//! - The device key store of device-bound vaults: the Android Keystore (`keystore`).
 //! - Clipboard: a clip marked sensitive, cleared after the app's delay if it still holds the
 //!   code ([`ClearSchedule`]; retried when the app regains focus, since Android 10+ hides the
 //!   clipboard from apps without focus).
 
 mod camera2;
 mod jni_glue;
+pub mod keystore;
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};

@@ -74,8 +74,8 @@ pub fn find_leak(hay: &[u8], secret: &[u8]) -> Option<&'static str> {
     None
 }
 
-const PASSCODE: &str = "leak-test-passcode-Q7";
-const NEW_PASSCODE: &str = "leak-test-passcode-R8";
+const PASSCODE: &str = "leak test walnut quarry violet Q7";
+const NEW_PASSCODE: &str = "leak test ember saddle tundra R8";
 const BACKUP_PASSWORD: &str = "leak-test-backup-pw-S9";
 
 struct Run<'a> {

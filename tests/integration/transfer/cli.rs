@@ -9,7 +9,7 @@ use std::process::Command;
 
 use crate::common::{fixture, monban, require_python_protobuf, require_tool, run};
 
-const PASSCODE: &str = "123456";
+const PASSCODE: &str = "correct horse battery staple 7";
 
 fn cmd(vault: &Path) -> Command {
     let mut c = monban();

@@ -1,4 +1,4 @@
-//! The list of issue 17 on Slint's testing backend: brand logos without the user doing
+//! The account list on Slint's testing backend: brand logos without the user doing
 //! anything, group chips, sort orders kept in the settings, reveal on tap, look-alike accounts,
 //! picking a brand and groups in the edit view, and "Scan the screen" with a real window
 //! showing a QR code on an Xvfb display.

@@ -42,7 +42,13 @@ fn click_an_account_and_paste_its_code_with_xclip() {
     );
     {
         // The real parameters: the binary refuses light ones.
-        let mut v = Vault::create(&vault, "xvfb passcode", KdfParams::DEFAULT, now).unwrap();
+        let mut v = Vault::create(
+            &vault,
+            "xvfb lantern orbit meadow 42",
+            KdfParams::DEFAULT,
+            now,
+        )
+        .unwrap();
         v.add(account.clone(), now).unwrap();
         v.lock();
     }
@@ -57,7 +63,7 @@ fn click_an_account_and_paste_its_code_with_xclip() {
         .wait_window("Monban", Duration::from_secs(30))
         .expect("the Monban window appears");
     std::thread::sleep(Duration::from_millis(300));
-    x.type_line(&win, "xvfb passcode");
+    x.type_line(&win, "xvfb lantern orbit meadow 42");
     // Unlocked when the vault's lock file is held and the window shows the list: poll the
     // clipboard after clicking the first row (top bar 56 px, rows 84 px).
     let mut copied = None;
@@ -86,7 +92,7 @@ fn click_an_account_and_paste_its_code_with_xclip() {
     drop(gui);
 }
 
-/// Issue 17: a QR code shown in another window on the same screen (a "browser" page drawn
+/// A QR code shown in another window on the same screen (a "browser" page drawn
 /// with x11rb) is added in two clicks: "Scan the screen" in the add view, then "Register" on
 /// the confirm form. The real binary, its real screen capture (X11), the real vault.
 #[test]

@@ -17,7 +17,7 @@ fn bounds() -> OpenOptions {
             max_m_kib: 64 * 1024 + 64,
             ..KdfBounds::LIGHT_FOR_TESTS
         },
-        allow_rollback: false,
+        ..OpenOptions::light_for_tests()
     }
 }
 
@@ -199,7 +199,11 @@ fn kdf_downgrade_of_a_real_vault_is_refused_before_the_kdf() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("real.vault");
     // A vault with the real parameters, as the app and the CLI make it.
-    drop(Vault::create(&path, PASS, KdfParams::DEFAULT, NOW).unwrap());
+    let opts = OpenOptions {
+        strength_floor: false,
+        ..OpenOptions::default()
+    };
+    drop(Vault::create_with(&path, PASS, KdfParams::DEFAULT, NOW, &opts).unwrap());
     let orig = fs::read(&path).unwrap();
     for weak in [
         KdfParams {
