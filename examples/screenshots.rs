@@ -59,13 +59,7 @@ fn new_app(vault: &Path, clock: Arc<ManualClock>, dark: bool, size: (f32, f32)) 
 }
 
 fn unlock(app: &App) {
-    app.window()
-        .global::<UnlockAdapter>()
-        .invoke_unlock(PASSCODE.into());
-    assert!(
-        app.pump_until(Duration::from_secs(20), |a| a.core().is_unlocked()),
-        "unlock"
-    );
+    shared::unlock(app, PASSCODE);
 }
 
 /// The list's own screens: group chips, reveal on tap, picking a brand icon, the screen scan's

@@ -48,10 +48,7 @@ fn device(dir: &Path, name: &str, clock: Arc<ManualClock>) -> App {
 }
 
 fn unlock(app: &App) {
-    app.window()
-        .global::<UnlockAdapter>()
-        .invoke_unlock(PASSCODE.into());
-    assert!(app.pump_until(WAIT, |a| a.core().is_unlocked()), "unlock");
+    shared::unlock(app, PASSCODE);
 }
 
 fn turn_on(app: &App, folder: &Path, shot: impl Fn(&App)) {

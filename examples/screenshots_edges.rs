@@ -18,7 +18,7 @@ use std::time::Duration;
 use i_slint_backend_testing::ElementHandle;
 use monban::app::{
     App, AppOptions, BackupAdapter, EditAdapter, ImportAdapter, ImportStage, ListAdapter,
-    ManualClock, Navigation, ReauthAdapter, ScanAdapter, Screen, SettingsAdapter, UnlockAdapter,
+    ManualClock, Navigation, ReauthAdapter, ScanAdapter, Screen, SettingsAdapter,
 };
 use monban::clipboard::RecordingClipboard;
 use monban::vault::OpenOptions;
@@ -69,10 +69,7 @@ fn app(dir: &Path, name: &str, size: (f32, f32), language: i32) -> App {
 }
 
 fn unlock(app: &App) {
-    app.window()
-        .global::<UnlockAdapter>()
-        .invoke_unlock(PASSCODE.into());
-    assert!(app.pump_until(WAIT, |a| a.core().is_unlocked()), "unlock");
+    shared::unlock(app, PASSCODE);
 }
 
 /// Lets toasts ("Locked", "Copied") run out, as a person would see the screen a moment later.

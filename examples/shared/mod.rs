@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
-use monban::app::{App, Theme, ThemeMode};
+use monban::app::{App, Theme, ThemeMode, UnlockAdapter};
 use monban::vault::{KdfParams, OpenOptions, Vault};
 use slint::ComponentHandle;
 
@@ -67,4 +67,16 @@ pub fn demo_vault(path: &Path, passcode: &str, now: u64) {
     .expect("vault");
     monban::app::demo::fill_sample(&mut v, now).expect("accounts");
     v.lock();
+}
+
+/// Types `passcode` into the lock screen and waits (up to a minute) for the vault to open.
+#[allow(dead_code)] // the transfer example unlocks inside its own device maker
+pub fn unlock(app: &App, passcode: &str) {
+    app.window()
+        .global::<UnlockAdapter>()
+        .invoke_unlock(passcode.into());
+    assert!(
+        app.pump_until(Duration::from_secs(60), |a| a.core().is_unlocked()),
+        "unlock"
+    );
 }
