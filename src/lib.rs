@@ -13,6 +13,8 @@ pub mod camera;
 pub mod cli;
 pub mod clipboard;
 pub mod file_dialog;
+#[cfg(test)]
+mod freed_memory;
 pub mod keystore;
 pub mod lifecycle;
 pub mod otp;

@@ -265,6 +265,10 @@ struct Row {
     icon: String,
     /// `#rrggbb`.
     colour: String,
+    /// How many codes were used (copied in the app, printed by `monban code`).
+    uses: u64,
+    /// When a code was last used (RFC 3339), or `None`.
+    last_used: Option<String>,
 }
 
 fn icon_label(e: &Entry) -> String {
@@ -303,6 +307,8 @@ fn row(e: &Entry, at: u64) -> Row {
         groups: e.meta.groups.clone(),
         icon: icon_label(e),
         colour: format!("#{:06x}", e.meta.colour),
+        uses: e.meta.use_count,
+        last_used: e.meta.last_used.map(super::backup_cmds::rfc3339),
     }
 }
 
@@ -528,6 +534,12 @@ pub fn code_for_query(vault: Option<PathBuf>, query: &str, at: Option<u64>) -> C
     println!("{code}");
     if is_hotp {
         after_change(&v);
+    }
+    // A code printed for now is a code used, as a copy in the app is: it counts for
+    // `--sort used` and `--sort recent`. A code asked for another time (`--at`) is not. Not a
+    // change worth a backup; if the save fails the code is already out and the counts stay.
+    if at.is_none() {
+        let _ = v.mark_used(id, now());
     }
     Ok(ExitCode::SUCCESS)
 }

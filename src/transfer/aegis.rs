@@ -171,13 +171,12 @@ impl Importer for Aegis {
         super::Encryption::Optional
     }
     fn detect(&self, data: &[u8]) -> bool {
-        serde_json::from_slice::<Value>(data).is_ok_and(|v| {
+        super::json_matches(data, |v| {
             v.get("header").is_some_and(|h| h.get("slots").is_some()) && v.get("db").is_some()
         })
     }
     fn encrypted(&self, data: &[u8]) -> bool {
-        serde_json::from_slice::<Value>(data)
-            .is_ok_and(|v| v.get("db").is_some_and(Value::is_string))
+        super::json_matches(data, |v| v.get("db").is_some_and(Value::is_string))
     }
     fn read(&self, data: &[u8], password: Option<&str>) -> Result<Parsed> {
         let doc = super::parse_json(data, FORMAT)?;

@@ -88,7 +88,7 @@ fn read_list(list: &[Value]) -> Parsed {
 }
 
 fn looks_plain(data: &[u8]) -> bool {
-    serde_json::from_slice::<Value>(data).is_ok_and(|v| {
+    super::json_matches(data, |v| {
         v.as_array().is_some_and(|a| {
             a.first().is_some_and(|e| {
                 e.get("secret").is_some() && e.get("label").is_some() && e.get("type").is_some()
@@ -156,7 +156,7 @@ impl Importer for AndOtp {
         !looks_plain(data)
     }
     fn read(&self, data: &[u8], password: Option<&str>) -> Result<Parsed> {
-        if let Ok(v) = serde_json::from_slice::<Value>(data) {
+        if let Some(v) = super::json_doc(data) {
             let list = v
                 .as_array()
                 .ok_or_else(|| malformed("the JSON is not a list of entries"))?;

@@ -37,17 +37,24 @@ fn malformed(why: impl Into<String>) -> Error {
     }
 }
 
-fn tokens(data: &[u8]) -> Result<Vec<Value>> {
+/// The tokens of every list, as one JSON list wiped when dropped (they hold the seeds).
+fn tokens(data: &[u8]) -> Result<super::WipedJson> {
     let p = prefs::read(data).map_err(malformed)?;
     let mut out = Vec::new();
     for key in KEYS {
         if let Some(json) = p.get(key) {
-            let v: Value = serde_json::from_str(json)
-                .map_err(|_| malformed(format!("{key} is not a JSON list")))?;
-            out.extend(v.as_array().cloned().unwrap_or_default());
+            let mut v = super::json_text(json)
+                .ok_or_else(|| malformed(format!("{key} is not a JSON list")))?;
+            if let Value::Array(list) = &mut v.0 {
+                out.append(list);
+            }
         }
     }
-    Ok(out)
+    Ok(super::WipedJson(Value::Array(out)))
+}
+
+fn as_list(tokens: &Value) -> &[Value] {
+    tokens.as_array().map(Vec::as_slice).unwrap_or_default()
 }
 
 fn needs_password(tokens: &[Value]) -> bool {
@@ -116,11 +123,12 @@ impl Importer for Authy {
         KEYS.iter().any(|k| prefs::has_key(data, k))
     }
     fn encrypted(&self, data: &[u8]) -> bool {
-        tokens(data).is_ok_and(|t| needs_password(&t))
+        tokens(data).is_ok_and(|t| needs_password(as_list(&t)))
     }
     fn read(&self, data: &[u8], password: Option<&str>) -> Result<Parsed> {
-        let list = tokens(data)?;
-        if needs_password(&list) && password.is_none() {
+        let tokens = tokens(data)?;
+        let list = as_list(&tokens);
+        if needs_password(list) && password.is_none() {
             return Err(Error::PasswordNeeded);
         }
         let mut out = Parsed::default();
@@ -169,7 +177,7 @@ impl Importer for Authy {
             }
             .push_into(&mut out, i);
         }
-        if needs_password(&list) && !opened_one {
+        if needs_password(list) && !opened_one {
             return Err(Error::WrongPassword);
         }
         Ok(out)

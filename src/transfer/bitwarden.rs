@@ -163,13 +163,12 @@ impl Importer for Bitwarden {
         super::Encryption::Never
     }
     fn detect(&self, data: &[u8]) -> bool {
-        serde_json::from_slice::<Value>(data).is_ok_and(|v| {
+        super::json_matches(data, |v| {
             v.get("items").is_some_and(Value::is_array) && v.get("encrypted").is_some()
         }) || csv_header(data).is_some()
     }
     fn encrypted(&self, data: &[u8]) -> bool {
-        serde_json::from_slice::<Value>(data)
-            .is_ok_and(|v| v.get("encrypted") == Some(&Value::Bool(true)))
+        super::json_matches(data, |v| v.get("encrypted") == Some(&Value::Bool(true)))
     }
     fn read(&self, data: &[u8], _password: Option<&str>) -> Result<Parsed> {
         if csv_header(data).is_some() {

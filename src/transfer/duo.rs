@@ -34,7 +34,7 @@ impl Importer for Duo {
         super::Encryption::Never
     }
     fn detect(&self, data: &[u8]) -> bool {
-        serde_json::from_slice::<Value>(data).is_ok_and(|v| list(&v).is_some())
+        super::json_matches(data, |v| list(v).is_some())
     }
     fn encrypted(&self, _data: &[u8]) -> bool {
         false

@@ -106,17 +106,17 @@ impl Importer for Ente {
         super::Encryption::Optional
     }
     fn detect(&self, data: &[u8]) -> bool {
-        serde_json::from_slice::<Value>(data).is_ok_and(|v| is_encrypted_doc(&v))
+        super::json_matches(data, is_encrypted_doc)
             || std::str::from_utf8(data)
                 .is_ok_and(|t| t.contains("otpauth://") && t.contains("codeDisplay="))
     }
     fn encrypted(&self, data: &[u8]) -> bool {
-        serde_json::from_slice::<Value>(data).is_ok_and(|v| is_encrypted_doc(&v))
+        super::json_matches(data, is_encrypted_doc)
     }
     fn read(&self, data: &[u8], password: Option<&str>) -> Result<Parsed> {
         let text = super::text(data, FORMAT)?;
-        match serde_json::from_str::<Value>(&text) {
-            Ok(doc) if is_encrypted_doc(&doc) => {
+        match super::json_text(&text) {
+            Some(doc) if is_encrypted_doc(&doc) => {
                 let password = password.ok_or(Error::PasswordNeeded)?;
                 let plain = decrypt(&doc, password)?;
                 let text = super::text(&plain, FORMAT)?;

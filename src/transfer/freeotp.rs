@@ -101,8 +101,7 @@ impl Importer for FreeOtpPlus {
         super::Encryption::Never
     }
     fn detect(&self, data: &[u8]) -> bool {
-        serde_json::from_slice::<Value>(data)
-            .is_ok_and(|v| v.get("tokens").is_some_and(Value::is_array))
+        super::json_matches(data, |v| v.get("tokens").is_some_and(Value::is_array))
     }
     fn encrypted(&self, _data: &[u8]) -> bool {
         false

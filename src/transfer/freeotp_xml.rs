@@ -55,8 +55,8 @@ fn read_v1(data: &[u8]) -> Result<Parsed> {
     );
     let mut out = Parsed::default();
     for (i, k) in keys.into_iter().enumerate() {
-        match serde_json::from_str::<Value>(&p[k]) {
-            Ok(t) if t.is_object() => super::freeotp::push_token(&mut out, i, &t, None, true),
+        match super::json_text(&p[k]) {
+            Some(t) if t.is_object() => super::freeotp::push_token(&mut out, i, &t, None, true),
             _ => out
                 .refused
                 .push(Refused::new(k.clone(), "the token is not JSON")),

@@ -49,7 +49,7 @@ impl Importer for LastPass {
         super::Encryption::Never
     }
     fn detect(&self, data: &[u8]) -> bool {
-        serde_json::from_slice::<Value>(data).is_ok_and(|v| accounts(&v).is_some())
+        super::json_matches(data, |v| accounts(v).is_some())
     }
     fn encrypted(&self, _data: &[u8]) -> bool {
         false

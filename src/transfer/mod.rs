@@ -385,6 +385,23 @@ pub(crate) fn parse_json(data: &[u8], format: &'static str) -> Result<WipedJson>
         })
 }
 
+/// Parses `data` as JSON only to look at it (format detection, which runs every importer's
+/// `detect` on a file that may hold foreign secrets): the document is wiped when the look is
+/// over. `false` when `data` is not JSON.
+pub(crate) fn json_matches(data: &[u8], test: impl FnOnce(&serde_json::Value) -> bool) -> bool {
+    json_doc(data).is_some_and(|doc| test(&doc))
+}
+
+/// `data` as a JSON document wiped when dropped, or `None` when it is not JSON.
+pub(crate) fn json_doc(data: &[u8]) -> Option<WipedJson> {
+    serde_json::from_slice(data).map(WipedJson).ok()
+}
+
+/// `text` as a JSON document wiped when dropped, or `None` when it is not JSON.
+pub(crate) fn json_text(text: &str) -> Option<WipedJson> {
+    serde_json::from_str(text).map(WipedJson).ok()
+}
+
 /// A parsed JSON document whose strings (where importers find secrets, passwords and
 /// ciphertexts) are zeroized on drop; reads as a `serde_json::Value`.
 pub(crate) struct WipedJson(pub(crate) serde_json::Value);
@@ -573,6 +590,37 @@ mod tests {
         assert!(importer("nope").is_err());
         assert_eq!(importer("URI").unwrap().id(), "uri-list");
         assert_eq!(importer("FreeOTP+").unwrap().id(), "freeotp-plus");
+    }
+
+    /// Format detection parses every file it is shown into JSON once per importer; a file may
+    /// be any app's plain export. No copy of a secret may be freed unwiped on the way.
+    #[test]
+    fn detection_frees_no_copy_of_a_secret_unwiped() {
+        use crate::freed_memory::blocks_holding;
+        const CANARY: &[u8] = b"KANARY7SECRETSEEDQ3W";
+        let c = std::str::from_utf8(CANARY).unwrap();
+        // One document with the keys many formats look for, a secret under each.
+        let doc = format!(
+            r#"{{"schemaVersion":4,"services":[{{"name":"x","secret":"{c}"}}],
+            "header":{{"slots":null}},"db":"{c}","tokens":[{{"secret":"{c}"}}],
+            "items":[],"encrypted":false,"Authenticators":[{{"Secret":"{c}"}}],
+            "entries":[{{"content":{{"uri":"otpauth://totp/x?secret={c}"}}}}],
+            "salt":"{c}","content":"{c}","version":1}}"#
+        );
+        let data = doc.as_bytes();
+        // The control: a plain parse leaves the secret in freed memory, where the watch sees it.
+        assert!(
+            blocks_holding(CANARY, || {
+                let _ = serde_json::from_slice::<serde_json::Value>(data);
+            }) > 0
+        );
+        let found = blocks_holding(CANARY, || {
+            let _ = detect(data);
+            for i in IMPORTERS {
+                let _ = (i.detect(data), i.encrypted(data));
+            }
+        });
+        assert_eq!(found, 0, "freed blocks still holding the secret");
     }
 
     proptest::proptest! {

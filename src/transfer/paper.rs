@@ -18,6 +18,7 @@ use thiserror::Error;
 use zeroize::Zeroizing;
 
 use crate::account::Account;
+use crate::vault::ZeroizingWriter;
 
 /// Page size in pixels (A4 at 150 dpi).
 pub const PAGE_W: usize = 1240;
@@ -266,10 +267,11 @@ pub fn render(accounts: &[Account], now: u64) -> Result<Vec<Page>, Error> {
     Ok(pages)
 }
 
-/// A grayscale PNG of a page.
-pub fn to_png(page: &Page) -> Vec<u8> {
+/// A grayscale PNG of a page. It shows secrets: wiped when dropped, and grown without leaving
+/// copies behind (the PNG encoder's own working buffers are out of reach).
+pub fn to_png(page: &Page) -> Zeroizing<Vec<u8>> {
     use image::ImageEncoder;
-    let mut out = Vec::new();
+    let mut out = ZeroizingWriter::with_capacity(PAGE_W * PAGE_H / 8);
     image::codecs::png::PngEncoder::new_with_quality(
         &mut out,
         image::codecs::png::CompressionType::Best,
@@ -282,38 +284,39 @@ pub fn to_png(page: &Page) -> Vec<u8> {
         image::ExtendedColorType::L8,
     )
     .expect("encoding an in-memory grayscale image as PNG cannot fail");
-    out
+    out.0
 }
 
 /// The zlib stream of a PNG (its IDAT chunks concatenated).
-fn png_idat(png: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
+fn png_idat(png: &[u8]) -> ZeroizingWriter {
+    let mut out = ZeroizingWriter::with_capacity(png.len());
     let mut i = 8;
     while i + 8 <= png.len() {
         let len = u32::from_be_bytes(png[i..i + 4].try_into().expect("4 bytes")) as usize;
         let kind = &png[i + 4..i + 8];
         let end = (i + 8 + len).min(png.len());
         if kind == b"IDAT" {
-            out.extend_from_slice(&png[i + 8..end]);
+            out.push(&png[i + 8..end]);
         }
         i = end + 4;
     }
     out
 }
 
-/// A PDF with one A4 page per rendered page.
-pub fn to_pdf(pages: &[Page]) -> Vec<u8> {
-    let mut out: Vec<u8> = Vec::new();
+/// A PDF with one A4 page per rendered page. It shows secrets: wiped when dropped, and grown
+/// without leaving copies behind.
+pub fn to_pdf(pages: &[Page]) -> Zeroizing<Vec<u8>> {
+    let mut out = ZeroizingWriter::with_capacity(pages.len() * PAGE_W * PAGE_H / 8);
     let mut offsets: Vec<usize> = Vec::new();
-    out.extend_from_slice(b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n");
+    out.push(b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n");
     let n = pages.len();
     // objects: 1 catalog, 2 pages, then per page i: page 3+3i, content 4+3i, image 5+3i
-    let obj = |out: &mut Vec<u8>, offsets: &mut Vec<usize>, body: &[u8]| {
-        offsets.push(out.len());
+    let obj = |out: &mut ZeroizingWriter, offsets: &mut Vec<usize>, body: &[u8]| {
+        offsets.push(out.0.len());
         let id = offsets.len();
         let _ = writeln!(out, "{id} 0 obj");
-        out.extend_from_slice(body);
-        out.extend_from_slice(b"\nendobj\n");
+        out.push(body);
+        out.push(b"\nendobj\n");
     };
     obj(&mut out, &mut offsets, b"<< /Type /Catalog /Pages 2 0 R >>");
     let kids: Vec<String> = (0..n).map(|i| format!("{} 0 R", 3 + 3 * i)).collect();
@@ -337,17 +340,18 @@ pub fn to_pdf(pages: &[Page]) -> Vec<u8> {
         body.extend_from_slice(b"\nendstream");
         obj(&mut out, &mut offsets, &body);
         let data = png_idat(&to_png(page));
-        let mut body = format!(
+        let mut body = ZeroizingWriter::with_capacity(data.0.len() + 400);
+        body.push(format!(
             "<< /Type /XObject /Subtype /Image /Width {PAGE_W} /Height {PAGE_H} /ColorSpace /DeviceGray /BitsPerComponent 8 \
              /Filter /FlateDecode /DecodeParms << /Predictor 15 /Colors 1 /BitsPerComponent 8 /Columns {PAGE_W} >> /Length {} >>\nstream\n",
-            data.len()
+            data.0.len()
         )
-        .into_bytes();
-        body.extend_from_slice(&data);
-        body.extend_from_slice(b"\nendstream");
-        obj(&mut out, &mut offsets, &body);
+        .as_bytes());
+        body.push(&data.0);
+        body.push(b"\nendstream");
+        obj(&mut out, &mut offsets, &body.0);
     }
-    let xref = out.len();
+    let xref = out.0.len();
     let _ = write!(out, "xref\n0 {}\n0000000000 65535 f \n", offsets.len() + 1);
     for o in &offsets {
         let _ = writeln!(out, "{o:010} 00000 n ");
@@ -357,7 +361,7 @@ pub fn to_pdf(pages: &[Page]) -> Vec<u8> {
         "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
         offsets.len() + 1
     );
-    out
+    out.0
 }
 
 #[cfg(test)]

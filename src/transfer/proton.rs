@@ -81,10 +81,6 @@ fn decrypt(doc: &Value, password: &str) -> Result<zeroize::Zeroizing<Vec<u8>>> {
     crypto::aes_gcm_open(&key, nonce, AAD, sealed).map_err(|_| Error::WrongPassword)
 }
 
-fn doc(data: &[u8]) -> Option<Value> {
-    serde_json::from_slice::<Value>(data).ok()
-}
-
 fn is_encrypted_doc(v: &Value) -> bool {
     v.get("salt").is_some_and(Value::is_string)
         && v.get("content").is_some_and(Value::is_string)
@@ -105,8 +101,8 @@ impl Importer for Proton {
         super::Encryption::Optional
     }
     fn detect(&self, data: &[u8]) -> bool {
-        doc(data).is_some_and(|v| {
-            is_encrypted_doc(&v)
+        super::json_matches(data, |v| {
+            is_encrypted_doc(v)
                 || v.get("entries").and_then(Value::as_array).is_some_and(|a| {
                     a.iter()
                         .any(|e| e.get("content").is_some_and(|c| c.get("uri").is_some()))
@@ -114,15 +110,15 @@ impl Importer for Proton {
         })
     }
     fn encrypted(&self, data: &[u8]) -> bool {
-        doc(data).is_some_and(|v| is_encrypted_doc(&v))
+        super::json_matches(data, is_encrypted_doc)
     }
     fn read(&self, data: &[u8], password: Option<&str>) -> Result<Parsed> {
         let v = super::parse_json(data, FORMAT)?;
         if is_encrypted_doc(&v) {
             let password = password.ok_or(Error::PasswordNeeded)?;
             let plain = decrypt(&v, password)?;
-            let inner: Value = serde_json::from_slice(&plain)
-                .map_err(|_| malformed("the decrypted export is not JSON"))?;
+            let inner = super::json_doc(&plain)
+                .ok_or_else(|| malformed("the decrypted export is not JSON"))?;
             return read_entries(&inner);
         }
         read_entries(&v)

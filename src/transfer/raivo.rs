@@ -68,8 +68,7 @@ impl Importer for Raivo {
         super::Encryption::Optional
     }
     fn detect(&self, data: &[u8]) -> bool {
-        super::zipped::holds(data, MEMBER)
-            || serde_json::from_slice::<Value>(data).is_ok_and(|v| list(&v).is_some())
+        super::zipped::holds(data, MEMBER) || super::json_matches(data, |v| list(v).is_some())
     }
     fn encrypted(&self, data: &[u8]) -> bool {
         super::zipped::encrypted(data, MEMBER)

@@ -51,7 +51,7 @@ impl Importer for Steam {
         super::Encryption::Never
     }
     fn detect(&self, data: &[u8]) -> bool {
-        serde_json::from_slice::<Value>(data).is_ok_and(|v| !accounts(&v).is_empty())
+        super::json_matches(data, |v| !accounts(v).is_empty())
     }
     fn encrypted(&self, _data: &[u8]) -> bool {
         false

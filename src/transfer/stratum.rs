@@ -239,8 +239,9 @@ fn decrypt(data: &[u8], password: &str) -> Result<Zeroizing<Vec<u8>>> {
 }
 
 fn is_plain_json(data: &[u8]) -> bool {
-    serde_json::from_slice::<Value>(data)
-        .is_ok_and(|v| v.get("Authenticators").is_some_and(Value::is_array))
+    super::json_matches(data, |v| {
+        v.get("Authenticators").is_some_and(Value::is_array)
+    })
 }
 
 fn is_database(data: &[u8]) -> bool {

@@ -60,8 +60,7 @@ fn open(ct: &[u8], password: &str) -> Result<Zeroizing<String>> {
 }
 
 fn read_list(json: &str) -> Result<Parsed> {
-    let list: Value =
-        serde_json::from_str(json).map_err(|_| malformed("the accounts list is not JSON"))?;
+    let list = super::json_text(json).ok_or_else(|| malformed("the accounts list is not JSON"))?;
     let list = list
         .as_array()
         .ok_or_else(|| malformed("the accounts list is not a list"))?;

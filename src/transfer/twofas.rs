@@ -126,13 +126,14 @@ impl Importer for TwoFas {
         super::Encryption::Optional
     }
     fn detect(&self, data: &[u8]) -> bool {
-        serde_json::from_slice::<Value>(data).is_ok_and(|v| {
+        super::json_matches(data, |v| {
             v.get("services").is_some_and(Value::is_array) && v.get("schemaVersion").is_some()
         })
     }
     fn encrypted(&self, data: &[u8]) -> bool {
-        serde_json::from_slice::<Value>(data)
-            .is_ok_and(|v| v.get("servicesEncrypted").is_some_and(Value::is_string))
+        super::json_matches(data, |v| {
+            v.get("servicesEncrypted").is_some_and(Value::is_string)
+        })
     }
     fn read(&self, data: &[u8], password: Option<&str>) -> Result<Parsed> {
         let doc = super::parse_json(data, FORMAT)?;

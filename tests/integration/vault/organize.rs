@@ -130,12 +130,31 @@ fn lookalikes_groups_sorting_and_icons_survive_backup_and_transfer() {
         field(&by_name, "name"),
         ["alice", "alice", "bob@gmail.com", "carol"]
     );
-    // HOTP-style use counting: `code` of a TOTP account records nothing, so "used" keeps the
-    // custom order among never-used accounts.
+    // The codes above were asked for another time (`--at`): no use recorded, so "used" keeps
+    // the custom order among never-used accounts.
     assert_eq!(
         field(&rows(&v, &["--sort", "used"]), "id"),
         ["1", "2", "3", "4"]
     );
+    assert!(
+        all.iter()
+            .all(|r| r["uses"] == 0 && r["last_used"].is_null())
+    );
+    // A code printed for now is a use, as a copy in the app is: counted and dated.
+    ok(&v, &["code", "google"]);
+    ok(&v, &["code", "google"]);
+    ok(&v, &["code", "#4"]);
+    let used = rows(&v, &["--sort", "used"]);
+    assert_eq!(field(&used, "id"), ["3", "4", "1", "2"]);
+    assert_eq!(field(&used, "uses"), ["2", "1", "0", "0"]);
+    assert!(
+        used[0]["last_used"].as_str().unwrap().ends_with('Z'),
+        "{used:?}"
+    );
+    // (Both uses may fall in the same second: then the custom order breaks the tie.)
+    let mut recent = field(&rows(&v, &["--sort", "recent"]), "id");
+    recent[..2].sort();
+    assert_eq!(recent, ["3", "4", "1", "2"]);
 
     // A backup restored into a new vault keeps the groups.
     let bk = d.join("all.monban-backup");
