@@ -276,6 +276,24 @@ fn message(
     }
 }
 
+/// Saves the `backup` settings section; on failure the page says which file could not be
+/// written and this gives false.
+fn save_config(core: &Core, settings: &BackupSettings) -> bool {
+    if autobackup::config::save(&core.vault_path, settings).is_ok() {
+        return true;
+    }
+    let path = autobackup::config::settings_path(&core.vault_path);
+    message(
+        core,
+        Msg::SettingsNotSaved,
+        path.display().to_string(),
+        "",
+        "",
+        true,
+    );
+    false
+}
+
 fn set_busy(core: &Core, busy: bool) {
     core.auto_backup.busy.set(busy);
     if let Some(ui) = core.ui() {
@@ -427,16 +445,7 @@ fn key_ready(core: &Rc<Core>, epoch: u64, result: KeyResult, dir: PathBuf, keep:
         message(core, Msg::Detail, e.to_string(), "", "", true);
         return;
     }
-    if autobackup::config::save(&core.vault_path, &settings).is_err() {
-        let path = autobackup::config::settings_path(&core.vault_path);
-        message(
-            core,
-            Msg::SettingsNotSaved,
-            path.display().to_string(),
-            "",
-            "",
-            true,
-        );
+    if !save_config(core, &settings) {
         return;
     }
     let now = core.now();
@@ -459,16 +468,7 @@ fn key_ready(core: &Rc<Core>, epoch: u64, result: KeyResult, dir: PathBuf, keep:
 fn turn_off(core: &Rc<Core>) {
     let mut s = autobackup::config::load(&core.vault_path);
     s.enabled = false;
-    if autobackup::config::save(&core.vault_path, &s).is_err() {
-        let path = autobackup::config::settings_path(&core.vault_path);
-        message(
-            core,
-            Msg::SettingsNotSaved,
-            path.display().to_string(),
-            "",
-            "",
-            true,
-        );
+    if !save_config(core, &s) {
         return;
     }
     let dir = s.dir.as_deref().map(short_path).unwrap_or_default();

@@ -5,7 +5,6 @@
 //! keeping every field, and a damaged vault at unlock offering the right copy.
 
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,7 +15,6 @@ use monban::app::{
     Navigation, SafetyAdapter, Screen, UnlockAdapter,
 };
 use monban::autobackup::{self, Status};
-use monban::clipboard::RecordingClipboard;
 use monban::reminders::ReminderState;
 use monban::vault::{self, Entry, EntryMeta, Icon, KdfParams, OpenOptions, Vault};
 use slint::{ComponentHandle, Model};
@@ -93,16 +91,7 @@ impl Device {
         fill(&mut v);
         v.lock();
         let clock = Arc::new(ManualClock::at_ms(T0 * 1000));
-        let app = App::new(AppOptions {
-            vault_path: Some(path.clone()),
-            settings_path: Some(dir.path().join("settings.json")),
-            clock: clock.clone(),
-            clipboard: Some(Rc::new(RecordingClipboard::new())),
-            camera: None,
-            open_options: OpenOptions::light_for_tests(),
-            ..Default::default()
-        })
-        .unwrap();
+        let app = App::new(AppOptions::for_tests(path.clone(), clock.clone())).unwrap();
         app.window()
             .window()
             .set_size(slint::LogicalSize::new(600.0, 1400.0));
@@ -662,72 +651,36 @@ fn a_damaged_vault_without_a_previous_save_offers_the_newest_automatic_backup() 
     d.unlock();
 }
 
-/// A tmpfs mounted over `dir` (root only), unmounted on drop.
-#[cfg(target_os = "linux")]
-struct Mount(PathBuf);
-
-#[cfg(target_os = "linux")]
-impl Drop for Mount {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("umount").arg(&self.0).status();
-    }
-}
-
 /// Mounts a tmpfs of `size` over `dir`; without the right to (not root) the test is skipped,
 /// except under `CI=true`, where it fails naming what is needed.
 #[cfg(target_os = "linux")]
-fn tmpfs(dir: &Path, size: &str) -> Option<Mount> {
-    std::fs::create_dir_all(dir).unwrap();
-    let mounted = std::process::Command::new("mount")
-        .args([
-            "-t",
-            "tmpfs",
-            "-o",
-            &format!("size={size},mode=0700"),
-            "tmpfs",
-        ])
-        .arg(dir)
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if mounted {
-        return Some(Mount(dir.to_path_buf()));
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("cannot mount a tmpfs: run the tests as root (mount from util-linux)");
-    }
-    eprintln!("backup banner test SKIPPED: cannot mount a tmpfs (needs root)");
-    None
-}
-
-#[cfg(target_os = "linux")]
-fn remount(dir: &Path, mode: &str) {
-    let s = std::process::Command::new("mount")
-        .args(["-o", &format!("remount,{mode}")])
-        .arg(dir)
-        .status()
-        .unwrap();
-    assert!(s.success(), "remount {mode}");
+fn tmpfs(dir: &Path, size: &str) -> Option<crate::common::Tmpfs> {
+    let mounted = crate::common::Tmpfs::mount(dir, size);
+    crate::common::require(
+        mounted.is_some(),
+        "the right to mount a tmpfs",
+        "run the tests as root (mount from util-linux)",
+    );
+    mounted
 }
 
 #[cfg(target_os = "linux")]
 #[test]
 fn a_read_only_or_full_backup_folder_shows_its_cause_until_a_backup_succeeds() {
-    use std::io::Write;
     let d = Device::new(rich);
     let dir = d.dir.path().join("stick");
-    let Some(_mount) = tmpfs(&dir, "256k") else {
+    let Some(mount) = tmpfs(&dir, "256k") else {
         return;
     };
     d.turn_on(&dir, false);
     d.back();
 
     // Read-only (a write-protected card, a file system remounted read-only after errors).
-    remount(&dir, "ro");
+    mount.remount("ro");
     d.change();
     assert_eq!(d.safety().get_failure(), Msg::BackupReadOnly);
     assert!(d.has_label("Automatic backups are failing"));
-    remount(&dir, "rw");
+    mount.remount("rw");
     d.change();
     assert_eq!(
         d.safety().get_failure(),
@@ -736,12 +689,7 @@ fn a_read_only_or_full_backup_folder_shows_its_cause_until_a_backup_succeeds() {
     );
 
     // Full to the last byte.
-    let filler = dir.join("filler");
-    let mut f = std::fs::File::create(&filler).unwrap();
-    let chunk = vec![0u8; 1024];
-    while f.write_all(&chunk).is_ok() {}
-    let _ = f.sync_all();
-    drop(f);
+    let filler = mount.fill();
     d.change();
     assert_eq!(d.safety().get_failure(), Msg::BackupDiskFull);
     assert_eq!(d.safety().get_failure_arg(), dir.display().to_string());
