@@ -1058,24 +1058,26 @@ fn real_kdf_waits_of_a_sealed_move() {
 fn every_control_on_the_new_pages_has_an_accessible_label() {
     use i_slint_backend_testing::{AccessibleRole, ElementQuery};
     let d = Device::new(accounts(3, 15));
-    let unlabelled = |d: &Device, page: &str| -> Vec<String> {
+    // The elements of the window now with one of `roles`.
+    let having = |d: &Device, roles: &[AccessibleRole]| {
         ElementQuery::from_root(d.app.window())
             .match_descendants()
             .find_all()
             .into_iter()
-            .filter(|e| {
-                matches!(
-                    e.accessible_role(),
-                    Some(
-                        AccessibleRole::Button
-                            | AccessibleRole::Checkbox
-                            | AccessibleRole::RadioButton
-                            | AccessibleRole::Switch
-                            | AccessibleRole::TextInput
-                            | AccessibleRole::Combobox
-                    )
-                )
-            })
+            .filter(|e| e.accessible_role().is_some_and(|r| roles.contains(&r)))
+            .collect::<Vec<_>>()
+    };
+    let unlabelled = |d: &Device, page: &str| -> Vec<String> {
+        let controls = [
+            AccessibleRole::Button,
+            AccessibleRole::Checkbox,
+            AccessibleRole::RadioButton,
+            AccessibleRole::Switch,
+            AccessibleRole::TextInput,
+            AccessibleRole::Combobox,
+        ];
+        having(d, &controls)
+            .into_iter()
             .filter(|e| e.accessible_label().is_none_or(|l| l.trim().is_empty()))
             .map(|e| format!("{page}: {:?} {:?}", e.accessible_role(), e.id()))
             .collect()
@@ -1112,16 +1114,8 @@ fn every_control_on_the_new_pages_has_an_accessible_label() {
     missing.extend(unlabelled(&d, "export parts"));
     assert!(missing.is_empty(), "{missing:#?}");
     // The query does see the controls: the parts page has its buttons and switch, labelled.
-    let controls: Vec<_> = ElementQuery::from_root(d.app.window())
-        .match_descendants()
-        .find_all()
+    let controls: Vec<_> = having(&d, &[AccessibleRole::Button, AccessibleRole::Switch])
         .into_iter()
-        .filter(|e| {
-            matches!(
-                e.accessible_role(),
-                Some(AccessibleRole::Button | AccessibleRole::Switch)
-            )
-        })
         .filter_map(|e| e.accessible_label())
         .collect();
     for label in [
