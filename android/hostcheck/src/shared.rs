@@ -43,7 +43,6 @@ pub mod autobackup_store;
 /// `monban::autobackup`: the real folder trait and tree opener (`src/autobackup/store.rs`).
 pub mod autobackup {
     pub use super::autobackup_store as store;
-    pub use store::Folder;
 }
 
 /// `monban::vault`: the real device key trait (`src/vault/device.rs`) and the file name.
