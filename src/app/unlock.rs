@@ -348,6 +348,18 @@ fn offer_backup_password(core: &Core, file: AutoFile) {
     *core.unlock.auto_copy.borrow_mut() = Some(file);
 }
 
+/// Locking (the app left the foreground, …) drops a backup opened with its own password; the
+/// offer goes back to asking for that password.
+pub(crate) fn locked(core: &Core) {
+    if core.unlock.opened.borrow_mut().take().is_none() {
+        return;
+    }
+    let file = core.unlock.auto_copy.borrow().clone();
+    if let Some(file) = file {
+        offer_backup_password(core, file);
+    }
+}
+
 /// "Open the automatic backup" with its own password: it is read (nothing changes yet) and,
 /// if it opens, said with its date and account count; the key for the automatic backups after
 /// the restore is derived now, so that the password is not kept.

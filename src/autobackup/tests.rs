@@ -1,4 +1,5 @@
 use std::fs;
+use std::path::PathBuf;
 
 use super::*;
 use crate::transfer::backup as format;
@@ -271,4 +272,72 @@ fn a_re_keying_that_fails_is_reported_and_loses_nothing() {
     let v = Vault::open_with(&path, "135790", NOW + 3, &options).unwrap();
     assert_eq!(backup_entries(&v), accounts);
     assert_eq!(v.backup_key(), Some(&key));
+}
+
+/// The trees this process "picked": URI → a real folder. A tree not in the list answers as
+/// the Android glue does when the persisted permission was taken back.
+static TREES: std::sync::Mutex<Vec<(String, PathBuf)>> = std::sync::Mutex::new(Vec::new());
+
+fn open_test_tree(uri: &str) -> std::io::Result<Box<dyn Folder>> {
+    let trees = TREES.lock().unwrap();
+    match trees.iter().find(|(u, _)| u == uri) {
+        Some((_, p)) => Ok(Box::new(dir::Dir::new(p))),
+        None => Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "the permission to use this folder was taken back",
+        )),
+    }
+}
+
+/// The service over a folder that is not a path (an Android document tree, through the
+/// platform's opener): the same backups, pruning and causes, named by the tree's place.
+#[test]
+fn a_document_tree_is_backed_up_like_a_path_and_a_lost_permission_is_its_cause() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut v = vault_with_key(tmp.path());
+    let uri = "content://com.android.externalstorage.documents/tree/primary%3ADocuments%2FMonban";
+    let real = tmp.path().join("picked");
+    fs::create_dir(&real).unwrap();
+    TREES.lock().unwrap().push((uri.into(), real.clone()));
+    store::set_tree_opener(open_test_tree);
+    let tree = Location::parse(uri);
+    config::save(
+        v.path(),
+        &BackupSettings {
+            enabled: true,
+            dir: Some(tree.clone()),
+            keep: 2,
+        },
+    )
+    .unwrap();
+    for i in 0..3u8 {
+        add(&mut v, i);
+        let Outcome::Written(w) = after_change(&v, NOW + u64::from(i)) else {
+            panic!("a backup into the tree")
+        };
+        assert!(w.file.starts_with("Documents/Monban/monban-auto-"), "{}", w.file);
+    }
+    assert_eq!(folder::list(&real, None).unwrap().len(), 2, "pruned");
+    assert_eq!(count_files(&tree, &Status::load(v.path())), 2);
+    assert!(
+        Status::load(v.path())
+            .last_file
+            .unwrap()
+            .starts_with("Documents/Monban/")
+    );
+
+    TREES.lock().unwrap().clear();
+    add(&mut v, 9);
+    let out = after_change(&v, NOW + 10);
+    let Outcome::Failed(e) = &out else {
+        panic!("{out:?}")
+    };
+    assert_eq!(e.cause(), Cause::PermissionDenied);
+    let w = out.warning().unwrap();
+    assert!(w.contains("may not write into the backup folder Documents/Monban"), "{w}");
+    assert_eq!(
+        Status::load(v.path()).last_error_cause,
+        Some(Cause::PermissionDenied)
+    );
+    assert_eq!(folder::list(&real, None).unwrap().len(), 2, "nothing removed");
 }

@@ -704,6 +704,13 @@ fn a_damaged_vault_whose_backups_have_their_own_password_restores_with_it() {
     assert_eq!(u.get_restore_kind(), 4);
     assert!(!vault::damaged_path(&d.path).exists(), "nothing changed yet");
     assert!(d.has_label("Passcode again"));
+    // Locking (leaving the app) drops the opened backup: its password is asked again.
+    d.app.core().lock();
+    assert_eq!(u.get_damaged(), Msg::DamagedAutoPassword);
+    assert_eq!(u.get_restore_kind(), 3);
+    u.invoke_open_backup(PASSWORD.into());
+    d.until("the backup", settled);
+    assert_eq!(u.get_restore_kind(), 4);
     // The passcode of the restored vault is typed twice: nothing else can check it.
     u.invoke_restore_opened(PASSCODE.into(), "correct horsf".into());
     assert_eq!(u.get_error(), Msg::PasscodesDiffer);

@@ -204,7 +204,9 @@ impl Java {
                 env,
                 jni_str!("android/net/Uri"),
                 jni_str!("fromParts"),
-                jni_sig!("(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;)Landroid/net/Uri;"),
+                jni_sig!(
+                    "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;)Landroid/net/Uri;"
+                ),
                 &[
                     JValue::Object(&scheme),
                     JValue::Object(&package),
@@ -227,7 +229,8 @@ impl Java {
         self.with_io("startActivity", |env, activity| {
             let package = package_name(env, activity)?;
             let class = env.new_string(class)?;
-            let intent = env.new_object(jni_str!("android/content/Intent"), jni_sig!("()V"), &[])?;
+            let intent =
+                env.new_object(jni_str!("android/content/Intent"), jni_sig!("()V"), &[])?;
             env.call_method(
                 &intent,
                 jni_str!("setClassName"),
@@ -251,7 +254,11 @@ impl Java {
                 jni_sig!("()Landroid/content/ClipDescription;"),
                 &[],
             )?;
-            let extras = env.new_object(jni_str!("android/os/PersistableBundle"), jni_sig!("()V"), &[])?;
+            let extras = env.new_object(
+                jni_str!("android/os/PersistableBundle"),
+                jni_sig!("()V"),
+                &[],
+            )?;
             let key = env.new_string(EXTRA_IS_SENSITIVE)?;
             env.call_method(
                 &extras,

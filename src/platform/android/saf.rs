@@ -183,39 +183,48 @@ impl Folder for DocumentTree {
 }
 
 impl DocumentTree {
+    /// Runs `f` in the tree once [`Tree::enter`] found it usable.
+    fn in_tree<R>(
+        &self,
+        what: &'static str,
+        f: impl FnOnce(&mut Env, &Tree) -> jni::errors::Result<io::Result<R>>,
+    ) -> io::Result<R> {
+        self.java.with_io(what, |env, activity| {
+            match Tree::enter(env, activity, &self.tree)? {
+                Ok(t) => f(env, &t),
+                Err(e) => Ok(Err(e)),
+            }
+        })?
+    }
+
     /// The files (not the folders) directly in the tree's folder.
     fn children(&self) -> io::Result<Vec<Child>> {
-        self.java
-            .with_io("list the backup folder", |env, activity| {
-                let t = match Tree::enter(env, activity, &self.tree)? {
-                    Ok(t) => t,
-                    Err(e) => return Ok(Err(e)),
+        self.in_tree("list the backup folder", |env, t| {
+            let uri = documents(
+                env,
+                jni_str!("buildChildDocumentsUriUsingTree"),
+                jni_sig!("(Landroid/net/Uri;Ljava/lang/String;)Landroid/net/Uri;"),
+                &[JValue::Object(&t.uri), JValue::Object(&t.root_id)],
+            )?;
+            let columns = ["document_id", "_display_name", "mime_type"];
+            let Some(rows) = query(env, &t.resolver, &uri, &columns)? else {
+                return Ok(Err(io::ErrorKind::NotFound.into()));
+            };
+            let mut children = Vec::new();
+            for row in rows {
+                let [Some(id), Some(name), mime] =
+                    <[Option<String>; 3]>::try_from(row).unwrap_or([None, None, None])
+                else {
+                    continue;
                 };
-                let uri = documents(
-                    env,
-                    jni_str!("buildChildDocumentsUriUsingTree"),
-                    jni_sig!("(Landroid/net/Uri;Ljava/lang/String;)Landroid/net/Uri;"),
-                    &[JValue::Object(&t.uri), JValue::Object(&t.root_id)],
-                )?;
-                let columns = ["document_id", "_display_name", "mime_type"];
-                let Some(rows) = query(env, &t.resolver, &uri, &columns)? else {
-                    return Ok(Err(io::ErrorKind::NotFound.into()));
-                };
-                let mut children = Vec::new();
-                for row in rows {
-                    let [Some(id), Some(name), mime] = <[Option<String>; 3]>::try_from(row)
-                        .unwrap_or([None, None, None])
-                    else {
-                        continue;
-                    };
-                    if mime.as_deref() == Some(MIME_DIR) {
-                        continue;
-                    }
-                    let uri = document_uri(env, &t.uri, &id)?;
-                    children.push(Child { name, uri });
+                if mime.as_deref() == Some(MIME_DIR) {
+                    continue;
                 }
-                Ok(Ok(children))
-            })?
+                let uri = document_uri(env, &t.uri, &id)?;
+                children.push(Child { name, uri });
+            }
+            Ok(Ok(children))
+        })
     }
 
     fn find(&self, name: &str) -> io::Result<Option<Child>> {
@@ -224,12 +233,7 @@ impl DocumentTree {
 
     /// A new empty file `name` in the tree's folder: its document URI.
     fn create(&self, name: &str) -> io::Result<String> {
-        self.java
-            .with_io("create a backup in", |env, activity| {
-                let t = match Tree::enter(env, activity, &self.tree)? {
-                    Ok(t) => t,
-                    Err(e) => return Ok(Err(e)),
-                };
+        self.in_tree("create a backup in", |env, t| {
                 let root = document_uri_object(env, &t.uri, &t.root_id)?;
                 let mime = env.new_string(MIME_BACKUP)?;
                 let display = env.new_string(name)?;
@@ -252,55 +256,57 @@ impl DocumentTree {
                     )));
                 }
                 Ok(Ok(text_of(env, &doc)?))
-            })?
+        })
     }
 
     /// Writes `bytes` into the (new, empty) document `doc` and flushes it.
     fn put(&self, doc: &str, bytes: &[u8]) -> io::Result<()> {
-        self.java
-            .with_io("write a backup into", |env, activity| {
-                let resolver = content_resolver(env, activity)?;
-                let uri = parse_uri(env, doc)?;
-                let mode = env.new_string("w")?;
-                let pfd = object(
-                    env,
-                    &resolver,
-                    jni_str!("openFileDescriptor"),
-                    jni_sig!(
-                        "(Landroid/net/Uri;Ljava/lang/String;)Landroid/os/ParcelFileDescriptor;"
-                    ),
-                    &[JValue::Object(&uri), JValue::Object(&mode)],
-                )?;
-                if pfd.is_null() {
-                    return Ok(Err(io::ErrorKind::NotFound.into()));
-                }
-                let out = env.new_object(
-                    jni_str!("android/os/ParcelFileDescriptor$AutoCloseOutputStream"),
-                    jni_sig!("(Landroid/os/ParcelFileDescriptor;)V"),
-                    &[JValue::Object(&pfd)],
-                )?;
-                let data = env.byte_array_from_slice(bytes)?;
-                env.call_method(&out, jni_str!("write"), jni_sig!("([B)V"), &[JValue::Object(&data)])?
-                    .v()?;
-                env.call_method(&out, jni_str!("flush"), jni_sig!("()V"), &[])?
-                    .v()?;
-                let fd = object(
-                    env,
-                    &out,
-                    jni_str!("getFD"),
-                    jni_sig!("()Ljava/io/FileDescriptor;"),
-                    &[],
-                )?;
-                // A pipe (a provider streaming elsewhere) cannot be synced: the read-back
-                // check after the write is what proves the file.
-                let synced = env.call_method(&fd, jni_str!("sync"), jni_sig!("()V"), &[]);
-                if synced.is_err() && env.exception_check() {
-                    env.exception_clear();
-                }
-                env.call_method(&out, jni_str!("close"), jni_sig!("()V"), &[])?
-                    .v()?;
-                Ok(Ok(()))
-            })?
+        self.java.with_io("write a backup into", |env, activity| {
+            let resolver = content_resolver(env, activity)?;
+            let uri = parse_uri(env, doc)?;
+            let mode = env.new_string("w")?;
+            let pfd = object(
+                env,
+                &resolver,
+                jni_str!("openFileDescriptor"),
+                jni_sig!("(Landroid/net/Uri;Ljava/lang/String;)Landroid/os/ParcelFileDescriptor;"),
+                &[JValue::Object(&uri), JValue::Object(&mode)],
+            )?;
+            if pfd.is_null() {
+                return Ok(Err(io::ErrorKind::NotFound.into()));
+            }
+            let out = env.new_object(
+                jni_str!("android/os/ParcelFileDescriptor$AutoCloseOutputStream"),
+                jni_sig!("(Landroid/os/ParcelFileDescriptor;)V"),
+                &[JValue::Object(&pfd)],
+            )?;
+            let data = env.byte_array_from_slice(bytes)?;
+            env.call_method(
+                &out,
+                jni_str!("write"),
+                jni_sig!("([B)V"),
+                &[JValue::Object(&data)],
+            )?
+            .v()?;
+            env.call_method(&out, jni_str!("flush"), jni_sig!("()V"), &[])?
+                .v()?;
+            let fd = object(
+                env,
+                &out,
+                jni_str!("getFD"),
+                jni_sig!("()Ljava/io/FileDescriptor;"),
+                &[],
+            )?;
+            // A pipe (a provider streaming elsewhere) cannot be synced: the read-back
+            // check after the write is what proves the file.
+            let synced = env.call_method(&fd, jni_str!("sync"), jni_sig!("()V"), &[]);
+            if synced.is_err() && env.exception_check() {
+                env.exception_clear();
+            }
+            env.call_method(&out, jni_str!("close"), jni_sig!("()V"), &[])?
+                .v()?;
+            Ok(Ok(()))
+        })?
     }
 
     /// Gives the document `doc` its final name.
@@ -332,64 +338,69 @@ impl DocumentTree {
 
     /// The bytes of the document `doc`.
     fn get(&self, doc: &str) -> io::Result<Vec<u8>> {
-        self.java
-            .with_io("read a backup in", |env, activity| {
-                let resolver = content_resolver(env, activity)?;
-                let uri = parse_uri(env, doc)?;
-                let input = object(
-                    env,
-                    &resolver,
-                    jni_str!("openInputStream"),
-                    jni_sig!("(Landroid/net/Uri;)Ljava/io/InputStream;"),
-                    &[JValue::Object(&uri)],
-                )?;
-                if input.is_null() {
-                    return Ok(Err(io::ErrorKind::NotFound.into()));
+        self.java.with_io("read a backup in", |env, activity| {
+            let resolver = content_resolver(env, activity)?;
+            let uri = parse_uri(env, doc)?;
+            let input = object(
+                env,
+                &resolver,
+                jni_str!("openInputStream"),
+                jni_sig!("(Landroid/net/Uri;)Ljava/io/InputStream;"),
+                &[JValue::Object(&uri)],
+            )?;
+            if input.is_null() {
+                return Ok(Err(io::ErrorKind::NotFound.into()));
+            }
+            let buf = JByteArray::new(env, CHUNK)?;
+            let mut bytes = Vec::new();
+            let mut chunk = vec![0i8; CHUNK];
+            loop {
+                let n = env
+                    .call_method(
+                        &input,
+                        jni_str!("read"),
+                        jni_sig!("([B)I"),
+                        &[JValue::Object(&buf)],
+                    )?
+                    .i()?;
+                let Ok(n) = usize::try_from(n) else { break };
+                let n = n.min(CHUNK);
+                buf.get_region(env, 0, &mut chunk[..n])?;
+                bytes.extend(chunk[..n].iter().map(|b| *b as u8));
+                if bytes.len() > MAX_READ {
+                    env.call_method(&input, jni_str!("close"), jni_sig!("()V"), &[])?;
+                    return Ok(Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        "far larger than any backup",
+                    )));
                 }
-                let buf = JByteArray::new(env, CHUNK)?;
-                let mut bytes = Vec::new();
-                let mut chunk = vec![0i8; CHUNK];
-                loop {
-                    let n = env
-                        .call_method(&input, jni_str!("read"), jni_sig!("([B)I"), &[JValue::Object(&buf)])?
-                        .i()?;
-                    let Ok(n) = usize::try_from(n) else { break };
-                    let n = n.min(CHUNK);
-                    buf.get_region(env, 0, &mut chunk[..n])?;
-                    bytes.extend(chunk[..n].iter().map(|b| *b as u8));
-                    if bytes.len() > MAX_READ {
-                        env.call_method(&input, jni_str!("close"), jni_sig!("()V"), &[])?;
-                        return Ok(Err(io::Error::new(
-                            io::ErrorKind::InvalidData,
-                            "far larger than any backup",
-                        )));
-                    }
-                }
-                env.call_method(&input, jni_str!("close"), jni_sig!("()V"), &[])?
-                    .v()?;
-                Ok(Ok(bytes))
-            })?
+            }
+            env.call_method(&input, jni_str!("close"), jni_sig!("()V"), &[])?
+                .v()?;
+            Ok(Ok(bytes))
+        })?
     }
 
     fn delete(&self, doc: &str) -> io::Result<()> {
-        self.java
-            .with_io("remove a backup from", |env, activity| {
-                let resolver = content_resolver(env, activity)?;
-                let uri = parse_uri(env, doc)?;
-                let deleted = env
-                    .call_static_method(
-                        jni_str!("android/provider/DocumentsContract"),
-                        jni_str!("deleteDocument"),
-                        jni_sig!("(Landroid/content/ContentResolver;Landroid/net/Uri;)Z"),
-                        &[JValue::Object(&resolver), JValue::Object(&uri)],
-                    )?
-                    .z()?;
-                Ok(if deleted {
-                    Ok(())
-                } else {
-                    Err(io::Error::other("the folder's storage did not remove the file"))
-                })
-            })?
+        self.java.with_io("remove a backup from", |env, activity| {
+            let resolver = content_resolver(env, activity)?;
+            let uri = parse_uri(env, doc)?;
+            let deleted = env
+                .call_static_method(
+                    jni_str!("android/provider/DocumentsContract"),
+                    jni_str!("deleteDocument"),
+                    jni_sig!("(Landroid/content/ContentResolver;Landroid/net/Uri;)Z"),
+                    &[JValue::Object(&resolver), JValue::Object(&uri)],
+                )?
+                .z()?;
+            Ok(if deleted {
+                Ok(())
+            } else {
+                Err(io::Error::other(
+                    "the folder's storage did not remove the file",
+                ))
+            })
+        })?
     }
 }
 
@@ -460,7 +471,13 @@ fn permitted(env: &mut Env, resolver: &JObject, tree: &JObject) -> jni::errors::
             jni_sig!("(I)Ljava/lang/Object;"),
             &[JValue::Int(i)],
         )?;
-        let uri = object(env, &p, jni_str!("getUri"), jni_sig!("()Landroid/net/Uri;"), &[])?;
+        let uri = object(
+            env,
+            &p,
+            jni_str!("getUri"),
+            jni_sig!("()Landroid/net/Uri;"),
+            &[],
+        )?;
         let same = env
             .call_method(
                 &uri,
@@ -472,8 +489,7 @@ fn permitted(env: &mut Env, resolver: &JObject, tree: &JObject) -> jni::errors::
         let mut allows = |what: &JNIStr| -> jni::errors::Result<bool> {
             env.call_method(&p, what, jni_sig!("()Z"), &[])?.z()
         };
-        if same && allows(jni_str!("isReadPermission"))? && allows(jni_str!("isWritePermission"))?
-        {
+        if same && allows(jni_str!("isReadPermission"))? && allows(jni_str!("isWritePermission"))? {
             return Ok(true);
         }
     }
