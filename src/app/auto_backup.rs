@@ -434,7 +434,9 @@ fn prepare(core: &Core, dir: Location) -> Option<Location> {
         );
         return None;
     }
-    Some(Location::Dir(std::path::absolute(&folder).unwrap_or(folder)))
+    Some(Location::Dir(
+        std::path::absolute(&folder).unwrap_or(folder),
+    ))
 }
 
 fn key_ready(core: &Rc<Core>, epoch: u64, result: KeyResult, dir: Location, keep: u32) {

@@ -129,14 +129,20 @@ impl AutoFile {
     }
 
     /// Opens it with `password`, off the UI thread; `None` when it cannot be read at all.
-    fn open(&self, password: &str, bounds: &vault::KdfBounds) -> Option<backup::Result<backup::Backup>> {
+    fn open(
+        &self,
+        password: &str,
+        bounds: &vault::KdfBounds,
+    ) -> Option<backup::Result<backup::Backup>> {
         let bytes = zeroize::Zeroizing::new(folder::open(&self.dir).ok()?.read(&self.name).ok()?);
         Some(backup::read(&bytes, password, bounds))
     }
 
     /// When it was written, from its name.
     fn when(&self) -> String {
-        folder::time_of(&self.name).map(local_time).unwrap_or_default()
+        folder::time_of(&self.name)
+            .map(local_time)
+            .unwrap_or_default()
     }
 }
 

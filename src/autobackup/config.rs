@@ -119,7 +119,9 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        let hex = b.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        let hex = b
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
         match (b[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
             (b'%', Some(v)) => {
                 out.push(v);
@@ -208,7 +210,8 @@ mod tests {
 
     #[test]
     fn a_document_tree_is_kept_as_its_uri_and_shown_as_its_place() {
-        let uri = "content://com.android.externalstorage.documents/tree/primary%3ADocuments%2FMonban";
+        let uri =
+            "content://com.android.externalstorage.documents/tree/primary%3ADocuments%2FMonban";
         let tree = Location::parse(uri);
         assert_eq!(tree, Location::Tree(uri.into()));
         assert_eq!(tree.to_string(), "Documents/Monban");
@@ -219,7 +222,10 @@ mod tests {
         );
         let opaque = Location::parse("content://com.google.android.apps.docs.storage/tree/acc%3D1");
         assert_eq!(opaque.to_string(), "acc=1");
-        assert_eq!(Location::parse("content://x/tree/bad%zz").to_string(), "bad%zz");
+        assert_eq!(
+            Location::parse("content://x/tree/bad%zz").to_string(),
+            "bad%zz"
+        );
         let path = Location::parse("/home/me/Sync");
         assert_eq!(path.as_dir(), Some(Path::new("/home/me/Sync")));
         assert_eq!(path.shown("f"), "/home/me/Sync/f");
@@ -227,6 +233,9 @@ mod tests {
             let json = serde_json::to_string(&l).unwrap();
             assert_eq!(serde_json::from_str::<Location>(&json).unwrap(), l);
         }
-        assert_eq!(serde_json::to_string(&Location::parse(uri)).unwrap(), format!("\"{uri}\""));
+        assert_eq!(
+            serde_json::to_string(&Location::parse(uri)).unwrap(),
+            format!("\"{uri}\"")
+        );
     }
 }

@@ -105,7 +105,6 @@ impl Error {
             Error::Format(_) | Error::Vault(_) | Error::Io { .. } => Cause::Other,
         }
     }
-
 }
 
 /// A backup written and verified.
@@ -256,8 +255,8 @@ pub fn write_verified(
         let _ = dir.remove(&name);
         return Err(Error::Verify { file, reason });
     }
-    let removed = folder::prune(&*dir, &tag, keep, &name)
-        .map_err(fail("remove an old backup from"))?;
+    let removed =
+        folder::prune(&*dir, &tag, keep, &name).map_err(fail("remove an old backup from"))?;
     let kept = folder::names(&*dir, Some(&tag)).map_or(0, |l| l.len());
     Ok(Written {
         file,

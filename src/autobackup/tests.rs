@@ -231,8 +231,12 @@ fn a_re_keying_that_fails_is_reported_and_loses_nothing() {
     let path = tmp.path().join("v.vault");
     let options = OpenOptions::light_for_tests();
     let mut v = Vault::create_with(&path, "246810", KdfParams::TEST_LIGHT, NOW, &options).unwrap();
-    let key =
-        format::derive_key("246810", KdfParams::TEST_LIGHT, BackupPasswordSource::Passcode).unwrap();
+    let key = format::derive_key(
+        "246810",
+        KdfParams::TEST_LIGHT,
+        BackupPasswordSource::Passcode,
+    )
+    .unwrap();
     v.set_backup_key(Some(key.clone())).unwrap();
     let dir = tmp.path().join("backups");
     turn_on(&v, &dir, 10);
@@ -250,7 +254,10 @@ fn a_re_keying_that_fails_is_reported_and_loses_nothing() {
     let err = passcode_changed(&mut v, "135790").unwrap_err();
     assert!(matches!(err, Error::Vault(_)), "{err:?}");
     let said = err.to_string();
-    assert!(said.contains("cannot keep the new backup key in the vault"), "{said}");
+    assert!(
+        said.contains("cannot keep the new backup key in the vault"),
+        "{said}"
+    );
     assert_eq!(err.cause(), Cause::Other);
 
     // Nothing is lost: the open vault keeps the old key (its backups keep opening with the
@@ -315,7 +322,11 @@ fn a_document_tree_is_backed_up_like_a_path_and_a_lost_permission_is_its_cause()
         let Outcome::Written(w) = after_change(&v, NOW + u64::from(i)) else {
             panic!("a backup into the tree")
         };
-        assert!(w.file.starts_with("Documents/Monban/monban-auto-"), "{}", w.file);
+        assert!(
+            w.file.starts_with("Documents/Monban/monban-auto-"),
+            "{}",
+            w.file
+        );
     }
     assert_eq!(folder::list(&real, None).unwrap().len(), 2, "pruned");
     assert_eq!(count_files(&tree, &Status::load(v.path())), 2);
@@ -334,10 +345,17 @@ fn a_document_tree_is_backed_up_like_a_path_and_a_lost_permission_is_its_cause()
     };
     assert_eq!(e.cause(), Cause::PermissionDenied);
     let w = out.warning().unwrap();
-    assert!(w.contains("may not write into the backup folder Documents/Monban"), "{w}");
+    assert!(
+        w.contains("may not write into the backup folder Documents/Monban"),
+        "{w}"
+    );
     assert_eq!(
         Status::load(v.path()).last_error_cause,
         Some(Cause::PermissionDenied)
     );
-    assert_eq!(folder::list(&real, None).unwrap().len(), 2, "nothing removed");
+    assert_eq!(
+        folder::list(&real, None).unwrap().len(),
+        2,
+        "nothing removed"
+    );
 }

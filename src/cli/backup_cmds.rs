@@ -172,9 +172,9 @@ fn auto_off(vault: Option<PathBuf>) -> CmdResult {
         )
     })?;
     match (&s.dir, was) {
-        (Some(dir), true) => println!(
-            "automatic backups off; the backups in {dir} were left where they are"
-        ),
+        (Some(dir), true) => {
+            println!("automatic backups off; the backups in {dir} were left where they are")
+        }
         _ => println!("automatic backups are off"),
     }
     Ok(ExitCode::SUCCESS)

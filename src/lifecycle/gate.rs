@@ -142,7 +142,8 @@ impl LifecycleGate {
         // A system activity of ours stops the app; anything else is the background.
         self.excused &= self.activity;
         self.expected_at = None;
-        let lock = !self.excused && self.policy.background_grace.is_zero() && !self.locked_while_away;
+        let lock =
+            !self.excused && self.policy.background_grace.is_zero() && !self.locked_while_away;
         self.locked_while_away |= lock;
         Reaction {
             lock,

@@ -392,11 +392,16 @@ fn android_folder_picker_is_private_and_found_by_the_names_the_glue_uses() {
     assert!(java.contains("public final class FolderPickerActivity extends Activity"));
     assert!(java.contains("ACTION_OPEN_DOCUMENT_TREE"));
     assert!(java.contains("takePersistableUriPermission(tree, ACCESS)"));
-    assert!(java.contains("FLAG_GRANT_READ_URI_PERMISSION | Intent.FLAG_GRANT_WRITE_URI_PERMISSION"));
+    assert!(
+        java.contains("FLAG_GRANT_READ_URI_PERMISSION | Intent.FLAG_GRANT_WRITE_URI_PERMISSION")
+    );
     let glue = read("src/platform/android/saf.rs");
     assert!(glue.contains("const PICKER: &str = \"org.monban.app.FolderPickerActivity\";"));
     let answer = "\"backup-folder.picked\"";
-    assert!(java.contains(answer) && glue.contains(answer), "one answer file");
+    assert!(
+        java.contains(answer) && glue.contains(answer),
+        "one answer file"
+    );
 }
 
 #[test]

@@ -702,7 +702,10 @@ fn a_damaged_vault_whose_backups_have_their_own_password_restores_with_it() {
     assert_eq!(u.get_damaged_arg(), "2026-03-14 10:00");
     assert_eq!(u.get_damaged_arg2(), original.len().to_string());
     assert_eq!(u.get_restore_kind(), 4);
-    assert!(!vault::damaged_path(&d.path).exists(), "nothing changed yet");
+    assert!(
+        !vault::damaged_path(&d.path).exists(),
+        "nothing changed yet"
+    );
     assert!(d.has_label("Passcode again"));
     // Locking (leaving the app) drops the opened backup: its password is asked again.
     d.app.core().lock();
@@ -757,7 +760,10 @@ fn a_passcode_change_whose_re_keying_fails_says_so_and_keeps_everything() {
     let watcher = std::thread::spawn(move || {
         let until = std::time::Instant::now() + WAIT;
         while std::fs::metadata(&path).map_or(true, |m| m.ino() == saved_as) {
-            assert!(std::time::Instant::now() < until, "the change was never saved");
+            assert!(
+                std::time::Instant::now() < until,
+                "the change was never saved"
+            );
             std::thread::sleep(Duration::from_millis(1));
         }
         std::fs::remove_file(&bak).unwrap();
@@ -782,7 +788,10 @@ fn a_passcode_change_whose_re_keying_fails_says_so_and_keeps_everything() {
         "{}",
         p.get_message_arg()
     );
-    assert!(!d.safety().get_rekey_error().is_empty(), "the card on the list");
+    assert!(
+        !d.safety().get_rekey_error().is_empty(),
+        "the card on the list"
+    );
     // Nothing stored is lost: the backup after the change opens with the old passcode, as
     // the message says, and holds every account; no backup failed.
     assert!(Status::load(&d.path).last_error.is_none());
