@@ -624,22 +624,36 @@ fn a_damaged_vault_is_not_a_wrong_passcode_and_offers_its_previous_save() {
     assert_eq!(u.get_damaged(), Msg::None);
 }
 
-#[test]
-fn a_damaged_vault_without_a_previous_save_offers_the_newest_automatic_backup() {
+/// The unlock screen is idle (no key derivation running).
+fn unlock_settled(a: &App) -> bool {
+    !a.window().global::<UnlockAdapter>().get_busy()
+}
+
+/// A device whose automatic backups (with the vault passcode, or with their own password)
+/// hold `rich`, then its vault and the previous save damaged and the passcode typed: the
+/// damaged-vault offer is on screen. Also the backup folder and the accounts as they were.
+fn damaged_with_backups(passcode: bool) -> (Device, PathBuf, Vec<(Account, EntryMeta)>) {
     let d = Device::new(rich);
     let dir = d.dir.path().join("backups");
-    d.turn_on(&dir, true);
+    d.turn_on(&dir, passcode);
     d.back();
     let original = fields(&d.app.core().vault_entries());
     d.app.core().lock();
     flip_salt(&d.path);
     // The previous save is damaged the same way.
     flip_salt(&vault::backup_path(&d.path));
+    d.app
+        .window()
+        .global::<UnlockAdapter>()
+        .invoke_unlock(PASSCODE.into());
+    d.until("the unlock", unlock_settled);
+    (d, dir, original)
+}
+
+#[test]
+fn a_damaged_vault_without_a_previous_save_offers_the_newest_automatic_backup() {
+    let (d, dir, original) = damaged_with_backups(true);
     let u = d.app.window().global::<UnlockAdapter>();
-    u.invoke_unlock(PASSCODE.into());
-    d.until("the unlock", |a| {
-        !a.window().global::<UnlockAdapter>().get_busy()
-    });
     assert_eq!(u.get_damaged(), Msg::DamagedAuto);
     assert_eq!(u.get_damaged_arg(), "2026-03-14 10:00");
     assert_eq!(u.get_damaged_arg2(), original.len().to_string());
@@ -664,18 +678,8 @@ fn a_damaged_vault_without_a_previous_save_offers_the_newest_automatic_backup() 
 
 #[test]
 fn a_damaged_vault_whose_backups_have_their_own_password_restores_with_it() {
-    let d = Device::new(rich);
-    let dir = d.dir.path().join("backups");
-    d.turn_on(&dir, false);
-    d.back();
-    let original = fields(&d.app.core().vault_entries());
-    d.app.core().lock();
-    flip_salt(&d.path);
-    flip_salt(&vault::backup_path(&d.path));
+    let (d, dir, original) = damaged_with_backups(false);
     let u = d.app.window().global::<UnlockAdapter>();
-    let settled = |a: &App| !a.window().global::<UnlockAdapter>().get_busy();
-    u.invoke_unlock(PASSCODE.into());
-    d.until("the unlock", settled);
     // Damaged, and the newest automatic backup does not open with the passcode: its own
     // password is asked for, from when said first.
     assert_eq!(u.get_error(), Msg::None, "not 'Wrong passcode'");
@@ -685,7 +689,7 @@ fn a_damaged_vault_whose_backups_have_their_own_password_restores_with_it() {
     assert_eq!(vault::failed_attempts(&d.path), 0);
     // A wrong backup password is said, and is no vault attempt.
     u.invoke_open_backup("not the backup password".into());
-    d.until("the backup", settled);
+    d.until("the backup", unlock_settled);
     assert_eq!(u.get_error(), Msg::WrongPassword);
     assert_eq!(u.get_restore_kind(), 3);
     assert_eq!(vault::failed_attempts(&d.path), 0);
@@ -696,7 +700,7 @@ fn a_damaged_vault_whose_backups_have_their_own_password_restores_with_it() {
         .expect("the backup password field")
         .set_accessible_value(PASSWORD);
     d.click("Open the automatic backup");
-    d.until("the backup", settled);
+    d.until("the backup", unlock_settled);
     assert_eq!(u.get_error(), Msg::None);
     assert_eq!(u.get_damaged(), Msg::DamagedAutoOpened);
     assert_eq!(u.get_damaged_arg(), "2026-03-14 10:00");
@@ -712,7 +716,7 @@ fn a_damaged_vault_whose_backups_have_their_own_password_restores_with_it() {
     assert_eq!(u.get_damaged(), Msg::DamagedAutoPassword);
     assert_eq!(u.get_restore_kind(), 3);
     u.invoke_open_backup(PASSWORD.into());
-    d.until("the backup", settled);
+    d.until("the backup", unlock_settled);
     assert_eq!(u.get_restore_kind(), 4);
     // The passcode of the restored vault is typed twice: nothing else can check it.
     u.invoke_restore_opened(PASSCODE.into(), "correct horsf".into());
