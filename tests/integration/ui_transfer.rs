@@ -1298,12 +1298,12 @@ fn every_change_in_the_app_writes_an_automatic_backup() {
     std::fs::create_dir(&backups).unwrap();
     let settings = BackupSettings {
         enabled: true,
-        dir: Some(backups.clone()),
+        dir: Some(backups.clone().into()),
         keep: 10,
     };
     autobackup::config::save(&path, &settings).unwrap();
     d.unlock(PASSCODE);
-    let count = || autobackup::count_files(&backups, &Status::load(&path));
+    let count = || autobackup::count_files(&backups.clone().into(), &Status::load(&path));
     assert_eq!(count(), 0, "opening is not a change");
 
     let list = d.app.window().global::<ListAdapter>();
