@@ -8,7 +8,6 @@
 mod shared;
 
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,8 +15,6 @@ use monban::app::{
     App, AppOptions, CameraState, EditAdapter, FoundCode, ListAdapter, ManualClock, Msg,
     Navigation, ScanAdapter, Screen, SettingsAdapter, UnlockAdapter,
 };
-use monban::clipboard::RecordingClipboard;
-use monban::vault::{KdfParams, OpenOptions, Vault};
 use slint::{ComponentHandle, Model};
 
 /// 2026-03-14 10:00:18 UTC: 12 s left in the 30 s period.
@@ -39,16 +36,7 @@ impl Shot {
 }
 
 fn new_app(vault: &Path, clock: Arc<ManualClock>, dark: bool, size: (f32, f32)) -> App {
-    let options = AppOptions {
-        vault_path: Some(vault.to_owned()),
-        settings_path: Some(vault.with_extension("settings.json")),
-        clock,
-        clipboard: Some(Rc::new(RecordingClipboard::new())),
-        camera: None,
-        open_options: OpenOptions::light_for_tests(),
-        perf_log: None,
-    };
-    let app = App::new(options).expect("app");
+    let app = App::new(AppOptions::for_tests(vault.to_owned(), clock)).expect("app");
     app.window()
         .window()
         .dispatch_event(slint::platform::WindowEvent::ScaleFactorChanged {
@@ -342,15 +330,7 @@ fn main() {
     // Empty list after first start.
     let clock = Arc::new(ManualClock::at_ms(T0_MS));
     let empty = dir.path().join("empty.vault");
-    Vault::create_with(
-        &empty,
-        PASSCODE,
-        KdfParams::TEST_LIGHT,
-        T0_MS / 1000,
-        &OpenOptions::light_for_tests(),
-    )
-    .unwrap()
-    .lock();
+    shared::light_vault(&empty, PASSCODE, T0_MS / 1000).lock();
     let app = new_app(&empty, clock, false, phone);
     unlock(&app);
     shot.take(&app, "00-empty");

@@ -11,7 +11,6 @@
 mod shared;
 
 use std::path::Path;
-use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,8 +18,6 @@ use monban::app::{
     App, AppOptions, AutoBackupAdapter, ListAdapter, ManualClock, Navigation, Screen,
     SettingsAdapter, UnlockAdapter,
 };
-use monban::clipboard::RecordingClipboard;
-use monban::vault::OpenOptions;
 use slint::{ComponentHandle, Model};
 
 const PASSCODE: &str = "correct horse";
@@ -32,16 +29,7 @@ const WAIT: Duration = Duration::from_secs(60);
 fn device(dir: &Path, name: &str, clock: Arc<ManualClock>) -> App {
     let path = dir.join(format!("{name}.vault"));
     shared::demo_vault(&path, PASSCODE, T0);
-    let app = App::new(AppOptions {
-        vault_path: Some(path),
-        settings_path: Some(dir.join(format!("{name}.settings.json"))),
-        clock,
-        clipboard: Some(Rc::new(RecordingClipboard::new())),
-        camera: None,
-        open_options: OpenOptions::light_for_tests(),
-        ..Default::default()
-    })
-    .expect("app");
+    let app = App::new(AppOptions::for_tests(path, clock)).expect("app");
     shared::show(&app, false, (360.0, 640.0));
     unlock(&app);
     app

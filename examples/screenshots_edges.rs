@@ -11,7 +11,6 @@
 mod shared;
 
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,8 +19,6 @@ use monban::app::{
     App, AppOptions, BackupAdapter, EditAdapter, ImportAdapter, ImportStage, ListAdapter,
     ManualClock, Navigation, ReauthAdapter, ScanAdapter, Screen, SettingsAdapter,
 };
-use monban::clipboard::RecordingClipboard;
-use monban::vault::OpenOptions;
 use slint::platform::{PointerEventButton, WindowEvent};
 use slint::{ComponentHandle, LogicalPosition};
 
@@ -48,15 +45,10 @@ impl Shots {
 fn app(dir: &Path, name: &str, size: (f32, f32), language: i32) -> App {
     let path = dir.join(format!("{name}.vault"));
     shared::demo_vault(&path, PASSCODE, T0_MS / 1000);
-    let app = App::new(AppOptions {
-        vault_path: Some(path.clone()),
-        settings_path: Some(dir.join(format!("{name}.settings.json"))),
-        clock: Arc::new(ManualClock::at_ms(T0_MS)),
-        clipboard: Some(Rc::new(RecordingClipboard::new())),
-        camera: None,
-        open_options: OpenOptions::light_for_tests(),
-        ..Default::default()
-    })
+    let app = App::new(AppOptions::for_tests(
+        path,
+        Arc::new(ManualClock::at_ms(T0_MS)),
+    ))
     .expect("app");
     shared::show(&app, false, size);
     if language != 0 {

@@ -11,7 +11,6 @@
 mod shared;
 
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -21,8 +20,6 @@ use monban::app::{
     ListAdapter, ManualClock, Msg, Navigation, ReauthAdapter, Screen, SettingsAdapter,
     UnlockAdapter,
 };
-use monban::clipboard::RecordingClipboard;
-use monban::vault::{KdfParams, OpenOptions, Vault};
 use slint::{ComponentHandle, Model};
 
 const PASSCODE: &str = "correct horse battery staple 7";
@@ -73,25 +70,13 @@ impl Shots {
 
 fn device(dir: &Path, name: &str, accounts: Vec<Account>, dark: bool, size: (f32, f32)) -> App {
     let path = dir.join(format!("{name}.vault"));
-    let mut v = Vault::create_with(
-        &path,
-        PASSCODE,
-        KdfParams::TEST_LIGHT,
-        T0,
-        &OpenOptions::light_for_tests(),
-    )
-    .expect("vault");
+    let mut v = shared::light_vault(&path, PASSCODE, T0);
     v.add_many(accounts, T0).expect("accounts");
     v.lock();
-    let app = App::new(AppOptions {
-        vault_path: Some(path.clone()),
-        settings_path: Some(dir.join(format!("{name}.settings.json"))),
-        clock: Arc::new(ManualClock::at_ms(T0 * 1000)),
-        clipboard: Some(Rc::new(RecordingClipboard::new())),
-        camera: None,
-        open_options: OpenOptions::light_for_tests(),
-        ..Default::default()
-    })
+    let app = App::new(AppOptions::for_tests(
+        path,
+        Arc::new(ManualClock::at_ms(T0 * 1000)),
+    ))
     .expect("app");
     shared::show(&app, dark, size);
     app.window()

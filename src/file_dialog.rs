@@ -7,10 +7,15 @@
 //! desktops, sandboxed or not), then zenity (GNOME) and kdialog (KDE) as separate programs; the
 //! Finder dialog through osascript on macOS. [`Purpose::BackupFolder`] asks for a folder
 //! (the portal's `directory` option, `zenity --directory`, `kdialog --getexistingdirectory`,
-//! `choose folder`); on iOS the document picker ([`crate::platform::ios::choose_folder`]). The binary links no GTK. Blocking: call it off the
-//! UI thread. Phones have no dialog here (their pickers belong to the platform glue).
+//! `choose folder`); on iOS the document picker ([`crate::platform::ios::choose_folder`]).
+//! [`choose_backup_folder`] is that folder as a [`Location`]: on Android the Storage Access
+//! Framework's folder picker, a document tree (`crate::platform::android::choose_folder`).
+//! The binary links no GTK. Blocking: call it off the UI thread. Phones have no file dialog
+//! here (their pickers belong to the platform glue).
 
 use std::path::{Path, PathBuf};
+
+use crate::autobackup::Location;
 
 /// What the user is choosing (the title and the filter of the dialog).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,13 +28,29 @@ pub enum Purpose {
     BackupFolder,
 }
 
-/// The outcome of [`choose`].
+/// The outcome of [`choose`] (a path) or [`choose_backup_folder`] (a [`Location`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Choice {
-    Chosen(PathBuf),
+pub enum Choice<T = PathBuf> {
+    Chosen(T),
     Cancelled,
     /// No file chooser on this system: ask for the path in the app.
     Missing,
+}
+
+/// The folder for automatic backups: a document tree picked through the Storage Access
+/// Framework on Android (its permission kept), else [`choose`] with [`Purpose::BackupFolder`].
+pub fn choose_backup_folder() -> Choice<Location> {
+    #[cfg(all(target_os = "android", feature = "gui"))]
+    return match crate::platform::android::choose_folder() {
+        Some(uri) => Choice::Chosen(Location::Tree(uri)),
+        None => Choice::Cancelled,
+    };
+    #[allow(unreachable_code)]
+    match choose(Purpose::BackupFolder) {
+        Choice::Chosen(path) => Choice::Chosen(Location::Dir(path)),
+        Choice::Cancelled => Choice::Cancelled,
+        Choice::Missing => Choice::Missing,
+    }
 }
 
 const IMAGE_PATTERNS: &str = "*.png *.jpg *.jpeg *.webp *.gif *.bmp *.tif *.tiff";

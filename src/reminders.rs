@@ -194,7 +194,7 @@ mod tests {
         assert_eq!(due(&i, T0), vec![]);
         i.status.changed();
         assert_eq!(due(&i, T0), vec![Reminder::Backup]);
-        i.status.succeeded(Path::new("/b"), T0);
+        i.status.succeeded("/b", T0);
         assert_eq!(due(&i, T0), vec![], "a backup answers it");
         i.status.changed();
         i.backup.enabled = true;

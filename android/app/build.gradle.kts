@@ -1,6 +1,7 @@
-// The APK/AAB around libmonban_android.so. No Java or Kotlin code: the activity is the
-// platform's NativeActivity (android:hasCode="false"), and no library dependencies, so the
-// merged manifest is exactly app/src/main/AndroidManifest.xml (no INTERNET permission).
+// The APK/AAB around libmonban_android.so. The main activity is the platform's
+// NativeActivity; the one Java class, src/main/java/org/monban/app/FolderPickerActivity.java,
+// picks the automatic backups' folder (Storage Access Framework). No library dependencies, so
+// the merged manifest is exactly app/src/main/AndroidManifest.xml (no INTERNET permission).
 plugins {
     id("com.android.application")
 }

@@ -1,6 +1,7 @@
-//! What both screenshot examples (`screenshots`, `screenshots_transfer`) start with: the
-//! output folder from the command line and Slint's testing backend with mock time and the
-//! software renderer (no display needed).
+//! What the screenshot examples (`screenshots`, `screenshots_transfer`, `screenshots_backup`,
+//! `screenshots_edges`) share: the output folder from the command line and Slint's testing
+//! backend with mock time and the software renderer (no display needed), light vaults, and
+//! showing, shooting and unlocking the app.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -53,18 +54,23 @@ pub fn show(app: &App, dark: bool, size: (f32, f32)) {
     ui.show().expect("show");
 }
 
-/// A locked vault at `path` with the sample accounts of `monban::app::demo`, made at `now`
-/// (Unix seconds) with light KDF settings (through the library, as tests do).
-#[allow(dead_code)] // the transfer example makes its own vaults
-pub fn demo_vault(path: &Path, passcode: &str, now: u64) {
-    let mut v = Vault::create_with(
+/// A new empty vault at `path`, made at `now` (Unix seconds) with light KDF settings
+/// (through the library, as tests do), open.
+pub fn light_vault(path: &Path, passcode: &str, now: u64) -> Vault {
+    Vault::create_with(
         path,
         passcode,
         KdfParams::TEST_LIGHT,
         now,
         &OpenOptions::light_for_tests(),
     )
-    .expect("vault");
+    .expect("vault")
+}
+
+/// [`light_vault`] with the sample accounts of `monban::app::demo`, locked.
+#[allow(dead_code)] // the transfer example fills its own vaults
+pub fn demo_vault(path: &Path, passcode: &str, now: u64) {
+    let mut v = light_vault(path, passcode, now);
     monban::app::demo::fill_sample(&mut v, now).expect("accounts");
     v.lock();
 }

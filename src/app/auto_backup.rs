@@ -3,8 +3,9 @@
 //!
 //! - **the state in one line** ("Last backup: today 14:02, 10 kept in ~/Sync/Monban", the home
 //!   folder shortened to `~`, or the last failure's cause), also on the settings screen;
-//! - **turning them on**: the folder (the desktop's folder chooser, [`crate::file_dialog`]; a
-//!   synced folder is a good choice), how many to keep, and the backup password stated
+//! - **turning them on**: the folder (the desktop's folder chooser, on Android the Storage
+//!   Access Framework's picker: [`crate::file_dialog::choose_backup_folder`]; a synced folder
+//!   is a good choice), how many to keep, and the backup password stated
 //!   plainly: the vault passcode (checked against the open vault) or a separate password typed
 //!   twice (at least [`super::backup::MIN_PASSWORD_LEN`] characters, as the CLI asks). The key
 //!   is derived once on a thread and kept inside the vault, then a first backup is written
@@ -27,7 +28,7 @@ use zeroize::Zeroizing;
 
 use super::core::Core;
 use super::{AppWindow, AutoBackupAdapter, AutoBackupRow, BackupAdapter, Msg, Screen, nav};
-use crate::autobackup::{self, BackupSettings, Cause, MAX_KEEP, Outcome, folder};
+use crate::autobackup::{self, BackupSettings, Cause, Folder, Location, MAX_KEEP, Outcome, folder};
 use crate::file_dialog::{self, Choice, Purpose, expand_path};
 use crate::reminders::{self, Inputs, ReminderSettings};
 use crate::transfer::backup;
@@ -39,7 +40,10 @@ const PASSCODE_DAYS: [u32; 4] = [0, 7, 14, 30];
 #[derive(Default)]
 pub(crate) struct AutoBackupState {
     /// The files behind `AutoBackupAdapter.backups`, newest first.
-    listed: RefCell<Vec<PathBuf>>,
+    listed: RefCell<Vec<String>>,
+    /// A folder the picker gave that the folder field cannot hold as typed text (an Android
+    /// document tree), with the label the field shows for it.
+    picked: RefCell<Option<(String, Location)>>,
     busy: Cell<bool>,
 }
 
@@ -71,8 +75,11 @@ pub(crate) fn open(core: &Rc<Core>) {
     let Some(ui) = core.ui() else { return };
     let a = ui.global::<AutoBackupAdapter>();
     let s = autobackup::config::load(&core.vault_path);
-    let folder = s.dir.clone().unwrap_or_else(|| suggested_folder(core));
-    a.set_folder(short_path(&folder).into());
+    let folder = s
+        .dir
+        .clone()
+        .unwrap_or_else(|| Location::Dir(suggested_folder(core)));
+    show_folder(core, &folder);
     a.set_keep(s.keep.clamp(1, MAX_KEEP) as i32);
     let separate = core
         .with_vault(|v| {
@@ -102,6 +109,27 @@ pub(crate) fn refresh(core: &Rc<Core>) {
     show_state(core, &i);
     list_backups(core, &i);
     super::safety::refresh(core);
+}
+
+/// The folder in the folder field (a document tree by its label, remembered beside it).
+fn show_folder(core: &Core, folder: &Location) {
+    let label = shown(folder);
+    *core.auto_backup.picked.borrow_mut() = match folder {
+        Location::Tree(_) => Some((label.clone(), folder.clone())),
+        Location::Dir(_) => None,
+    };
+    if let Some(ui) = core.ui() {
+        ui.global::<AutoBackupAdapter>().set_folder(label.into());
+    }
+}
+
+/// A folder as the user reads it: a path with the home folder as `~`, a document tree by its
+/// place (`Documents/Monban`).
+pub fn shown(folder: &Location) -> String {
+    match folder {
+        Location::Dir(p) => short_path(p),
+        Location::Tree(_) => folder.to_string(),
+    }
 }
 
 /// `/home/me/Sync/Monban` → `~/Sync/Monban`.
@@ -139,8 +167,8 @@ fn when(unix: u64, now: u64) -> (i32, String, String) {
 }
 
 /// The failure's cause in plain words (the folder shortened).
-pub(crate) fn failure_message(cause: Option<Cause>, dir: &Path, error: &str) -> (Msg, String) {
-    let dir = short_path(dir);
+pub(crate) fn failure_message(cause: Option<Cause>, dir: &Location, error: &str) -> (Msg, String) {
+    let dir = shown(dir);
     match cause {
         Some(Cause::FolderGone) => (Msg::BackupFolderGone, dir),
         Some(Cause::PermissionDenied) => (Msg::BackupDenied, dir),
@@ -158,31 +186,23 @@ pub(crate) fn show_state(core: &Core, i: &Inputs) {
     let Some(ui) = core.ui() else { return };
     let a = ui.global::<AutoBackupAdapter>();
     let none = String::new;
-    let (msg, args, error) = match (i.backup.active_dir(), &i.status.last_error) {
+    let (msg, args, error) = match (i.backup.active(), &i.status.last_error) {
         (None, _) => (Msg::BackupStateOff, [none(), none(), none()], false),
         (Some(dir), Some(e)) => {
             let (m, arg) = failure_message(i.status.last_error_cause, dir, e);
             (m, [arg, none(), none()], true)
         }
         (Some(dir), None) => match i.status.last_ok {
-            None => (
-                Msg::BackupStateNone,
-                [short_path(dir), none(), none()],
-                false,
-            ),
+            None => (Msg::BackupStateNone, [shown(dir), none(), none()], false),
             Some(t) => {
                 let (day, date, time) = when(t, core.now());
                 let kept = autobackup::count_files(dir, &i.status).to_string();
                 match day {
-                    0 => (Msg::BackupStateToday, [time, kept, short_path(dir)], false),
-                    1 => (
-                        Msg::BackupStateYesterday,
-                        [time, kept, short_path(dir)],
-                        false,
-                    ),
+                    0 => (Msg::BackupStateToday, [time, kept, shown(dir)], false),
+                    1 => (Msg::BackupStateYesterday, [time, kept, shown(dir)], false),
                     _ => (
                         Msg::BackupStateDate,
-                        [format!("{date} {time}"), kept, short_path(dir)],
+                        [format!("{date} {time}"), kept, shown(dir)],
                         false,
                     ),
                 }
@@ -206,51 +226,46 @@ pub(crate) fn show_state(core: &Core, i: &Inputs) {
 
 /// The automatic backups of this vault in the folder, newest first, each with its date and
 /// account count (read with the vault's key; one written before a passcode change or with
-/// another password shows as such).
+/// another password shows as such, dated by its name).
 fn list_backups(core: &Core, i: &Inputs) {
     let Some(ui) = core.ui() else { return };
-    let dir = i.backup.dir.clone();
     let tag = core.with_vault(|v| folder::vault_tag(v.created()));
-    let mut files = match (&dir, &tag) {
-        (Some(dir), Some(tag)) => folder::list(dir, Some(tag)).unwrap_or_default(),
+    let dir = i.backup.dir.as_ref().and_then(|d| folder::open(d).ok());
+    let mut names = match (&dir, &tag) {
+        (Some(dir), Some(tag)) => folder::names(&**dir, Some(tag)).unwrap_or_default(),
         _ => Vec::new(),
     };
-    files.reverse();
+    names.reverse();
     let now = core.now();
-    let rows: Vec<AutoBackupRow> = files
-        .iter()
-        .map(|f| {
-            let read = read_with_vault_key(core, f);
-            let created = read
-                .as_ref()
-                .map(|b| b.created)
-                .or_else(|| modified(f))
-                .unwrap_or(0);
-            let (day, date, time) = when(created, now);
-            AutoBackupRow {
-                day,
-                date: date.into(),
-                time: time.into(),
-                accounts: read.map_or(-1, |b| b.entries.len() as i32),
-            }
-        })
-        .collect();
-    *core.auto_backup.listed.borrow_mut() = files;
+    let rows: Vec<AutoBackupRow> = match &dir {
+        Some(dir) => names
+            .iter()
+            .map(|name| {
+                let read = read_with_vault_key(core, &**dir, name);
+                let created = read
+                    .as_ref()
+                    .map(|b| b.created)
+                    .or_else(|| folder::time_of(name))
+                    .unwrap_or(0);
+                let (day, date, time) = when(created, now);
+                AutoBackupRow {
+                    day,
+                    date: date.into(),
+                    time: time.into(),
+                    accounts: read.map_or(-1, |b| b.entries.len() as i32),
+                }
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    *core.auto_backup.listed.borrow_mut() = names;
     ui.global::<AutoBackupAdapter>()
         .set_backups(ModelRc::new(VecModel::from(rows)));
 }
 
-fn modified(f: &Path) -> Option<u64> {
-    std::fs::metadata(f)
-        .and_then(|m| m.modified())
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map(|d| d.as_secs())
-}
-
 /// Opens an automatic backup with the key inside the open vault (no KDF, no password).
-fn read_with_vault_key(core: &Core, file: &Path) -> Option<backup::Backup> {
-    let bytes = Zeroizing::new(std::fs::read(file).ok()?);
+fn read_with_vault_key(core: &Core, dir: &dyn Folder, name: &str) -> Option<backup::Backup> {
+    let bytes = Zeroizing::new(dir.read(name).ok()?);
     core.with_vault(|v| {
         v.backup_key()
             .and_then(|k| backup::read_with_key(&bytes, k).ok())
@@ -276,6 +291,24 @@ fn message(
     }
 }
 
+/// Saves the `backup` settings section; on failure the page says which file could not be
+/// written and this gives false.
+fn save_config(core: &Core, settings: &BackupSettings) -> bool {
+    if autobackup::config::save(&core.vault_path, settings).is_ok() {
+        return true;
+    }
+    let path = autobackup::config::settings_path(&core.vault_path);
+    message(
+        core,
+        Msg::SettingsNotSaved,
+        path.display().to_string(),
+        "",
+        "",
+        true,
+    );
+    false
+}
+
 fn set_busy(core: &Core, busy: bool) {
     core.auto_backup.busy.set(busy);
     if let Some(ui) = core.ui() {
@@ -288,14 +321,9 @@ fn choose_folder(core: &Rc<Core>) {
         return;
     }
     core.spawn("monban-folder-dialog", move |poster| {
-        let chosen = file_dialog::choose(Purpose::BackupFolder);
+        let chosen = file_dialog::choose_backup_folder();
         poster.post(move |core| match chosen {
-            Choice::Chosen(path) => {
-                if let Some(ui) = core.ui() {
-                    ui.global::<AutoBackupAdapter>()
-                        .set_folder(short_path(&path).into());
-                }
-            }
+            Choice::Chosen(folder) => show_folder(core, &folder),
             // No chooser on this system: the folder field is there to type into.
             Choice::Cancelled | Choice::Missing => {}
         });
@@ -321,18 +349,9 @@ fn turn_on(core: &Rc<Core>, pw: Zeroizing<String>, again: Zeroizing<String>) {
         message(core, Msg::BackupChooseFolder, "", "", "", true);
         return;
     }
-    let folder = expand_path(&typed);
-    if folder.exists() && !folder.is_dir() {
-        message(
-            core,
-            Msg::BackupFolderIsFile,
-            short_path(&folder),
-            "",
-            "",
-            true,
-        );
+    let Some(dir) = folder_to_use(core, &typed) else {
         return;
-    }
+    };
     let use_passcode = a.get_use_passcode();
     let source = if use_passcode {
         BackupPasswordSource::Passcode
@@ -349,18 +368,9 @@ fn turn_on(core: &Rc<Core>, pw: Zeroizing<String>, again: Zeroizing<String>) {
         BackupPasswordSource::Separate
     };
     drop(again);
-    if crate::secure_file::create_private_dir(&folder).is_err() {
-        message(
-            core,
-            Msg::BackupCannotCreate,
-            short_path(&folder),
-            "",
-            "",
-            true,
-        );
+    let Some(dir) = prepare(core, dir) else {
         return;
-    }
-    let dir = std::path::absolute(&folder).unwrap_or(folder);
+    };
     let keep = (a.get_keep().max(1) as u32).min(MAX_KEEP);
     let Some(check) = core.with_vault(|v| v.passcode_check()) else {
         return;
@@ -397,7 +407,57 @@ fn turn_on(core: &Rc<Core>, pw: Zeroizing<String>, again: Zeroizing<String>) {
     }
 }
 
-fn key_ready(core: &Rc<Core>, epoch: u64, result: KeyResult, dir: PathBuf, keep: u32) {
+/// The folder the field names: the picked document tree while the field still shows it, else
+/// the typed path (or a typed `content://` URI). A file in the way is said here.
+fn folder_to_use(core: &Core, typed: &str) -> Option<Location> {
+    if let Some((label, tree)) = core.auto_backup.picked.borrow().as_ref()
+        && label == typed
+    {
+        return Some(tree.clone());
+    }
+    match Location::parse(typed.trim()) {
+        Location::Dir(_) => {
+            let folder = expand_path(typed);
+            if folder.exists() && !folder.is_dir() {
+                message(
+                    core,
+                    Msg::BackupFolderIsFile,
+                    short_path(&folder),
+                    "",
+                    "",
+                    true,
+                );
+                return None;
+            }
+            Some(Location::Dir(folder))
+        }
+        tree => Some(tree),
+    }
+}
+
+/// A path is created (mode 0700) and made absolute; a document tree exists already (the
+/// first backup tells whether it can be written).
+fn prepare(core: &Core, dir: Location) -> Option<Location> {
+    let Location::Dir(folder) = dir else {
+        return Some(dir);
+    };
+    if crate::secure_file::create_private_dir(&folder).is_err() {
+        message(
+            core,
+            Msg::BackupCannotCreate,
+            short_path(&folder),
+            "",
+            "",
+            true,
+        );
+        return None;
+    }
+    Some(Location::Dir(
+        std::path::absolute(&folder).unwrap_or(folder),
+    ))
+}
+
+fn key_ready(core: &Rc<Core>, epoch: u64, result: KeyResult, dir: Location, keep: u32) {
     set_busy(core, false);
     if core.epoch.get() != epoch || !core.is_unlocked() {
         return;
@@ -427,24 +487,13 @@ fn key_ready(core: &Rc<Core>, epoch: u64, result: KeyResult, dir: PathBuf, keep:
         message(core, Msg::Detail, e.to_string(), "", "", true);
         return;
     }
-    if autobackup::config::save(&core.vault_path, &settings).is_err() {
-        let path = autobackup::config::settings_path(&core.vault_path);
-        message(
-            core,
-            Msg::SettingsNotSaved,
-            path.display().to_string(),
-            "",
-            "",
-            true,
-        );
+    if !save_config(core, &settings) {
         return;
     }
     let now = core.now();
     let outcome = core.with_vault(|v| autobackup::back_up_now(v, &settings, now));
     match outcome {
-        Some(Outcome::Written(_)) => {
-            message(core, Msg::BackupTurnedOn, short_path(&dir), "", "", false)
-        }
+        Some(Outcome::Written(_)) => message(core, Msg::BackupTurnedOn, shown(&dir), "", "", false),
         Some(Outcome::Failed(e)) => {
             // The first backup failed: they stay off, as `monban backup auto` leaves them.
             let _ = autobackup::config::save(&core.vault_path, &before);
@@ -459,19 +508,10 @@ fn key_ready(core: &Rc<Core>, epoch: u64, result: KeyResult, dir: PathBuf, keep:
 fn turn_off(core: &Rc<Core>) {
     let mut s = autobackup::config::load(&core.vault_path);
     s.enabled = false;
-    if autobackup::config::save(&core.vault_path, &s).is_err() {
-        let path = autobackup::config::settings_path(&core.vault_path);
-        message(
-            core,
-            Msg::SettingsNotSaved,
-            path.display().to_string(),
-            "",
-            "",
-            true,
-        );
+    if !save_config(core, &s) {
         return;
     }
-    let dir = s.dir.as_deref().map(short_path).unwrap_or_default();
+    let dir = s.dir.as_ref().map(shown).unwrap_or_default();
     message(core, Msg::BackupTurnedOff, dir, "", "", false);
     refresh(core);
 }
@@ -484,7 +524,7 @@ fn back_up_now(core: &Rc<Core>) {
     let now = core.now();
     match core.with_vault(|v| autobackup::back_up_now(v, &settings, now)) {
         Some(Outcome::Written(w)) => {
-            let dir = settings.dir.as_deref().map(short_path).unwrap_or_default();
+            let dir = settings.dir.as_ref().map(shown).unwrap_or_default();
             message(
                 core,
                 Msg::BackupWritten,
@@ -495,7 +535,10 @@ fn back_up_now(core: &Rc<Core>) {
             );
         }
         Some(Outcome::Failed(e)) => {
-            let dir = settings.dir.clone().unwrap_or_default();
+            let dir = settings
+                .dir
+                .clone()
+                .unwrap_or_else(|| Location::Dir(PathBuf::new()));
             let (m, arg) = failure_message(Some(e.cause()), &dir, &e.to_string());
             message(core, m, arg, "", "", true);
         }
@@ -505,17 +548,22 @@ fn back_up_now(core: &Rc<Core>) {
     refresh(core);
 }
 
-fn listed(core: &Core, i: i32) -> Option<PathBuf> {
-    usize::try_from(i)
+/// The backup in the list at `i`: the folder it is in and its name.
+fn listed(core: &Core, i: i32) -> Option<(Box<dyn Folder>, String)> {
+    let name = usize::try_from(i)
         .ok()
-        .and_then(|i| core.auto_backup.listed.borrow().get(i).cloned())
+        .and_then(|i| core.auto_backup.listed.borrow().get(i).cloned())?;
+    let dir = autobackup::config::load(&core.vault_path).dir?;
+    Some((folder::open(&dir).ok()?, name))
 }
 
 /// The restore drill for a backup in the folder: date, count and fingerprint, nothing
 /// imported. One that the vault's key does not open goes to the drill with a password.
 fn check(core: &Rc<Core>, i: i32) {
-    let Some(file) = listed(core, i) else { return };
-    match read_with_vault_key(core, &file) {
+    let Some((dir, name)) = listed(core, i) else {
+        return;
+    };
+    match read_with_vault_key(core, &*dir, &name) {
         Some(b) => {
             let (_, date, time) = when(b.created, core.now());
             message(
@@ -528,11 +576,19 @@ fn check(core: &Rc<Core>, i: i32) {
             );
         }
         None => {
-            if let Some(ui) = core.ui() {
-                ui.global::<BackupAdapter>()
-                    .set_drill_path(file.display().to_string().into());
+            let settings = autobackup::config::load(&core.vault_path);
+            match settings.dir.as_ref().and_then(Location::as_dir) {
+                Some(path) => {
+                    if let Some(ui) = core.ui() {
+                        ui.global::<BackupAdapter>()
+                            .set_drill_path(path.join(&name).display().to_string().into());
+                    }
+                    nav::open(core, Screen::Backup);
+                }
+                // Not a path (a document tree): the restore, which asks for the password, is
+                // the way to open it.
+                None => restore(core, i),
             }
-            nav::open(core, Screen::Backup);
         }
     }
 }
@@ -540,17 +596,23 @@ fn check(core: &Rc<Core>, i: i32) {
 /// Restores a backup in the folder through the import session (the summary shows what is
 /// added and what is already here).
 fn restore(core: &Rc<Core>, i: i32) {
-    let Some(file) = listed(core, i) else { return };
-    match read_with_vault_key(core, &file) {
+    let Some((dir, name)) = listed(core, i) else {
+        return;
+    };
+    match read_with_vault_key(core, &*dir, &name) {
         Some(b) => {
-            let name = file
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
             super::import::restore(core, crate::transfer::session::Read::from_backup(&name, b));
         }
         // Written with an older password: the import asks for it.
-        None => super::import::open_file_for_restore(core, &file),
+        None => match dir.read(&name) {
+            Ok(bytes) => super::import::open_bytes_for_restore(core, &name, Zeroizing::new(bytes)),
+            Err(e) => {
+                let dir = autobackup::config::load(&core.vault_path).dir;
+                let file = dir.map_or_else(|| name.clone(), |d| d.shown(&name));
+                let (m, arg) = super::reasons::unreadable_file(&e, Path::new(&file));
+                message(core, m, arg, "", "", true);
+            }
+        },
     }
 }
 
@@ -609,7 +671,7 @@ mod tests {
     #[test]
     fn every_cause_has_its_own_words_and_names_the_folder() {
         let home = PathBuf::from(std::env::var_os("HOME").expect("HOME is set"));
-        let dir = home.join("Sync/Monban");
+        let dir = Location::Dir(home.join("Sync/Monban"));
         let words = |c| failure_message(Some(c), &dir, "english detail");
         let folder = "~/Sync/Monban".to_string();
         assert_eq!(
@@ -634,6 +696,11 @@ mod tests {
         let other = (Msg::BackupFailedOther, "english detail".to_string());
         assert_eq!(words(Cause::Other), other);
         assert_eq!(failure_message(None, &dir, "english detail"), other);
+        let tree = Location::parse("content://p/tree/primary%3ASync%2FMonban");
+        assert_eq!(
+            failure_message(Some(Cause::PermissionDenied), &tree, ""),
+            (Msg::BackupDenied, "Sync/Monban".to_string())
+        );
     }
 
     #[test]

@@ -200,13 +200,7 @@ fn export_backup(core: &Rc<Core>, pw: Zeroizing<String>, again: Zeroizing<String
         run(core, move || {
             let bytes = backup::write(&entries, &pw, kdf, now)?;
             drop(entries);
-            write_new(&path, &bytes)?;
-            Ok((
-                Msg::SavedTo,
-                path.display().to_string(),
-                String::new(),
-                String::new(),
-            ))
+            saved_to(&path, &bytes)
         });
     });
 }
@@ -237,13 +231,7 @@ fn export_paper(core: &Rc<Core>) {
         } else {
             paper::to_pdf(&pages)
         };
-        write_new(&path, &bytes)?;
-        Ok((
-            Msg::SavedTo,
-            path.display().to_string(),
-            String::new(),
-            String::new(),
-        ))
+        saved_to(&path, &bytes)
     });
 }
 
@@ -309,6 +297,17 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<(), JobError> {
         f.write_all(bytes).and_then(|_| f.sync_all()).map_err(err)?;
     }
     std::fs::rename(&tmp, path).map_err(err)
+}
+
+/// [`write_new`], then the page's outcome line naming the file.
+fn saved_to(path: &Path, bytes: &[u8]) -> Result<(Msg, String, String, String), JobError> {
+    write_new(path, bytes)?;
+    Ok((
+        Msg::SavedTo,
+        path.display().to_string(),
+        String::new(),
+        String::new(),
+    ))
 }
 
 /// Runs `job` off the UI thread; its message comes back to the page.

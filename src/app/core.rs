@@ -336,6 +336,7 @@ impl Core {
         let was_unlocked = self.is_unlocked();
         self.epoch.set(self.epoch.get() + 1);
         super::reauth::locked(self);
+        unlock::locked(self);
         let root = if self.vault_path.exists() {
             Screen::Unlock
         } else {

@@ -380,6 +380,22 @@ pub fn open_path(core: &Rc<Core>, path: &Path) {
             return;
         }
     };
+    open_bytes(core, path, bytes);
+}
+
+/// Restores a backup read from elsewhere than a path (an automatic backup in an Android
+/// document tree), named `name`: as [`open_file_for_restore`].
+pub(crate) fn open_bytes_for_restore(core: &Rc<Core>, name: &str, bytes: Zeroizing<Vec<u8>>) {
+    if !core.is_unlocked() {
+        return;
+    }
+    reset(core);
+    nav::go(core, Screen::Import);
+    open_bytes(core, Path::new(name), bytes);
+}
+
+/// The bytes of the file `path` (a picture, a backup, an export), as [`open_path`] goes on.
+fn open_bytes(core: &Rc<Core>, path: &Path, bytes: Zeroizing<Vec<u8>>) {
     if picture::is_image(&bytes) {
         match crate::camera::load_image_bytes(&bytes) {
             Ok(frame) => {

@@ -113,6 +113,26 @@ impl Default for AppOptions {
     }
 }
 
+impl AppOptions {
+    /// What the tests and the screenshot examples run the app with: the vault given (its
+    /// settings beside it, as the app keeps them), a clock they move themselves, a clipboard
+    /// that only records, no camera, and open options that admit light test vaults
+    /// ([`OpenOptions::light_for_tests`], never used by the app itself).
+    ///
+    /// [`OpenOptions::light_for_tests`]: crate::vault::OpenOptions::light_for_tests
+    pub fn for_tests(vault: PathBuf, clock: Arc<dyn Clock>) -> AppOptions {
+        AppOptions {
+            vault_path: Some(vault),
+            settings_path: None,
+            clock,
+            clipboard: Some(Rc::new(crate::clipboard::RecordingClipboard::new())),
+            camera: None,
+            open_options: crate::vault::OpenOptions::light_for_tests(),
+            perf_log: None,
+        }
+    }
+}
+
 /// A running app: the window plus the controllers behind it. Dropping it closes the vault.
 pub struct App {
     window: AppWindow,

@@ -107,7 +107,7 @@ pub(crate) fn refresh(core: &Core) {
         return;
     }
     let i = Inputs::load(&core.vault_path);
-    let (failure, arg) = match (&i.status.last_error, i.backup.active_dir()) {
+    let (failure, arg) = match (&i.status.last_error, i.backup.active()) {
         (Some(error), Some(dir)) => {
             super::auto_backup::failure_message(i.status.last_error_cause, dir, error)
         }

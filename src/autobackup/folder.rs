@@ -1,31 +1,36 @@
-//! The backup folder: file names, listing, the crash-safe write of one file and pruning.
+//! The backup folder: file names, listing, and pruning, over any [`Folder`] (a path or an
+//! Android document tree, [`open`]).
 //!
 //! Automatic backups are named `monban-auto-<tag>-<UTC YYYYMMDDTHHMMSSZ>-g<generation>.monban-backup`
 //! where `<tag>` (8 hex digits) tells the vaults sharing one folder apart (a synced folder used
 //! by a phone and a desktop), so that pruning never touches another vault's files, nor
-//! anything else in the folder. Names sort oldest first.
-//!
-//! A file is written by [`crate::secure_file`] to `.<name>.part-<random>` (mode 0600, created
-//! new), flushed, renamed into place and the folder flushed: a kill at any instant leaves
-//! complete backups plus at most a temporary file of encrypted bytes, which the next backup
-//! removes.
+//! anything else in the folder. Names sort oldest first. Temporary files of an interrupted
+//! write are `.<name>.part-<random>` in every kind of folder, and the next backup removes them.
 
-use std::fs::{self, File};
 use std::io;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::secure_file;
+use super::config::Location;
+use super::dir::Dir;
+use super::store::{self, Folder};
 
 /// Start of every automatic backup's file name.
 pub const PREFIX: &str = "monban-auto-";
-/// Temporary files of [`crate::secure_file`] are `.<name>.part-<random>`.
+/// Temporary files are `.<name>.part-<random>` ([`store::temp_name`]).
 const TEMP_PREFIX: &str = ".monban-auto-";
-const TEMP_MARK: &str = ".part-";
 
 fn suffix() -> String {
     format!(".{}", crate::transfer::backup::EXTENSION)
+}
+
+/// The folder at `location`.
+pub fn open(location: &Location) -> io::Result<Box<dyn Folder>> {
+    match location {
+        Location::Dir(p) => Ok(Box::new(Dir::new(p))),
+        Location::Tree(uri) => store::open_tree(uri),
+    }
 }
 
 /// The tag of a vault in file names: from its creation time, stable for the vault's life.
@@ -60,69 +65,62 @@ pub fn tag_of(name: &str) -> Option<&str> {
     ok.then_some(tag)
 }
 
-/// The automatic backups in `dir` (of the vault with `tag`, or of any vault), oldest first.
-pub fn list(dir: &Path, tag: Option<&str>) -> io::Result<Vec<PathBuf>> {
-    let mut found: Vec<(String, PathBuf)> = Vec::new();
-    for e in fs::read_dir(dir)? {
-        let e = e?;
-        let name = e.file_name().to_string_lossy().into_owned();
-        let Some(t) = tag_of(&name) else { continue };
-        if tag.is_some_and(|want| want != t) || !e.file_type()?.is_file() {
-            continue;
-        }
-        found.push((name, e.path()));
-    }
+/// When the backup `name` was written (from its name), for one that does not open.
+pub fn time_of(name: &str) -> Option<u64> {
+    tag_of(name)?;
+    let stamp = name.get(PREFIX.len() + 9..PREFIX.len() + 9 + 16)?;
+    chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%dT%H%M%SZ")
+        .ok()
+        .and_then(|t| u64::try_from(t.and_utc().timestamp()).ok())
+}
+
+/// The names of the automatic backups in `folder` (of the vault with `tag`, or of any
+/// vault), oldest first.
+pub fn names(folder: &dyn Folder, tag: Option<&str>) -> io::Result<Vec<String>> {
+    let mut found: Vec<String> = folder
+        .names()?
+        .into_iter()
+        .filter(|n| tag_of(n).is_some_and(|t| tag.is_none_or(|want| want == t)))
+        .collect();
     found.sort();
-    Ok(found.into_iter().map(|(_, p)| p).collect())
+    Ok(found)
 }
 
-/// Writes `bytes` to `dir/name` through [`crate::secure_file`] (mode 0600, temporary file
-/// flushed then renamed, folder flushed): a crash leaves the old state or the whole new file.
-/// Returns the path.
-pub fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, secure_file::Error> {
-    let target = dir.join(name);
-    // Replace: a name repeats only for the same vault generation in the same second.
-    secure_file::write(&target, bytes, secure_file::Overwrite::Replace)?;
-    Ok(target)
+/// The automatic backups in the folder at the path `dir`, oldest first.
+pub fn list(dir: &Path, tag: Option<&str>) -> io::Result<Vec<PathBuf>> {
+    Ok(names(&Dir::new(dir), tag)?
+        .into_iter()
+        .map(|n| dir.join(n))
+        .collect())
 }
 
-/// Removes temporary files left by backups that were interrupted (killed mid-write).
-pub fn remove_stale_temps(dir: &Path) {
-    let Ok(rd) = fs::read_dir(dir) else { return };
-    for e in rd.flatten() {
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with(TEMP_PREFIX) && name.contains(TEMP_MARK) {
-            let _ = fs::remove_file(e.path());
+/// Removes temporary files left by backups that were interrupted (killed mid-write), among
+/// the folder's `names`.
+pub fn remove_stale_temps(folder: &dyn Folder, names: &[String]) {
+    for name in names {
+        if name.starts_with(TEMP_PREFIX) && name.contains(store::TEMP_MARK) {
+            let _ = folder.remove(name);
         }
     }
 }
 
 /// Removes the oldest backups of `tag` beyond the newest `keep`, never `newest` itself.
 /// Returns how many were removed.
-pub fn prune(dir: &Path, tag: &str, keep: usize, newest: &Path) -> io::Result<usize> {
-    let files = list(dir, Some(tag))?;
+pub fn prune(folder: &dyn Folder, tag: &str, keep: usize, newest: &str) -> io::Result<usize> {
+    let files = names(folder, Some(tag))?;
     let excess = files.len().saturating_sub(keep.max(1));
     let mut removed = 0;
-    for f in files.iter().filter(|f| f.as_path() != newest).take(excess) {
-        fs::remove_file(f)?;
+    for f in files.iter().filter(|f| *f != newest).take(excess) {
+        folder.remove(f)?;
         removed += 1;
-    }
-    if removed > 0 {
-        sync_dir(dir)?;
     }
     Ok(removed)
 }
 
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    File::open(dir)?.sync_all()?;
-    let _ = dir;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
+    use std::fs;
+
     use super::*;
 
     #[test]
@@ -150,34 +148,43 @@ mod tests {
     }
 
     #[test]
+    fn the_time_comes_back_from_the_name() {
+        let name = file_name(&vault_tag(1), 1_764_581_520, 9);
+        assert_eq!(time_of(&name), Some(1_764_581_520));
+        assert_eq!(time_of("notes.txt"), None);
+    }
+
+    #[test]
     fn prune_keeps_the_newest_and_other_files() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
+        let folder = Dir::new(d);
         let mine = vault_tag(1);
         let theirs = vault_tag(2);
-        let mut newest = PathBuf::new();
+        let mut newest = String::new();
         for g in 1..=6u64 {
-            newest = write_file(d, &file_name(&mine, 1000 + g, g), b"x").unwrap();
+            newest = file_name(&mine, 1000 + g, g);
+            folder.write(&newest, b"x").unwrap();
         }
-        write_file(d, &file_name(&theirs, 1000, 1), b"y").unwrap();
+        folder.write(&file_name(&theirs, 1000, 1), b"y").unwrap();
         fs::write(d.join("mine.monban-backup"), b"manual").unwrap();
         fs::write(
             d.join(".monban-auto-x.monban-backup.part-0011223344556677"),
             b"killed",
         )
         .unwrap();
-        assert_eq!(prune(d, &mine, 3, &newest).unwrap(), 3);
-        remove_stale_temps(d);
+        assert_eq!(prune(&folder, &mine, 3, &newest).unwrap(), 3);
+        remove_stale_temps(&folder, &folder.names().unwrap());
         let left = list(d, Some(&mine)).unwrap();
         assert_eq!(left.len(), 3);
-        assert_eq!(left.last().unwrap(), &newest);
+        assert_eq!(left.last().unwrap(), &d.join(&newest));
         assert_eq!(list(d, None).unwrap().len(), 4);
         assert!(d.join("mine.monban-backup").exists());
         assert_eq!(fs::read_dir(d).unwrap().count(), 5, "the temp file is gone");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(&newest).unwrap().permissions().mode();
+            let mode = fs::metadata(d.join(&newest)).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
     }

@@ -4,9 +4,10 @@
 //! - **Never asks.** The key is derived once from the backup password (the vault passcode or a
 //!   separate password, the user's choice) and kept inside the encrypted vault
 //!   ([`crate::vault::BackupKey`]); each backup runs no KDF.
-//! - **Crash-safe.** Each file is written to a temporary name, flushed and renamed
-//!   ([`folder`]); it is read back and compared with what was meant before any older backup
-//!   is removed. A kill at any instant leaves the vault and every complete backup intact.
+//! - **Crash-safe.** Each file is written to a temporary name, flushed and renamed (a path:
+//!   [`dir`]; an Android document tree: `platform::android::saf`, see [`store`]); it is read
+//!   back and compared with what was meant before any older backup is removed. A kill at any
+//!   instant leaves the vault and every complete backup intact.
 //! - **Never in the way.** A backup that cannot be written (folder gone, permission lost, disk
 //!   full, read-only) never undoes or fails the vault change: [`after_change`] returns
 //!   [`Outcome::Failed`] and records why in [`Status`] (the CLI prints one warning line, the
@@ -16,20 +17,22 @@
 //! no secret. Time is passed in; nothing here reads the clock.
 
 pub mod config;
+pub mod dir;
 pub mod folder;
 pub mod status;
+pub mod store;
 
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use thiserror::Error;
 
-use crate::secure_file;
 use crate::transfer::backup::{self, BackupEntry};
 use crate::vault::Vault;
 
-pub use config::{BackupSettings, DEFAULT_KEEP, MAX_KEEP};
+pub use config::{BackupSettings, DEFAULT_KEEP, Location, MAX_KEEP};
 pub use status::{Cause, Status};
+pub use store::Folder;
 
 /// Why an automatic backup was not written. Each says what to do.
 #[derive(Debug, Error)]
@@ -39,42 +42,40 @@ pub enum Error {
     )]
     NoKey,
     #[error(
-        "the backup folder {} is gone (a removed drive or a deleted folder?): reconnect it or choose another folder",
-        .0.display()
+        "the backup folder {0} is gone (a removed drive or a deleted folder?): reconnect it or choose another folder"
     )]
-    FolderGone(PathBuf),
-    #[error("{} is not a folder: choose a folder for automatic backups", .0.display())]
-    NotAFolder(PathBuf),
+    FolderGone(Location),
+    #[error("{0} is not a folder: choose a folder for automatic backups")]
+    NotAFolder(Location),
     #[error(
-        "Monban may not write into the backup folder {}: allow it again or choose another folder",
-        .0.display()
+        "Monban may not write into the backup folder {0}: allow it again or choose another folder"
     )]
-    PermissionDenied(PathBuf),
-    #[error("the backup folder {} is read-only: choose a writable folder", .0.display())]
-    ReadOnly(PathBuf),
-    #[error("the disk holding the backup folder {} is full: free some space", .0.display())]
-    DiskFull(PathBuf),
+    PermissionDenied(Location),
+    #[error("the backup folder {0} is read-only: choose a writable folder")]
+    ReadOnly(Location),
+    #[error("the disk holding the backup folder {0} is full: free some space")]
+    DiskFull(Location),
     #[error(
-        "the backup just written ({}) does not read back ({reason}); it was removed and the older backups kept",
-        file.display()
+        "the backup just written ({file}) does not read back ({reason}); it was removed and the older backups kept"
     )]
-    Verify { file: PathBuf, reason: String },
+    Verify { file: String, reason: String },
     #[error("cannot write the backup: {0}")]
     Format(#[from] backup::Error),
     #[error("cannot keep the new backup key in the vault: {0}")]
     Vault(#[from] crate::vault::Error),
-    #[error("cannot {action} {}: {source}", path.display())]
+    #[error("cannot {action} {folder}: {source}")]
     Io {
         action: &'static str,
-        path: PathBuf,
+        folder: Location,
         source: io::Error,
     },
 }
 
 impl Error {
-    /// Sorts an I/O failure in the backup folder into the causes a user can act on.
-    fn io(action: &'static str, dir: &Path, e: io::Error) -> Error {
-        let dir = dir.to_path_buf();
+    /// Sorts an I/O failure in the backup folder (of any kind, see [`store`]) into the causes
+    /// a user can act on.
+    fn io(action: &'static str, dir: &Location, e: io::Error) -> Error {
+        let dir = dir.clone();
         match e.kind() {
             io::ErrorKind::NotFound => Error::FolderGone(dir),
             io::ErrorKind::PermissionDenied => Error::PermissionDenied(dir),
@@ -83,7 +84,7 @@ impl Error {
             io::ErrorKind::NotADirectory => Error::NotAFolder(dir),
             _ => Error::Io {
                 action,
-                path: dir,
+                folder: dir,
                 source: e,
             },
         }
@@ -104,25 +105,13 @@ impl Error {
             Error::Format(_) | Error::Vault(_) | Error::Io { .. } => Cause::Other,
         }
     }
-
-    fn written(dir: &Path, e: secure_file::Error) -> Error {
-        match e {
-            secure_file::Error::DiskFull { .. } => Error::DiskFull(dir.to_path_buf()),
-            secure_file::Error::NotAFolder { .. } => Error::NotAFolder(dir.to_path_buf()),
-            secure_file::Error::Io { source, .. } => Error::io("write a backup into", dir, source),
-            other => Error::io(
-                "write a backup into",
-                dir,
-                io::Error::other(other.to_string()),
-            ),
-        }
-    }
 }
 
 /// A backup written and verified.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
-    pub file: PathBuf,
+    /// Where it went, as messages name it ([`Location::shown`]).
+    pub file: String,
     /// Accounts in it.
     pub entries: usize,
     /// Automatic backups of this vault now in the folder.
@@ -162,7 +151,7 @@ pub fn after_change(vault: &Vault, now: u64) -> Outcome {
     status.changed();
     // Recorded first, so that a kill during the backup still leaves "not backed up".
     let _ = status.store(vault.path());
-    match settings.active_dir() {
+    match settings.active() {
         None => Outcome::Off,
         Some(dir) => back_up(vault, dir, settings.keep(), &mut status, now),
     }
@@ -191,13 +180,13 @@ pub fn passcode_changed(vault: &mut Vault, new_passcode: &str) -> Result<bool, E
 /// Writes an automatic backup now (e.g. right after they are turned on), recording the result.
 pub fn back_up_now(vault: &Vault, settings: &BackupSettings, now: u64) -> Outcome {
     let mut status = Status::load(vault.path());
-    match settings.active_dir() {
+    match settings.active() {
         None => Outcome::Off,
         Some(dir) => back_up(vault, dir, settings.keep(), &mut status, now),
     }
 }
 
-fn back_up(vault: &Vault, dir: &Path, keep: usize, status: &mut Status, now: u64) -> Outcome {
+fn back_up(vault: &Vault, dir: &Location, keep: usize, status: &mut Status, now: u64) -> Outcome {
     let outcome = match write_verified(vault, dir, keep, now) {
         Ok(w) => {
             status.succeeded(&w.file, now);
@@ -216,7 +205,7 @@ fn back_up(vault: &Vault, dir: &Path, keep: usize, status: &mut Status, now: u64
 /// Records a backup the user made by hand (an export), which also answers the reminder.
 pub fn record_manual_backup(vault: &Path, file: &Path, now: u64) {
     let mut status = Status::load(vault);
-    status.succeeded(file, now);
+    status.succeeded(&file.display().to_string(), now);
     let _ = status.store(vault);
 }
 
@@ -232,22 +221,29 @@ pub fn backup_entries(vault: &Vault) -> Vec<BackupEntry> {
         .collect()
 }
 
-/// Writes one backup of `vault` into `dir`, reads it back, then removes the oldest beyond
-/// `keep`. Nothing older is removed unless the new file reads back exactly.
-pub fn write_verified(vault: &Vault, dir: &Path, keep: usize, now: u64) -> Result<Written, Error> {
+/// Writes one backup of `vault` into the folder at `location`, reads it back, then removes
+/// the oldest beyond `keep`. Nothing older is removed unless the new file reads back exactly.
+pub fn write_verified(
+    vault: &Vault,
+    location: &Location,
+    keep: usize,
+    now: u64,
+) -> Result<Written, Error> {
     let key = vault.backup_key().ok_or(Error::NoKey)?;
-    match std::fs::metadata(dir) {
-        Ok(m) if m.is_dir() => {}
-        Ok(_) => return Err(Error::NotAFolder(dir.to_path_buf())),
-        Err(e) => return Err(Error::io("open the backup folder", dir, e)),
-    }
+    let fail = |action| move |e| Error::io(action, location, e);
+    let dir = folder::open(location).map_err(fail("open the backup folder"))?;
+    // Also the check that the folder is there: a vanished one is never created again.
+    let present = dir.names().map_err(fail("open the backup folder"))?;
     let entries = backup_entries(vault);
     let bytes = backup::write_with_key(&entries, key, now)?;
     let tag = folder::vault_tag(vault.created());
     let name = folder::file_name(&tag, now, vault.generation());
-    folder::remove_stale_temps(dir);
-    let file = folder::write_file(dir, &name, &bytes).map_err(|e| Error::written(dir, e))?;
-    let check = std::fs::read(&file)
+    folder::remove_stale_temps(&*dir, &present);
+    dir.write(&name, &bytes)
+        .map_err(fail("write a backup into"))?;
+    let file = location.shown(&name);
+    let check = dir
+        .read(&name)
         .map_err(|e| e.to_string())
         .and_then(|b| backup::read_with_key(&b, key).map_err(|e| e.to_string()))
         .and_then(|b| {
@@ -256,12 +252,12 @@ pub fn write_verified(vault: &Vault, dir: &Path, keep: usize, now: u64) -> Resul
                 .ok_or_else(|| "its content differs from the vault".to_string())
         });
     if let Err(reason) = check {
-        let _ = std::fs::remove_file(&file);
+        let _ = dir.remove(&name);
         return Err(Error::Verify { file, reason });
     }
-    let removed = folder::prune(dir, &tag, keep, &file)
-        .map_err(|e| Error::io("remove an old backup from", dir, e))?;
-    let kept = folder::list(dir, Some(&tag)).map_or(0, |l| l.len());
+    let removed =
+        folder::prune(&*dir, &tag, keep, &name).map_err(fail("remove an old backup from"))?;
+    let kept = folder::names(&*dir, Some(&tag)).map_or(0, |l| l.len());
     Ok(Written {
         file,
         entries: entries.len(),
@@ -270,10 +266,12 @@ pub fn write_verified(vault: &Vault, dir: &Path, keep: usize, now: u64) -> Resul
     })
 }
 
-/// Automatic backups in `dir` of the vault whose status is `status` (of any vault when the
-/// status does not know the vault's tag yet).
-pub fn count_files(dir: &Path, status: &Status) -> usize {
-    folder::list(dir, status.vault_tag.as_deref()).map_or(0, |l| l.len())
+/// Automatic backups at `location` of the vault whose status is `status` (of any vault when
+/// the status does not know the vault's tag yet).
+pub fn count_files(location: &Location, status: &Status) -> usize {
+    folder::open(location)
+        .and_then(|f| folder::names(&*f, status.vault_tag.as_deref()))
+        .map_or(0, |l| l.len())
 }
 
 #[cfg(test)]

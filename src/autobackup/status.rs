@@ -36,8 +36,8 @@ pub enum Cause {
 pub struct Status {
     /// Unix time of the last backup written and verified (automatic or by hand).
     pub last_ok: Option<u64>,
-    /// The file it went to.
-    pub last_file: Option<PathBuf>,
+    /// The file it went to, as messages name it (a path, or its place in a document tree).
+    pub last_file: Option<String>,
     /// Why the last automatic backup failed, until one succeeds again.
     pub last_error: Option<String>,
     /// Unix time of that failure.
@@ -74,9 +74,9 @@ impl Status {
     }
 
     /// A backup was written and verified at `now`.
-    pub fn succeeded(&mut self, file: &Path, now: u64) {
+    pub fn succeeded(&mut self, file: &str, now: u64) {
         self.last_ok = Some(now);
-        self.last_file = Some(file.to_path_buf());
+        self.last_file = Some(file.to_owned());
         self.last_error = None;
         self.last_error_at = None;
         self.last_error_cause = None;
@@ -117,7 +117,7 @@ mod tests {
         assert_eq!(s.last_error_cause, Some(Cause::FolderGone));
         s.store(&vault).unwrap();
         assert_eq!(Status::load(&vault), s);
-        s.succeeded(Path::new("/b/x"), 9);
+        s.succeeded("/b/x", 9);
         assert_eq!(
             (
                 s.last_ok,

@@ -123,7 +123,7 @@ fn auto_on(vault: Option<PathBuf>, a: AutoArgs) -> CmdResult {
     let before = autobackup::config::load(v.path());
     let settings = BackupSettings {
         enabled: true,
-        dir: Some(dir.clone()),
+        dir: Some(dir.clone().into()),
         keep: a.keep,
     };
     v.set_backup_key(Some(key))
@@ -148,11 +148,7 @@ fn auto_on(vault: Option<PathBuf>, a: AutoArgs) -> CmdResult {
                     BackupPasswordSource::Separate => "the backup password you chose",
                 }
             );
-            println!(
-                "first backup: {} ({} account(s))",
-                w.file.display(),
-                w.entries
-            );
+            println!("first backup: {} ({} account(s))", w.file, w.entries);
             Ok(ExitCode::SUCCESS)
         }
         Outcome::Failed(e) => {
@@ -176,10 +172,9 @@ fn auto_off(vault: Option<PathBuf>) -> CmdResult {
         )
     })?;
     match (&s.dir, was) {
-        (Some(dir), true) => println!(
-            "automatic backups off; the backups in {} were left where they are",
-            dir.display()
-        ),
+        (Some(dir), true) => {
+            println!("automatic backups off; the backups in {dir} were left where they are")
+        }
         _ => println!("automatic backups are off"),
     }
     Ok(ExitCode::SUCCESS)
@@ -198,16 +193,16 @@ fn status(vault: Option<PathBuf>, json: bool) -> CmdResult {
     let st = Status::load(&path);
     let files = s
         .dir
-        .as_deref()
+        .as_ref()
         .map_or(0, |d| autobackup::count_files(d, &st));
     if json {
         let v = serde_json::json!({
             "enabled": s.enabled,
-            "dir": s.dir.as_ref().map(|d| d.display().to_string()),
+            "dir": s.dir.as_ref().map(|d| d.to_string()),
             "keep": s.keep,
             "files": files,
             "last_ok": st.last_ok.map(rfc3339),
-            "last_file": st.last_file.as_ref().map(|f| f.display().to_string()),
+            "last_file": st.last_file,
             "last_error": st.last_error,
             "last_error_at": st.last_error_at.map(rfc3339),
             "pending_changes": st.pending_changes,
@@ -217,14 +212,13 @@ fn status(vault: Option<PathBuf>, json: bool) -> CmdResult {
     }
     match (s.enabled, &s.dir) {
         (true, Some(dir)) => println!(
-            "automatic backups: on, the newest {} kept in {} ({files} there now)",
-            s.keep,
-            dir.display()
+            "automatic backups: on, the newest {} kept in {dir} ({files} there now)",
+            s.keep
         ),
         _ => println!("automatic backups: off (turn them on with `monban backup auto --dir DIR`)"),
     }
     match (st.last_ok, &st.last_file) {
-        (Some(t), Some(f)) => println!("last backup: {} ({})", rfc3339(t), f.display()),
+        (Some(t), Some(f)) => println!("last backup: {} ({f})", rfc3339(t)),
         _ => println!("last backup: never"),
     }
     if let Some(e) = &st.last_error {

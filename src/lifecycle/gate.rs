@@ -65,6 +65,9 @@ pub struct LifecycleGate {
     expected_at: Option<Instant>,
     /// The current pause is such a dialog.
     excused: bool,
+    /// The announced system UI is an activity of its own (Android's folder picker), which
+    /// also stops the app: the stop is excused like the pause.
+    activity: bool,
     /// A lock is owed (background grace elapsed while away, or a pause was not excused).
     locked_while_away: bool,
 }
@@ -76,6 +79,7 @@ impl LifecycleGate {
             place: Place::Foreground,
             expected_at: None,
             excused: false,
+            activity: false,
             locked_while_away: false,
         }
     }
@@ -96,6 +100,15 @@ impl LifecycleGate {
     /// a pause within [`SYSTEM_UI_WINDOW`] is expected.
     pub fn expect_system_ui(&mut self, now: Instant) {
         self.expected_at = Some(now);
+        self.activity = false;
+    }
+
+    /// The app is about to start a system activity that covers it (Android's Storage Access
+    /// Framework folder picker): the pause and the stop within [`SYSTEM_UI_WINDOW`] are
+    /// excused for [`LockPolicy::system_ui_grace`], as a dialog is.
+    pub fn expect_system_activity(&mut self, now: Instant) {
+        self.expected_at = Some(now);
+        self.activity = true;
     }
 
     /// Android `onPause`, iOS `willResignActive`.
@@ -126,9 +139,11 @@ impl LifecycleGate {
             Place::Foreground => now,
         };
         self.place = Place::Background { since };
-        self.excused = false;
+        // A system activity of ours stops the app; anything else is the background.
+        self.excused &= self.activity;
         self.expected_at = None;
-        let lock = self.policy.background_grace.is_zero() && !self.locked_while_away;
+        let lock =
+            !self.excused && self.policy.background_grace.is_zero() && !self.locked_while_away;
         self.locked_while_away |= lock;
         Reaction {
             lock,
@@ -150,7 +165,11 @@ impl LifecycleGate {
             }
             Place::Background { since } => {
                 let away = now.saturating_duration_since(since);
-                let due = away >= self.policy.background_grace;
+                let due = if self.excused {
+                    away > self.policy.system_ui_grace
+                } else {
+                    away >= self.policy.background_grace
+                };
                 Reaction {
                     lock: due && !self.locked_while_away,
                     cover: Some(false),
@@ -159,6 +178,7 @@ impl LifecycleGate {
         };
         self.place = Place::Foreground;
         self.excused = false;
+        self.activity = false;
         self.locked_while_away = false;
         reaction
     }
@@ -239,6 +259,30 @@ mod tests {
         assert!(!g.paused(t).lock);
         assert!(g.backgrounded(t + S).lock);
         assert!(!g.resumed(t + 2 * S).lock);
+    }
+
+    #[test]
+    fn a_system_activity_of_ours_is_excused_through_the_stop_for_the_grace() {
+        let t = Instant::now();
+        let mut g = LifecycleGate::new(LockPolicy::default());
+        g.expect_system_activity(t);
+        assert!(!g.paused(t).lock);
+        assert!(!g.backgrounded(t + S).lock, "the picker stops the app");
+        assert!(!g.resumed(t + 60 * S).lock);
+        // used up: the next pause locks
+        assert!(g.paused(t + 61 * S).lock);
+        // left in the picker longer than the grace: locked on return
+        let mut g = LifecycleGate::new(LockPolicy::default());
+        g.expect_system_activity(t);
+        g.paused(t);
+        g.backgrounded(t + S);
+        assert!(g.resumed(t + 122 * S).lock);
+        // a dialog (not an activity) never excuses the stop
+        let mut g = LifecycleGate::new(LockPolicy::default());
+        g.expect_system_activity(t);
+        g.expect_system_ui(t);
+        g.paused(t);
+        assert!(g.backgrounded(t + S).lock);
     }
 
     #[test]

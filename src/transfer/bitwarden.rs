@@ -17,47 +17,11 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::json::str;
-use super::{Error, Fields, Importer, Meta, Parsed, Refused, Result};
+use super::{Error, Importer, Meta, Parsed, Refused, Result, push_login_totp};
 
 const FORMAT: &str = "Bitwarden";
 
 pub struct Bitwarden;
-
-/// One item's TOTP field into `out` (see the module docs for the naming rules).
-fn push_item(out: &mut Parsed, i: usize, item_name: &str, user: &str, totp: &str, meta: Meta) {
-    let (item_name, user, totp) = (item_name.trim(), user.trim(), totp.trim());
-    let lower = totp.to_ascii_lowercase();
-    if lower.starts_with("otpauth://") || lower.starts_with("steam://") {
-        match crate::uri::parse(totp) {
-            Ok(mut a) => {
-                if (a.issuer.is_empty() || lower.starts_with("steam://")) && !item_name.is_empty() {
-                    a.issuer = item_name.to_string();
-                }
-                if a.name.is_empty() {
-                    a.name = user.to_string();
-                }
-                match crate::otp::validate(&a) {
-                    Ok(()) => out.push_with(a, meta),
-                    Err(e) => out
-                        .refused
-                        .push(Refused::new(super::label(&a), e.to_string())),
-                }
-            }
-            Err(e) => out.refused.push(Refused::new(
-                super::loose_label(item_name, user, i),
-                e.to_string(),
-            )),
-        }
-    } else {
-        Fields {
-            issuer: item_name,
-            name: user,
-            secret: totp,
-            ..Fields::default()
-        }
-        .push_with_meta(out, i, meta);
-    }
-}
 
 fn read_items(doc: &Value, items: &[Value]) -> Parsed {
     let folders: BTreeMap<&str, &str> = doc
@@ -84,7 +48,7 @@ fn read_items(doc: &Value, items: &[Value]) -> Parsed {
                 .unwrap_or_default(),
             ..Meta::default()
         };
-        push_item(
+        push_login_totp(
             &mut out,
             i,
             str(item, "name"),
@@ -144,7 +108,7 @@ fn read_csv(data: &[u8]) -> Result<Parsed> {
             },
             ..Meta::default()
         };
-        push_item(&mut out, i, get(name), get(user), get(totp), meta);
+        push_login_totp(&mut out, i, get(name), get(user), get(totp), meta);
     }
     Ok(out)
 }

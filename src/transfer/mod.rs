@@ -351,6 +351,49 @@ impl Fields<'_> {
     }
 }
 
+/// A password manager's TOTP field (Bitwarden, Proton Pass) into `out`, as entry `index`:
+/// an `otpauth://` or `steam://` link, whose missing issuer and name the item's name and
+/// login fill (a `steam://` link names no service of its own: the item's name is its
+/// issuer), or a bare Base32 key, for which the item's name is the issuer and the login the
+/// name.
+pub(crate) fn push_login_totp(
+    out: &mut Parsed,
+    index: usize,
+    item: &str,
+    user: &str,
+    totp: &str,
+    meta: Meta,
+) {
+    let (item, user, totp) = (item.trim(), user.trim(), totp.trim());
+    let lower = totp.to_ascii_lowercase();
+    if !(lower.starts_with("otpauth://") || lower.starts_with("steam://")) {
+        return Fields {
+            issuer: item,
+            name: user,
+            secret: totp,
+            ..Fields::default()
+        }
+        .push_with_meta(out, index, meta);
+    }
+    match crate::uri::parse(totp) {
+        Ok(mut a) => {
+            if (a.issuer.is_empty() || lower.starts_with("steam://")) && !item.is_empty() {
+                a.issuer = item.to_string();
+            }
+            if a.name.is_empty() {
+                a.name = user.to_string();
+            }
+            match crate::otp::validate(&a) {
+                Ok(()) => out.push_with(a, meta),
+                Err(e) => out.refused.push(Refused::new(label(&a), e.to_string())),
+            }
+        }
+        Err(e) => out
+            .refused
+            .push(Refused::new(loose_label(item, user, index), e.to_string())),
+    }
+}
+
 /// JSON helpers for the importers: lenient field access on `serde_json::Value`.
 pub(crate) mod json {
     use serde_json::Value;
@@ -639,6 +682,63 @@ mod tests {
             }
             let _ = detect(&data);
         }
+    }
+
+    #[test]
+    fn a_login_totp_field_takes_its_names_from_the_item() {
+        let mut out = Parsed::default();
+        let note = |n: &str| Meta {
+            note: n.to_string(),
+            ..Meta::default()
+        };
+        push_login_totp(
+            &mut out,
+            0,
+            " Mail ",
+            "bob",
+            " JBSWY3DPEHPK3PXP ",
+            note("key"),
+        );
+        let uri = "otpauth://totp/?secret=JBSWY3DPEHPK3PXQ";
+        push_login_totp(&mut out, 1, "Bank", "carol", uri, note("uri"));
+        let uri = "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXR&issuer=GitHub";
+        push_login_totp(&mut out, 2, "Work", "x", uri, note("named"));
+        push_login_totp(
+            &mut out,
+            3,
+            "My Steam",
+            "dave",
+            "steam://JBSWY3DPEHPK3PXS",
+            note("s"),
+        );
+        push_login_totp(
+            &mut out,
+            4,
+            "Shop",
+            "erin",
+            "otpauth://totp/x?secret=!!",
+            note("bad"),
+        );
+        push_login_totp(&mut out, 5, "", "", "not base32!", note("bad key"));
+        let names: Vec<_> = out
+            .accounts
+            .iter()
+            .map(|a| (a.issuer.as_str(), a.name.as_str(), a.kind))
+            .collect();
+        use crate::account::Kind::{Steam, Totp};
+        assert_eq!(
+            names,
+            [
+                ("Mail", "bob", Totp),
+                ("Bank", "carol", Totp),
+                ("GitHub", "alice", Totp),
+                ("My Steam", "dave", Steam),
+            ]
+        );
+        let notes: Vec<_> = (0..4).map(|i| out.meta(i).unwrap().note.as_str()).collect();
+        assert_eq!(notes, ["key", "uri", "named", "s"]);
+        let refused: Vec<_> = out.refused.iter().map(|r| r.what.as_str()).collect();
+        assert_eq!(refused, ["Shop (erin)", "entry 6"]);
     }
 
     #[test]

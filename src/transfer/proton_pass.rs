@@ -14,7 +14,7 @@
 use serde_json::Value;
 
 use super::json::{num, str};
-use super::{Error, Fields, Importer, Meta, Parsed, Refused, Result};
+use super::{Error, Importer, Meta, Parsed, Result, push_login_totp};
 
 const FORMAT: &str = "Proton Pass";
 const DATA_JSON: &str = "Proton Pass/data.json";
@@ -25,41 +25,6 @@ fn malformed(why: impl Into<String>) -> Error {
     Error::Malformed {
         format: FORMAT,
         why: why.into(),
-    }
-}
-
-fn push_totp(out: &mut Parsed, i: usize, item: &str, user: &str, totp: &str, meta: Meta) {
-    let totp = totp.trim();
-    let lower = totp.to_ascii_lowercase();
-    if lower.starts_with("otpauth://") || lower.starts_with("steam://") {
-        match crate::uri::parse(totp) {
-            Ok(mut a) => {
-                if a.issuer.is_empty() {
-                    a.issuer = item.trim().to_string();
-                }
-                if a.name.is_empty() {
-                    a.name = user.trim().to_string();
-                }
-                match crate::otp::validate(&a) {
-                    Ok(()) => out.push_with(a, meta),
-                    Err(e) => out
-                        .refused
-                        .push(Refused::new(super::label(&a), e.to_string())),
-                }
-            }
-            Err(e) => out.refused.push(Refused::new(
-                super::loose_label(item, user, i),
-                e.to_string(),
-            )),
-        }
-    } else {
-        Fields {
-            issuer: item,
-            name: user,
-            secret: totp,
-            ..Fields::default()
-        }
-        .push_with_meta(out, i, meta);
     }
 }
 
@@ -107,7 +72,7 @@ fn read_doc(doc: &Value) -> Result<Parsed> {
                 );
             }
             for uri in uris.into_iter().filter(|u| !u.trim().is_empty()) {
-                push_totp(&mut out, n, name, user, uri, meta.clone());
+                push_login_totp(&mut out, n, name, user, uri, meta.clone());
                 n += 1;
             }
         }

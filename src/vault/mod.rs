@@ -258,6 +258,34 @@ fn state_key_for(slot: &PasscodeSlot, device: Option<&dyn DeviceKey>) -> Result<
         .map_err(Error::DeviceKey)
 }
 
+/// The keys of a new passcode: a fresh master key, the slot wrapping it under the passcode
+/// (bound to this device through a new device key when a device store is given), and that
+/// slot's side-file key.
+struct NewKeys {
+    master_key: Zeroizing<[u8; KEY_LEN]>,
+    slot: PasscodeSlot,
+    state_key: Option<StateKey>,
+}
+
+impl NewKeys {
+    /// Makes them; a failure leaves no new device key behind.
+    fn make(passcode: &str, params: KdfParams, device: Option<&dyn DeviceKey>) -> Result<NewKeys> {
+        let master_key = Zeroizing::new(format::random::<KEY_LEN>()?);
+        let slot = PasscodeSlot::wrap(passcode, params, &master_key, device)?;
+        match state_key_for(&slot, device) {
+            Ok(state_key) => Ok(NewKeys {
+                master_key,
+                slot,
+                state_key,
+            }),
+            Err(e) => {
+                delete_device_key(&slot, device);
+                Err(e)
+            }
+        }
+    }
+}
+
 impl Vault {
     /// Creates a new vault at `path` (refusing to overwrite one) with the real KDF bounds.
     pub fn create(path: &Path, passcode: &str, params: KdfParams, now: u64) -> Result<Vault> {
@@ -287,15 +315,11 @@ impl Vault {
                 path: path.to_path_buf(),
             });
         }
-        let master_key = Zeroizing::new(format::random::<KEY_LEN>()?);
-        let slot = PasscodeSlot::wrap(passcode, params, &master_key, device)?;
-        let state_key = match state_key_for(&slot, device) {
-            Ok(k) => k,
-            Err(e) => {
-                delete_device_key(&slot, device);
-                return Err(e);
-            }
-        };
+        let NewKeys {
+            master_key,
+            slot,
+            state_key,
+        } = NewKeys::make(passcode, params, device)?;
         // A fresh side file (authenticated for a device slot: a missing one would lock).
         let _ = State::default().store(path, state_key.as_ref());
         let mut v = Vault {
@@ -564,21 +588,12 @@ impl Vault {
     }
 
     /// Adds an account with chosen metadata (its `order` is set to the end) and saves.
-    pub fn add_with_meta(&mut self, account: Account, mut meta: EntryMeta) -> Result<EntryId> {
+    pub fn add_with_meta(&mut self, account: Account, meta: EntryMeta) -> Result<EntryId> {
         model::validate(&account, &meta).map_err(Error::InvalidEntry)?;
-        if self.entries.iter().any(|e| e.account.same_login(&account)) {
+        if self.has_login(&account) {
             return Err(Error::Duplicate);
         }
-        let id = EntryId(self.next_id);
-        meta.order = self.entries.len() as u32;
-        self.entries.push(Entry { id, account, meta });
-        self.next_id += 1;
-        if let Err(e) = self.save() {
-            self.entries.pop();
-            self.next_id -= 1;
-            return Err(e);
-        }
-        Ok(id)
+        self.append_and_save(|v| v.push_entry(account, meta))
     }
 
     /// Adds accounts with chosen metadata (each `order` set to the end of the list) in **one
@@ -586,32 +601,20 @@ impl Vault {
     /// `items`) is skipped, one the vault's rules refuse is reported with why, and the rest are
     /// added. Gives one [`Added`] per item, in order. If the save fails nothing is added.
     pub fn add_entries(&mut self, items: Vec<(Account, EntryMeta)>) -> Result<Vec<Added>> {
-        let (old_len, old_next) = (self.entries.len(), self.next_id);
-        let mut out = Vec::with_capacity(items.len());
-        for (account, mut meta) in items {
-            if let Err(why) = model::validate(&account, &meta) {
-                out.push(Added::Invalid(why));
-                continue;
-            }
-            if self.entries.iter().any(|e| e.account.same_login(&account)) {
-                out.push(Added::Duplicate);
-                continue;
-            }
-            let id = EntryId(self.next_id);
-            meta.order = self.entries.len() as u32;
-            self.entries.push(Entry { id, account, meta });
-            self.next_id += 1;
-            out.push(Added::Added(id));
-        }
-        if self.entries.len() == old_len {
-            return Ok(out);
-        }
-        if let Err(e) = self.save() {
-            self.entries.truncate(old_len);
-            self.next_id = old_next;
-            return Err(e);
-        }
-        Ok(out)
+        self.append_and_save(|v| {
+            items
+                .into_iter()
+                .map(|(account, meta)| {
+                    if let Err(why) = model::validate(&account, &meta) {
+                        Added::Invalid(why)
+                    } else if v.has_login(&account) {
+                        Added::Duplicate
+                    } else {
+                        Added::Added(v.push_entry(account, meta))
+                    }
+                })
+                .collect()
+        })
     }
 
     /// Adds every account that is not already there (one save). Accounts that cannot make codes
@@ -621,29 +624,48 @@ impl Vault {
             crate::otp::validate(a)
                 .map_err(|e| Error::InvalidEntry(format!("{}: {e}", a.display_name())))?;
         }
-        let (old_len, old_next) = (self.entries.len(), self.next_id);
-        let mut report = AddReport::default();
-        for account in accounts {
-            if self.entries.iter().any(|e| e.account.same_login(&account)) {
-                report.duplicates.push(account.display_name());
-                continue;
+        self.append_and_save(|v| {
+            let mut report = AddReport::default();
+            for account in accounts {
+                if v.has_login(&account) {
+                    report.duplicates.push(account.display_name());
+                } else {
+                    let meta = EntryMeta::new_for(&account, now);
+                    report.added.push(v.push_entry(account, meta));
+                }
             }
-            let id = EntryId(self.next_id);
-            let mut meta = EntryMeta::new_for(&account, now);
-            meta.order = self.entries.len() as u32;
-            self.entries.push(Entry { id, account, meta });
-            self.next_id += 1;
-            report.added.push(id);
+            report
+        })
+    }
+
+    /// Whether an entry already holds `account`'s login (secret, issuer, name).
+    fn has_login(&self, account: &Account) -> bool {
+        self.entries.iter().any(|e| e.account.same_login(account))
+    }
+
+    /// Appends an entry at the end of the list (its `order` set to match) under the next id;
+    /// not saved: callers go through [`Vault::append_and_save`].
+    fn push_entry(&mut self, account: Account, mut meta: EntryMeta) -> EntryId {
+        let id = EntryId(self.next_id);
+        meta.order = self.entries.len() as u32;
+        self.entries.push(Entry { id, account, meta });
+        self.next_id += 1;
+        id
+    }
+
+    /// Runs `append` (which adds entries with [`Vault::push_entry`]), then saves once if it
+    /// added any; when the save fails the new entries and their ids are taken back.
+    fn append_and_save<T>(&mut self, append: impl FnOnce(&mut Vault) -> T) -> Result<T> {
+        let (old_len, old_next) = (self.entries.len(), self.next_id);
+        let out = append(self);
+        if self.entries.len() == old_len {
+            return Ok(out);
         }
-        if report.added.is_empty() {
-            return Ok(report);
-        }
-        if let Err(e) = self.save() {
-            self.entries.truncate(old_len);
-            self.next_id = old_next;
-            return Err(e);
-        }
-        Ok(report)
+        self.save_or(|v| {
+            v.entries.truncate(old_len);
+            v.next_id = old_next;
+        })?;
+        Ok(out)
     }
 
     /// Replaces an entry's account and metadata (its position is kept: `meta.order` is
@@ -797,17 +819,13 @@ impl Vault {
         let device = if self.slot.device { self.device } else { None };
         check_new_passcode(new_passcode, params, self.strength_floor, device.is_some())?;
         self.verify_passcode(current, now)?;
-        let master_key = Zeroizing::new(format::random::<KEY_LEN>()?);
         // A device-bound vault gets a new device key too (the old one is deleted once the
         // new file is written).
-        let slot = PasscodeSlot::wrap(new_passcode, params, &master_key, device)?;
-        let new_state_key = match state_key_for(&slot, device) {
-            Ok(k) => k,
-            Err(e) => {
-                delete_device_key(&slot, device);
-                return Err(e);
-            }
-        };
+        let NewKeys {
+            master_key,
+            slot,
+            state_key: new_state_key,
+        } = NewKeys::make(new_passcode, params, device)?;
         fsio::remove_stale_temps(&self.path);
         let bak = fsio::backup_path(&self.path);
         let old_bak = std::fs::read(&bak).ok().map(Zeroizing::new);

@@ -139,6 +139,99 @@ pub fn run(mut c: Command) -> (bool, String, String) {
     )
 }
 
+/// `monban export --format FORMAT --out OUT` followed by `extra`, run as `c` (a `monban`
+/// command with its vault and passcode set), which must succeed; gives its stdout.
+pub fn export(mut c: Command, format: &str, out: &std::path::Path, extra: &[&str]) -> String {
+    c.args(["export", "--format", format, "--out"])
+        .arg(out)
+        .args(extra);
+    let (success, stdout, stderr) = run(c);
+    assert!(success, "monban export --format {format} failed: {stderr}");
+    stdout
+}
+
+/// What `monban export --json` reports.
+pub struct Exported {
+    /// The files written, in part order.
+    pub files: Vec<String>,
+    /// The one-time transfer code (sealed QR exports only).
+    pub transfer_code: Option<String>,
+    /// The accounts the format cannot carry, as reported.
+    pub refused: Vec<serde_json::Value>,
+}
+
+/// [`export`] with `--json`, its report read.
+pub fn export_json(c: Command, format: &str, out: &std::path::Path) -> Exported {
+    let json = export(c, format, out, &["--json"]);
+    let v: serde_json::Value = serde_json::from_str(json.trim()).expect("one JSON object");
+    let files = v["files"].as_array().expect("a list of files");
+    Exported {
+        files: files
+            .iter()
+            .map(|f| f.as_str().expect("a file name").to_string())
+            .collect(),
+        transfer_code: v
+            .get("transfer_code")
+            .map(|c| c.as_str().expect("the code as text").to_string()),
+        refused: v["refused"].as_array().cloned().unwrap_or_default(),
+    }
+}
+
+/// A tmpfs mounted over a folder, for the read-only and full-disk tests (mounting needs root),
+/// unmounted on drop.
+#[cfg(target_os = "linux")]
+pub struct Tmpfs(PathBuf);
+
+#[cfg(target_os = "linux")]
+impl Tmpfs {
+    /// Mounts a tmpfs of `size` (`"64k"`, `"1m"`) with mode 0700 over `dir`, created first;
+    /// `None` when it cannot (not root).
+    pub fn mount(dir: &std::path::Path, size: &str) -> Option<Tmpfs> {
+        std::fs::create_dir_all(dir).unwrap();
+        Command::new("mount")
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={size},mode=0700"),
+                "tmpfs",
+            ])
+            .arg(dir)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+            .then(|| Tmpfs(dir.to_path_buf()))
+    }
+
+    /// Remounts it `"ro"` or `"rw"`.
+    pub fn remount(&self, mode: &str) {
+        let s = Command::new("mount")
+            .args(["-o", &format!("remount,{mode}")])
+            .arg(&self.0)
+            .status()
+            .unwrap();
+        assert!(s.success(), "remount {mode}");
+    }
+
+    /// Fills it to the last byte with one file, `filler`; gives that file's path.
+    pub fn fill(&self) -> PathBuf {
+        use std::io::Write;
+        let filler = self.0.join("filler");
+        let mut f = std::fs::File::create(&filler).unwrap();
+        let chunk = vec![0u8; 1024];
+        while f.write_all(&chunk).is_ok() {}
+        let _ = f.sync_all();
+        filler
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
 /// The driver of the real binary under Xvfb (also used by `benches/ui.rs`); its `have` is
 /// the one PATH check of the tests.
 #[path = "ui/xvfb_driver.rs"]

@@ -309,7 +309,8 @@ fn android_manifest_asks_for_the_camera_only_and_forbids_backup() {
     let app = tags(&manifest, "application");
     assert_eq!(app.len(), 1);
     assert_eq!(attr(app[0], "android:allowBackup"), Some("false"));
-    assert_eq!(attr(app[0], "android:hasCode"), Some("false"));
+    // The one Java class: the folder picker of automatic backups.
+    assert_eq!(attr(app[0], "android:hasCode"), Some("true"));
     assert_eq!(attr(app[0], "android:label"), Some("@string/app_name"));
     assert_eq!(attr(app[0], "android:icon"), Some("@mipmap/ic_launcher"));
 
@@ -345,7 +346,7 @@ fn android_manifest_asks_for_the_camera_only_and_forbids_backup() {
 fn android_activity_loads_the_wrapper_library() {
     let manifest = strip_xml_comments(&read("android/app/src/main/AndroidManifest.xml"));
     let activity = tags(&manifest, "activity");
-    assert_eq!(activity.len(), 1);
+    assert_eq!(activity.len(), 2, "NativeActivity and the folder picker");
     assert_eq!(
         attr(activity[0], "android:name"),
         Some("android.app.NativeActivity")
@@ -368,6 +369,39 @@ fn android_activity_loads_the_wrapper_library() {
         "Slint's Android backend needs API 26"
     );
     assert!(read("android/build.sh").contains("MIN_SDK=26"));
+}
+
+/// The folder picker of automatic backups (Storage Access Framework): only Monban starts it,
+/// its class is where the manifest and the Rust side (`saf.rs`, which starts it by name and
+/// reads its answer file) say, and it keeps the folder's read and write permission.
+#[test]
+fn android_folder_picker_is_private_and_found_by_the_names_the_glue_uses() {
+    let manifest = strip_xml_comments(&read("android/app/src/main/AndroidManifest.xml"));
+    let picker = tags(&manifest, "activity")
+        .into_iter()
+        .find(|t| attr(t, "android:name") == Some("org.monban.app.FolderPickerActivity"))
+        .expect("the picker activity");
+    assert_eq!(attr(picker, "android:exported"), Some("false"));
+    assert_eq!(
+        tags(&manifest, "intent-filter").len(),
+        1,
+        "only the launcher has an intent filter"
+    );
+    let java = read("android/app/src/main/java/org/monban/app/FolderPickerActivity.java");
+    assert!(java.contains("package org.monban.app;"));
+    assert!(java.contains("public final class FolderPickerActivity extends Activity"));
+    assert!(java.contains("ACTION_OPEN_DOCUMENT_TREE"));
+    assert!(java.contains("takePersistableUriPermission(tree, ACCESS)"));
+    assert!(
+        java.contains("FLAG_GRANT_READ_URI_PERMISSION | Intent.FLAG_GRANT_WRITE_URI_PERMISSION")
+    );
+    let glue = read("src/platform/android/saf.rs");
+    assert!(glue.contains("const PICKER: &str = \"org.monban.app.FolderPickerActivity\";"));
+    let answer = "\"backup-folder.picked\"";
+    assert!(
+        java.contains(answer) && glue.contains(answer),
+        "one answer file"
+    );
 }
 
 #[test]

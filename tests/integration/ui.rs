@@ -57,13 +57,9 @@ fn harness_with(with_vault: bool, open_options: OpenOptions) -> Harness {
     let clock = Arc::new(ManualClock::at_ms(T0 * 1000));
     let clipboard = Rc::new(RecordingClipboard::new());
     let app = App::new(AppOptions {
-        vault_path: Some(path.clone()),
-        settings_path: Some(dir.path().join("settings.json")),
-        clock: clock.clone(),
         clipboard: Some(clipboard.clone()),
-        camera: None,
         open_options,
-        perf_log: None,
+        ..AppOptions::for_tests(path.clone(), clock.clone())
     })
     .unwrap();
     app.window().show().unwrap();
@@ -628,16 +624,7 @@ fn five_hundred_accounts_stay_light() {
         .unwrap();
     v.lock();
     let clock = Arc::new(ManualClock::at_ms(T0 * 1000));
-    let app = App::new(AppOptions {
-        vault_path: Some(path.clone()),
-        settings_path: Some(dir.path().join("settings.json")),
-        clock: clock.clone(),
-        clipboard: Some(Rc::new(RecordingClipboard::new())),
-        camera: None,
-        open_options: light(),
-        perf_log: None,
-    })
-    .unwrap();
+    let app = App::new(AppOptions::for_tests(path.clone(), clock.clone())).unwrap();
     app.window().show().unwrap();
     app.window()
         .global::<UnlockAdapter>()

@@ -5,7 +5,6 @@
 //! keeping every field, and a damaged vault at unlock offering the right copy.
 
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,10 +12,9 @@ use i_slint_backend_testing::{ElementHandle, TestingBackend, TestingBackendOptio
 use monban::account::{Account, Secret};
 use monban::app::{
     App, AppOptions, AutoBackupAdapter, ImportAdapter, ImportStage, ListAdapter, ManualClock, Msg,
-    Navigation, SafetyAdapter, Screen, UnlockAdapter,
+    Navigation, PasscodeAdapter, SafetyAdapter, Screen, UnlockAdapter,
 };
 use monban::autobackup::{self, Status};
-use monban::clipboard::RecordingClipboard;
 use monban::reminders::ReminderState;
 use monban::vault::{self, Entry, EntryMeta, Icon, KdfParams, OpenOptions, Vault};
 use slint::{ComponentHandle, Model};
@@ -93,16 +91,7 @@ impl Device {
         fill(&mut v);
         v.lock();
         let clock = Arc::new(ManualClock::at_ms(T0 * 1000));
-        let app = App::new(AppOptions {
-            vault_path: Some(path.clone()),
-            settings_path: Some(dir.path().join("settings.json")),
-            clock: clock.clone(),
-            clipboard: Some(Rc::new(RecordingClipboard::new())),
-            camera: None,
-            open_options: OpenOptions::light_for_tests(),
-            ..Default::default()
-        })
-        .unwrap();
+        let app = App::new(AppOptions::for_tests(path.clone(), clock.clone())).unwrap();
         app.window()
             .window()
             .set_size(slint::LogicalSize::new(600.0, 1400.0));
@@ -205,7 +194,7 @@ impl Device {
     }
 
     fn count(&self, dir: &Path) -> usize {
-        autobackup::count_files(dir, &Status::load(&self.path))
+        autobackup::count_files(&dir.to_path_buf().into(), &Status::load(&self.path))
     }
 
     fn back(&self) {
@@ -624,22 +613,36 @@ fn a_damaged_vault_is_not_a_wrong_passcode_and_offers_its_previous_save() {
     assert_eq!(u.get_damaged(), Msg::None);
 }
 
-#[test]
-fn a_damaged_vault_without_a_previous_save_offers_the_newest_automatic_backup() {
+/// The unlock screen is idle (no key derivation running).
+fn unlock_settled(a: &App) -> bool {
+    !a.window().global::<UnlockAdapter>().get_busy()
+}
+
+/// A device whose automatic backups (with the vault passcode, or with their own password)
+/// hold `rich`, then its vault and the previous save damaged and the passcode typed: the
+/// damaged-vault offer is on screen. Also the backup folder and the accounts as they were.
+fn damaged_with_backups(passcode: bool) -> (Device, PathBuf, Vec<(Account, EntryMeta)>) {
     let d = Device::new(rich);
     let dir = d.dir.path().join("backups");
-    d.turn_on(&dir, true);
+    d.turn_on(&dir, passcode);
     d.back();
     let original = fields(&d.app.core().vault_entries());
     d.app.core().lock();
     flip_salt(&d.path);
     // The previous save is damaged the same way.
     flip_salt(&vault::backup_path(&d.path));
+    d.app
+        .window()
+        .global::<UnlockAdapter>()
+        .invoke_unlock(PASSCODE.into());
+    d.until("the unlock", unlock_settled);
+    (d, dir, original)
+}
+
+#[test]
+fn a_damaged_vault_without_a_previous_save_offers_the_newest_automatic_backup() {
+    let (d, dir, original) = damaged_with_backups(true);
     let u = d.app.window().global::<UnlockAdapter>();
-    u.invoke_unlock(PASSCODE.into());
-    d.until("the unlock", |a| {
-        !a.window().global::<UnlockAdapter>().get_busy()
-    });
     assert_eq!(u.get_damaged(), Msg::DamagedAuto);
     assert_eq!(u.get_damaged_arg(), "2026-03-14 10:00");
     assert_eq!(u.get_damaged_arg2(), original.len().to_string());
@@ -662,72 +665,177 @@ fn a_damaged_vault_without_a_previous_save_offers_the_newest_automatic_backup() 
     d.unlock();
 }
 
-/// A tmpfs mounted over `dir` (root only), unmounted on drop.
-#[cfg(target_os = "linux")]
-struct Mount(PathBuf);
+#[test]
+fn a_damaged_vault_whose_backups_have_their_own_password_restores_with_it() {
+    let (d, dir, original) = damaged_with_backups(false);
+    let u = d.app.window().global::<UnlockAdapter>();
+    // Damaged, and the newest automatic backup does not open with the passcode: its own
+    // password is asked for, from when said first.
+    assert_eq!(u.get_error(), Msg::None, "not 'Wrong passcode'");
+    assert_eq!(u.get_damaged(), Msg::DamagedAutoPassword);
+    assert_eq!(u.get_damaged_arg(), "2026-03-14 10:00");
+    assert_eq!(u.get_restore_kind(), 3);
+    assert_eq!(vault::failed_attempts(&d.path), 0);
+    // A wrong backup password is said, and is no vault attempt.
+    u.invoke_open_backup("not the backup password".into());
+    d.until("the backup", unlock_settled);
+    assert_eq!(u.get_error(), Msg::WrongPassword);
+    assert_eq!(u.get_restore_kind(), 3);
+    assert_eq!(vault::failed_attempts(&d.path), 0);
+    // Typed into the field and opened with the button, as a user does: what it holds, in
+    // plain words, before anything changes.
+    ElementHandle::find_by_accessible_label(d.app.window(), "Backup password")
+        .find(|e| e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::TextInput))
+        .expect("the backup password field")
+        .set_accessible_value(PASSWORD);
+    d.click("Open the automatic backup");
+    d.until("the backup", unlock_settled);
+    assert_eq!(u.get_error(), Msg::None);
+    assert_eq!(u.get_damaged(), Msg::DamagedAutoOpened);
+    assert_eq!(u.get_damaged_arg(), "2026-03-14 10:00");
+    assert_eq!(u.get_damaged_arg2(), original.len().to_string());
+    assert_eq!(u.get_restore_kind(), 4);
+    assert!(
+        !vault::damaged_path(&d.path).exists(),
+        "nothing changed yet"
+    );
+    assert!(d.has_label("Passcode again"));
+    // Locking (leaving the app) drops the opened backup: its password is asked again.
+    d.app.core().lock();
+    assert_eq!(u.get_damaged(), Msg::DamagedAutoPassword);
+    assert_eq!(u.get_restore_kind(), 3);
+    u.invoke_open_backup(PASSWORD.into());
+    d.until("the backup", unlock_settled);
+    assert_eq!(u.get_restore_kind(), 4);
+    // The passcode of the restored vault is typed twice: nothing else can check it.
+    u.invoke_restore_opened(PASSCODE.into(), "correct horsf".into());
+    assert_eq!(u.get_error(), Msg::PasscodesDiffer);
+    assert_eq!(u.get_restore_kind(), 4);
+    u.invoke_restore_opened(PASSCODE.into(), PASSCODE.into());
+    d.until("the restore", |a| a.core().is_unlocked());
+    assert_eq!(fields(&d.app.core().vault_entries()), original);
+    let nav = d.app.window().global::<Navigation>();
+    assert_eq!(nav.get_toast(), Msg::Restored);
+    assert!(vault::damaged_path(&d.path).exists(), "kept aside");
+    assert_eq!(u.get_damaged(), Msg::None);
+    // Automatic backups go on, still with their own password.
+    assert!(Status::load(&d.path).last_error.is_none());
+    let newest = autobackup::folder::list(&dir, None).unwrap().pop().unwrap();
+    let b = monban::transfer::backup::read(
+        &std::fs::read(newest).unwrap(),
+        PASSWORD,
+        &vault::KdfBounds::LIGHT_FOR_TESTS,
+    )
+    .unwrap();
+    assert_eq!(b.entries.len(), original.len());
+    // The restored vault opens with the passcode after a restart of the app.
+    d.app.core().lock();
+    d.unlock();
+    assert_eq!(fields(&d.app.core().vault_entries()), original);
+}
 
-#[cfg(target_os = "linux")]
-impl Drop for Mount {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("umount").arg(&self.0).status();
-    }
+/// After a passcode change the automatic backups that open with the passcode are re-keyed, a
+/// vault save of its own. Here that save really fails: as soon as the change is saved, a
+/// watcher puts a folder with a file in it where the save keeps the previous generation
+/// (`<vault>.bak`), while the new backup key is derived (the full KDF: far longer than the
+/// watcher's millisecond).
+#[test]
+fn a_passcode_change_whose_re_keying_fails_says_so_and_keeps_everything() {
+    use std::os::unix::fs::MetadataExt;
+    const NEW: &str = "violet harbour compass 19 slowly";
+    let d = Device::new(rich);
+    let dir = d.dir.path().join("backups");
+    d.turn_on(&dir, true);
+    d.back();
+    let original = fields(&d.app.core().vault_entries());
+    let (path, bak) = (d.path.clone(), vault::backup_path(&d.path));
+    let saved_as = std::fs::metadata(&path).unwrap().ino();
+    let watcher = std::thread::spawn(move || {
+        let until = std::time::Instant::now() + WAIT;
+        while std::fs::metadata(&path).map_or(true, |m| m.ino() == saved_as) {
+            assert!(
+                std::time::Instant::now() < until,
+                "the change was never saved"
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        std::fs::remove_file(&bak).unwrap();
+        std::fs::create_dir(&bak).unwrap();
+        std::fs::write(bak.join("in the way"), b"x").unwrap();
+    });
+    d.app
+        .window()
+        .global::<Navigation>()
+        .invoke_open(Screen::Passcode);
+    let p = d.app.window().global::<PasscodeAdapter>();
+    p.invoke_change_passcode(PASSCODE.into(), NEW.into(), NEW.into());
+    d.until("the change", |a| {
+        !a.window().global::<PasscodeAdapter>().get_busy()
+    });
+    watcher.join().unwrap();
+    // The user is told, on the page and on the list.
+    assert_eq!(p.get_message(), Msg::RekeyFailed, "{}", p.get_message_arg());
+    assert!(
+        p.get_message_arg()
+            .contains("cannot keep the new backup key in the vault"),
+        "{}",
+        p.get_message_arg()
+    );
+    assert!(
+        !d.safety().get_rekey_error().is_empty(),
+        "the card on the list"
+    );
+    // Nothing stored is lost: the backup after the change opens with the old passcode, as
+    // the message says, and holds every account; no backup failed.
+    assert!(Status::load(&d.path).last_error.is_none());
+    let newest = autobackup::folder::list(&dir, None).unwrap().pop().unwrap();
+    let b = monban::transfer::backup::read(
+        &std::fs::read(newest).unwrap(),
+        PASSCODE,
+        &vault::KdfBounds::LIGHT_FOR_TESTS,
+    )
+    .unwrap();
+    assert_eq!(b.entries.len(), original.len());
+    // And the vault opens with the new passcode, every account in it.
+    d.app.core().lock();
+    d.app
+        .window()
+        .global::<UnlockAdapter>()
+        .invoke_unlock(NEW.into());
+    d.until("the unlock", |a| a.core().is_unlocked());
+    assert_eq!(fields(&d.app.core().vault_entries()), original);
 }
 
 /// Mounts a tmpfs of `size` over `dir`; without the right to (not root) the test is skipped,
 /// except under `CI=true`, where it fails naming what is needed.
 #[cfg(target_os = "linux")]
-fn tmpfs(dir: &Path, size: &str) -> Option<Mount> {
-    std::fs::create_dir_all(dir).unwrap();
-    let mounted = std::process::Command::new("mount")
-        .args([
-            "-t",
-            "tmpfs",
-            "-o",
-            &format!("size={size},mode=0700"),
-            "tmpfs",
-        ])
-        .arg(dir)
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if mounted {
-        return Some(Mount(dir.to_path_buf()));
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("cannot mount a tmpfs: run the tests as root (mount from util-linux)");
-    }
-    eprintln!("backup banner test SKIPPED: cannot mount a tmpfs (needs root)");
-    None
-}
-
-#[cfg(target_os = "linux")]
-fn remount(dir: &Path, mode: &str) {
-    let s = std::process::Command::new("mount")
-        .args(["-o", &format!("remount,{mode}")])
-        .arg(dir)
-        .status()
-        .unwrap();
-    assert!(s.success(), "remount {mode}");
+fn tmpfs(dir: &Path, size: &str) -> Option<crate::common::Tmpfs> {
+    let mounted = crate::common::Tmpfs::mount(dir, size);
+    crate::common::require(
+        mounted.is_some(),
+        "the right to mount a tmpfs",
+        "run the tests as root (mount from util-linux)",
+    );
+    mounted
 }
 
 #[cfg(target_os = "linux")]
 #[test]
 fn a_read_only_or_full_backup_folder_shows_its_cause_until_a_backup_succeeds() {
-    use std::io::Write;
     let d = Device::new(rich);
     let dir = d.dir.path().join("stick");
-    let Some(_mount) = tmpfs(&dir, "256k") else {
+    let Some(mount) = tmpfs(&dir, "256k") else {
         return;
     };
     d.turn_on(&dir, false);
     d.back();
 
     // Read-only (a write-protected card, a file system remounted read-only after errors).
-    remount(&dir, "ro");
+    mount.remount("ro");
     d.change();
     assert_eq!(d.safety().get_failure(), Msg::BackupReadOnly);
     assert!(d.has_label("Automatic backups are failing"));
-    remount(&dir, "rw");
+    mount.remount("rw");
     d.change();
     assert_eq!(
         d.safety().get_failure(),
@@ -736,12 +844,7 @@ fn a_read_only_or_full_backup_folder_shows_its_cause_until_a_backup_succeeds() {
     );
 
     // Full to the last byte.
-    let filler = dir.join("filler");
-    let mut f = std::fs::File::create(&filler).unwrap();
-    let chunk = vec![0u8; 1024];
-    while f.write_all(&chunk).is_ok() {}
-    let _ = f.sync_all();
-    drop(f);
+    let filler = mount.fill();
     d.change();
     assert_eq!(d.safety().get_failure(), Msg::BackupDiskFull);
     assert_eq!(d.safety().get_failure_arg(), dir.display().to_string());

@@ -4,7 +4,6 @@
 //! camera frame). Light KDF settings through the library API; the app code is the real one.
 
 use std::path::Path;
-use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,7 +16,6 @@ use monban::app::{
     ImportStage, ListAdapter, ManualClock, Msg, Navigation, PasscodeAdapter, ReauthAdapter, Screen,
     SettingsAdapter, UnlockAdapter,
 };
-use monban::clipboard::RecordingClipboard;
 use monban::vault::{KdfParams, OpenOptions, Vault};
 use slint::{ComponentHandle, Model};
 
@@ -73,6 +71,13 @@ impl Device {
         )
     }
 
+    /// [`Device::new`] showing `screen`.
+    fn on(accounts: Vec<Account>, screen: Screen) -> Device {
+        let d = Device::new(accounts);
+        d.nav().invoke_open(screen);
+        d
+    }
+
     /// The same with the KDF parameters and open options given.
     fn with_kdf(accounts: Vec<Account>, kdf: KdfParams, open_options: OpenOptions) -> Device {
         init_backend();
@@ -82,13 +87,8 @@ impl Device {
         v.add_many(accounts, T0).unwrap();
         v.lock();
         let app = App::new(AppOptions {
-            vault_path: Some(path.clone()),
-            settings_path: Some(dir.path().join("settings.json")),
-            clock: Arc::new(ManualClock::at_ms(T0 * 1000)),
-            clipboard: Some(Rc::new(RecordingClipboard::new())),
-            camera: None,
             open_options,
-            ..Default::default()
+            ..AppOptions::for_tests(path.clone(), Arc::new(ManualClock::at_ms(T0 * 1000)))
         })
         .unwrap();
         app.window()
@@ -439,8 +439,7 @@ fn google_export_names_what_it_cannot_carry() {
     steam.digits = 5;
     steam.issuer = "Steam".into();
     list.push(steam);
-    let old = Device::new(list);
-    old.nav().invoke_open(Screen::Export);
+    let old = Device::on(list, Screen::Export);
     let ex = old.app.window().global::<ExportAdapter>();
     let items: Vec<_> = ex.get_items().iter().collect();
     assert_eq!(items.iter().filter(|i| !i.google_ok).count(), 1);
@@ -525,8 +524,7 @@ fn import_reports_duplicates_and_refuses_a_part_of_another_export() {
 
 #[test]
 fn wrong_passcode_at_the_prompt_shows_nothing_and_locks_after_three() {
-    let old = Device::new(accounts(3, 2));
-    old.nav().invoke_open(Screen::Export);
+    let old = Device::on(accounts(3, 2), Screen::Export);
     old.app.window().global::<ExportAdapter>().invoke_start();
     old.reauth("wrong passcode");
     assert_eq!(old.prompt().get_error(), Msg::ReauthWrong);
@@ -557,8 +555,7 @@ fn wrong_passcode_at_the_prompt_shows_nothing_and_locks_after_three() {
 #[test]
 fn account_qr_after_passcode_decodes_to_the_account() {
     let list = accounts(3, 4);
-    let d = Device::new(list.clone());
-    d.nav().invoke_open(Screen::AccountQr);
+    let d = Device::on(list.clone(), Screen::AccountQr);
     let qa = d.app.window().global::<AccountQrAdapter>();
     assert_eq!(qa.get_accounts().row_count(), 3);
     let id = qa.get_accounts().row_data(1).unwrap().id;
@@ -580,8 +577,7 @@ fn account_qr_after_passcode_decodes_to_the_account() {
 #[test]
 fn backup_export_drill_and_restore_on_another_device() {
     let list = accounts(6, 5);
-    let old = Device::new(list.clone());
-    old.nav().invoke_open(Screen::Backup);
+    let old = Device::on(list.clone(), Screen::Backup);
     let b = old.app.window().global::<BackupAdapter>();
     let file = old.dir.path().join("my.monban-backup");
     b.set_backup_path(file.display().to_string().into());
@@ -622,8 +618,7 @@ fn backup_export_drill_and_restore_on_another_device() {
     assert!(std::fs::read(&paper).unwrap().starts_with(b"%PDF"));
 
     // Restore on another device through "Import accounts" with the file.
-    let new = Device::new(list[..1].to_vec());
-    new.nav().invoke_open(Screen::Import);
+    let new = Device::on(list[..1].to_vec(), Screen::Import);
     monban::app::import::open_path(new.app.core(), &file);
     let im = new.app.window().global::<ImportAdapter>();
     assert_eq!(im.get_stage(), ImportStage::Password);
@@ -685,7 +680,8 @@ fn settings_language_switch_applies_at_once_and_is_kept() {
             .get_language_index(),
         2
     );
-    let stored = monban::settings::Settings::load(&d.dir.path().join("settings.json"));
+    let settings = monban::settings::Settings::path_for(&d.dir.path().join("device.vault"));
+    let stored = monban::settings::Settings::load(&settings);
     assert_eq!(stored.language, monban::settings::Language::Japanese);
     set_language(&d, 1);
     assert!(d.has_label("Change passcode"));
@@ -699,8 +695,7 @@ fn settings_language_switch_applies_at_once_and_is_kept() {
 
 #[test]
 fn change_passcode_from_settings() {
-    let d = Device::new(accounts(2, 8));
-    d.nav().invoke_open(Screen::Passcode);
+    let d = Device::on(accounts(2, 8), Screen::Passcode);
     let p = d.app.window().global::<PasscodeAdapter>();
     p.invoke_change_passcode(
         PASSCODE.into(),
@@ -959,8 +954,7 @@ fn a_transfer_code_found_by_the_add_scanner_opens_the_import() {
 
 #[test]
 fn export_choices_work_through_accessibility_actions() {
-    let d = Device::new(accounts(3, 13));
-    d.nav().invoke_open(Screen::Export);
+    let d = Device::on(accounts(3, 13), Screen::Export);
     let ex = d.app.window().global::<ExportAdapter>();
     let find = |label: &str| {
         ElementHandle::find_by_accessible_label(d.app.window(), label)
@@ -1064,24 +1058,26 @@ fn real_kdf_waits_of_a_sealed_move() {
 fn every_control_on_the_new_pages_has_an_accessible_label() {
     use i_slint_backend_testing::{AccessibleRole, ElementQuery};
     let d = Device::new(accounts(3, 15));
-    let unlabelled = |d: &Device, page: &str| -> Vec<String> {
+    // The elements of the window now with one of `roles`.
+    let having = |d: &Device, roles: &[AccessibleRole]| {
         ElementQuery::from_root(d.app.window())
             .match_descendants()
             .find_all()
             .into_iter()
-            .filter(|e| {
-                matches!(
-                    e.accessible_role(),
-                    Some(
-                        AccessibleRole::Button
-                            | AccessibleRole::Checkbox
-                            | AccessibleRole::RadioButton
-                            | AccessibleRole::Switch
-                            | AccessibleRole::TextInput
-                            | AccessibleRole::Combobox
-                    )
-                )
-            })
+            .filter(|e| e.accessible_role().is_some_and(|r| roles.contains(&r)))
+            .collect::<Vec<_>>()
+    };
+    let unlabelled = |d: &Device, page: &str| -> Vec<String> {
+        let controls = [
+            AccessibleRole::Button,
+            AccessibleRole::Checkbox,
+            AccessibleRole::RadioButton,
+            AccessibleRole::Switch,
+            AccessibleRole::TextInput,
+            AccessibleRole::Combobox,
+        ];
+        having(d, &controls)
+            .into_iter()
             .filter(|e| e.accessible_label().is_none_or(|l| l.trim().is_empty()))
             .map(|e| format!("{page}: {:?} {:?}", e.accessible_role(), e.id()))
             .collect()
@@ -1118,16 +1114,8 @@ fn every_control_on_the_new_pages_has_an_accessible_label() {
     missing.extend(unlabelled(&d, "export parts"));
     assert!(missing.is_empty(), "{missing:#?}");
     // The query does see the controls: the parts page has its buttons and switch, labelled.
-    let controls: Vec<_> = ElementQuery::from_root(d.app.window())
-        .match_descendants()
-        .find_all()
+    let controls: Vec<_> = having(&d, &[AccessibleRole::Button, AccessibleRole::Switch])
         .into_iter()
-        .filter(|e| {
-            matches!(
-                e.accessible_role(),
-                Some(AccessibleRole::Button | AccessibleRole::Switch)
-            )
-        })
         .filter_map(|e| e.accessible_label())
         .collect();
     for label in [
@@ -1206,8 +1194,7 @@ fn reauth_and_change_passcode_check_the_open_vault_not_the_file() {
 /// passcodes are counted, and at the limit the app locks.
 #[test]
 fn wrong_current_passcodes_at_change_passcode_lock_the_app() {
-    let d = Device::new(accounts(1, 13));
-    d.nav().invoke_open(Screen::Passcode);
+    let d = Device::on(accounts(1, 13), Screen::Passcode);
     let p = d.app.window().global::<PasscodeAdapter>();
     for i in 0..monban::vault::REAUTH_LIMIT {
         assert!(d.app.core().is_unlocked(), "unlocked before try {i}");
@@ -1311,12 +1298,12 @@ fn every_change_in_the_app_writes_an_automatic_backup() {
     std::fs::create_dir(&backups).unwrap();
     let settings = BackupSettings {
         enabled: true,
-        dir: Some(backups.clone()),
+        dir: Some(backups.clone().into()),
         keep: 10,
     };
     autobackup::config::save(&path, &settings).unwrap();
     d.unlock(PASSCODE);
-    let count = || autobackup::count_files(&backups, &Status::load(&path));
+    let count = || autobackup::count_files(&backups.clone().into(), &Status::load(&path));
     assert_eq!(count(), 0, "opening is not a change");
 
     let list = d.app.window().global::<ListAdapter>();

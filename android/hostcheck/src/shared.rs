@@ -1,7 +1,7 @@
 //! What both phone hostchecks (`android/hostcheck`, `ios/hostcheck`) compile the glue against:
 //! the real platform-neutral files of the library (included by path: the frame, pixel
 //! layouts, clipboard, lifecycle, permission flow, platform error, the vault's device key
-//! trait), and stand-ins of the same
+//! trait, the automatic backups' folder trait), and stand-ins of the same
 //! shape for what would pull in the whole app (`app::run`, `AppOptions`) or the decoder
 //! (`camera::FrameFeed` wraps the scanner's sink in the library). `ios/hostcheck` includes
 //! this file by path; each crate re-exports its modules at its root, where the glue's
@@ -36,6 +36,14 @@ pub mod platform {
 
 #[path = "../../../src/vault/device.rs"]
 pub mod vault_device;
+
+#[path = "../../../src/autobackup/store.rs"]
+pub mod autobackup_store;
+
+/// `monban::autobackup`: the real folder trait and tree opener (`src/autobackup/store.rs`).
+pub mod autobackup {
+    pub use super::autobackup_store as store;
+}
 
 /// `monban::vault`: the real device key trait (`src/vault/device.rs`) and the file name.
 pub mod vault {

@@ -4,7 +4,7 @@
 
 #[path = "../../../android/hostcheck/src/shared.rs"]
 mod shared;
-pub use shared::{app, camera, clipboard, lifecycle, platform, qr, vault};
+pub use shared::{app, autobackup, camera, clipboard, lifecycle, platform, qr, vault};
 
 #[path = "../../../src/platform/ios.rs"]
 pub mod ios;

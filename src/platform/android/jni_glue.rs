@@ -1,15 +1,20 @@
 //! The Java calls Monban needs on Android, through the `jni` crate (0.22, the version
-//! Slint's Android backend uses). Only framework classes are used (no Java code of our own),
-//! so `FindClass` from the native thread finds them through the system class loader.
+//! Slint's Android backend uses). Only framework classes are called from here (Monban's one
+//! Java class, the folder picker, is started by name: `saf.rs`), so `FindClass` from the
+//! native thread finds them through the system class loader.
 //!
 //! Every function takes the raw `JavaVM` and `Activity` pointers that android-activity hands
 //! out (`AndroidApp::vm_as_ptr()`, `activity_as_ptr()`; the activity is a global reference
 //! valid for the life of the app) and clears any Java exception it caused, so a failed call is
-//! an [`Error`] and never a crash on the next JNI call.
+//! an [`Error`] (or, for file operations, an `io::Error` whose kind says what the exception
+//! meant: [`Java::with_io`]) and never a crash on the next JNI call.
 
 use std::ffi::c_void;
+use std::io;
 
 use jni::objects::{JObject, JString};
+use jni::signature::MethodSignature;
+use jni::strings::JNIStr;
 use jni::{Env, JValue, JavaVM, jni_sig, jni_str};
 
 use crate::clipboard::Clip;
@@ -40,33 +45,45 @@ impl Java {
         Java { vm, activity }
     }
 
-    /// Runs `f` with an attached JNI environment and the activity; clears a pending Java
-    /// exception on failure.
-    fn with<R>(
+    /// Runs `f` with an attached JNI environment and the activity; on failure, clears a
+    /// pending Java exception and says what it was.
+    fn run<R>(
         &self,
         what: &'static str,
         f: impl FnOnce(&mut Env, &JObject) -> jni::errors::Result<R>,
-    ) -> Result<R, Error> {
+    ) -> Result<R, (io::ErrorKind, String)> {
         if self.vm.is_null() || self.activity.is_null() {
-            return Err(Error::Java(format!("{what}: no activity")));
+            return Err((io::ErrorKind::Other, format!("{what}: no activity")));
         }
         // Safety: as documented by android-activity, `vm_as_ptr` is the process's JavaVM.
         let vm =
             JavaVM::singleton().unwrap_or_else(|_| unsafe { JavaVM::from_raw(self.vm.cast()) });
         let activity_raw = self.activity as jni::sys::jobject;
-        vm.attach_current_thread(|env| -> jni::errors::Result<Result<R, Error>> {
+        let attached = vm.attach_current_thread(|env| -> jni::errors::Result<_> {
             // Safety: `activity_as_ptr` is a global reference that outlives this call; the
             // `JObject` wrapper never deletes it.
             let activity = unsafe { JObject::from_raw(env, activity_raw) };
             let result = env.with_local_frame(16, |env| f(env, &activity));
-            if env.exception_check() {
-                env.exception_describe();
-                env.exception_clear();
-            }
+            let thrown = env.exception_check().then(|| caught(env));
             let _ = activity.into_raw(); // not ours to delete
-            Ok(result.map_err(|e| Error::Java(format!("{what}: {e}"))))
-        })
-        .map_err(|e| Error::Java(format!("{what}: cannot attach to the JVM: {e}")))?
+            Ok(result.map_err(|e| match thrown {
+                Some((kind, text)) => (kind, format!("{what}: {text}")),
+                None => (io::ErrorKind::Other, format!("{what}: {e}")),
+            }))
+        });
+        attached.map_err(|e| {
+            let text = format!("{what}: cannot attach to the JVM: {e}");
+            (io::ErrorKind::Other, text)
+        })?
+    }
+
+    /// [`Java::run`], a failure as the platform [`Error`].
+    fn with<R>(
+        &self,
+        what: &'static str,
+        f: impl FnOnce(&mut Env, &JObject) -> jni::errors::Result<R>,
+    ) -> Result<R, Error> {
+        self.run(what, f).map_err(|(_, text)| Error::Java(text))
     }
 
     /// [`Java::with`] for the other glue files of this module (the Keystore).
@@ -76,6 +93,18 @@ impl Java {
         f: impl FnOnce(&mut Env, &JObject) -> jni::errors::Result<R>,
     ) -> Result<R, Error> {
         self.with(what, f)
+    }
+
+    /// [`Java::run`] for file operations (the document tree): a Java exception becomes the
+    /// `io::Error` of the same meaning (`SecurityException` → `PermissionDenied`,
+    /// `FileNotFoundException` → `NotFound`, …; see [`caught`]).
+    pub(super) fn with_io<R>(
+        &self,
+        what: &'static str,
+        f: impl FnOnce(&mut Env, &JObject) -> jni::errors::Result<R>,
+    ) -> io::Result<R> {
+        self.run(what, f)
+            .map_err(|(kind, text)| io::Error::new(kind, text))
     }
 
     /// `Build.VERSION.SDK_INT`.
@@ -93,14 +122,13 @@ impl Java {
     /// What the OS says about the camera permission right now.
     pub fn camera_status(&self) -> Result<OsStatus, Error> {
         self.with("camera permission", |env, activity| {
-            let pm = env
-                .call_method(
-                    activity,
-                    jni_str!("getPackageManager"),
-                    jni_sig!("()Landroid/content/pm/PackageManager;"),
-                    &[],
-                )?
-                .l()?;
+            let pm = object(
+                env,
+                activity,
+                jni_str!("getPackageManager"),
+                jni_sig!("()Landroid/content/pm/PackageManager;"),
+                &[],
+            )?;
             let feature = env.new_string("android.hardware.camera.any")?;
             let has_camera = env
                 .call_method(
@@ -170,48 +198,46 @@ impl Java {
     /// Opens Monban's page in the system settings (to turn the camera permission back on).
     pub fn open_app_settings(&self) -> Result<(), Error> {
         self.with("open settings", |env, activity| {
-            let package = env
-                .call_method(
-                    activity,
-                    jni_str!("getPackageName"),
-                    jni_sig!("()Ljava/lang/String;"),
-                    &[],
-                )?
-                .l()?;
+            let package = package_name(env, activity)?;
             let scheme = env.new_string("package")?;
-            let uri = env
-                .call_static_method(
-                    jni_str!("android/net/Uri"),
-                    jni_str!("fromParts"),
-                    jni_sig!(
-                        "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;)Landroid/net/Uri;"
-                    ),
-                    &[
-                        JValue::Object(&scheme),
-                        JValue::Object(&package),
-                        JValue::Object(&JObject::null()),
-                    ],
-                )?
-                .l()?;
+            let uri = static_object(
+                env,
+                jni_str!("android/net/Uri"),
+                jni_str!("fromParts"),
+                jni_sig!(
+                    "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;)Landroid/net/Uri;"
+                ),
+                &[
+                    JValue::Object(&scheme),
+                    JValue::Object(&package),
+                    JValue::Object(&JObject::null()),
+                ],
+            )?;
             let action = env.new_string("android.settings.APPLICATION_DETAILS_SETTINGS")?;
             let intent = env.new_object(
                 jni_str!("android/content/Intent"),
                 jni_sig!("(Ljava/lang/String;Landroid/net/Uri;)V"),
                 &[JValue::Object(&action), JValue::Object(&uri)],
             )?;
+            start_activity(env, activity, &intent, FLAG_ACTIVITY_NEW_TASK)
+        })
+    }
+
+    /// Starts Monban's own activity `class` (a name in the app's package: no class lookup
+    /// from this thread, whose class loader does not know the app's classes).
+    pub(super) fn start_own_activity(&self, class: &'static str) -> io::Result<()> {
+        self.with_io("startActivity", |env, activity| {
+            let package = package_name(env, activity)?;
+            let class = env.new_string(class)?;
+            let intent =
+                env.new_object(jni_str!("android/content/Intent"), jni_sig!("()V"), &[])?;
             env.call_method(
                 &intent,
-                jni_str!("addFlags"),
-                jni_sig!("(I)Landroid/content/Intent;"),
-                &[JValue::Int(FLAG_ACTIVITY_NEW_TASK)],
+                jni_str!("setClassName"),
+                jni_sig!("(Ljava/lang/String;Ljava/lang/String;)Landroid/content/Intent;"),
+                &[JValue::Object(&package), JValue::Object(&class)],
             )?;
-            env.call_method(
-                activity,
-                jni_str!("startActivity"),
-                jni_sig!("(Landroid/content/Intent;)V"),
-                &[JValue::Object(&intent)],
-            )?
-            .v()
+            start_activity(env, activity, &intent, 0)
         })
     }
 
@@ -220,25 +246,19 @@ impl Java {
     pub fn set_sensitive_clip(&self, text: &str) -> Result<(), Error> {
         self.with("ClipboardManager.setPrimaryClip", |env, activity| {
             let manager = clipboard_manager(env, activity)?;
-            let label = env.new_string("Monban")?;
-            let value = env.new_string(text)?;
-            let clip = env
-                .call_static_method(
-                    jni_str!("android/content/ClipData"),
-                    jni_str!("newPlainText"),
-                    jni_sig!("(Ljava/lang/CharSequence;Ljava/lang/CharSequence;)Landroid/content/ClipData;"),
-                    &[JValue::Object(&label), JValue::Object(&value)],
-                )?
-                .l()?;
-            let description = env
-                .call_method(
-                    &clip,
-                    jni_str!("getDescription"),
-                    jni_sig!("()Landroid/content/ClipDescription;"),
-                    &[],
-                )?
-                .l()?;
-            let extras = env.new_object(jni_str!("android/os/PersistableBundle"), jni_sig!("()V"), &[])?;
+            let clip = plain_clip(env, "Monban", text)?;
+            let description = object(
+                env,
+                &clip,
+                jni_str!("getDescription"),
+                jni_sig!("()Landroid/content/ClipDescription;"),
+                &[],
+            )?;
+            let extras = env.new_object(
+                jni_str!("android/os/PersistableBundle"),
+                jni_sig!("()V"),
+                &[],
+            )?;
             let key = env.new_string(EXTRA_IS_SENSITIVE)?;
             env.call_method(
                 &extras,
@@ -252,13 +272,7 @@ impl Java {
                 jni_sig!("(Landroid/os/PersistableBundle;)V"),
                 &[JValue::Object(&extras)],
             )?;
-            env.call_method(
-                &manager,
-                jni_str!("setPrimaryClip"),
-                jni_sig!("(Landroid/content/ClipData;)V"),
-                &[JValue::Object(&clip)],
-            )?
-            .v()
+            set_primary_clip(env, &manager, &clip)
         })
     }
 
@@ -268,14 +282,13 @@ impl Java {
     pub fn with_clip<R>(&self, focused: bool, f: impl FnOnce(Clip<'_>) -> R) -> Result<R, Error> {
         let text = self.with("ClipboardManager.getPrimaryClip", |env, activity| {
             let manager = clipboard_manager(env, activity)?;
-            let clip = env
-                .call_method(
-                    &manager,
-                    jni_str!("getPrimaryClip"),
-                    jni_sig!("()Landroid/content/ClipData;"),
-                    &[],
-                )?
-                .l()?;
+            let clip = object(
+                env,
+                &manager,
+                jni_str!("getPrimaryClip"),
+                jni_sig!("()Landroid/content/ClipData;"),
+                &[],
+            )?;
             if clip.is_null() {
                 return Ok(None);
             }
@@ -285,35 +298,24 @@ impl Java {
             if count < 1 {
                 return Ok(Some(String::new()));
             }
-            let item = env
-                .call_method(
-                    &clip,
-                    jni_str!("getItemAt"),
-                    jni_sig!("(I)Landroid/content/ClipData$Item;"),
-                    &[JValue::Int(0)],
-                )?
-                .l()?;
-            let chars = env
-                .call_method(
-                    &item,
-                    jni_str!("getText"),
-                    jni_sig!("()Ljava/lang/CharSequence;"),
-                    &[],
-                )?
-                .l()?;
+            let item = object(
+                env,
+                &clip,
+                jni_str!("getItemAt"),
+                jni_sig!("(I)Landroid/content/ClipData$Item;"),
+                &[JValue::Int(0)],
+            )?;
+            let chars = object(
+                env,
+                &item,
+                jni_str!("getText"),
+                jni_sig!("()Ljava/lang/CharSequence;"),
+                &[],
+            )?;
             if chars.is_null() {
                 return Ok(Some(String::new()));
             }
-            let string = env
-                .call_method(
-                    &chars,
-                    jni_str!("toString"),
-                    jni_sig!("()Ljava/lang/String;"),
-                    &[],
-                )?
-                .l()?;
-            let string = env.cast_local::<JString>(string)?;
-            Ok(Some(string.try_to_string(env)?))
+            Ok(Some(text_of(env, &chars)?))
         })?;
         let text = text.map(zeroize::Zeroizing::new);
         Ok(match &text {
@@ -333,24 +335,152 @@ impl Java {
                     .call_method(&manager, jni_str!("clearPrimaryClip"), jni_sig!("()V"), &[])?
                     .v();
             }
-            let empty = env.new_string("")?;
-            let clip = env
-                .call_static_method(
-                    jni_str!("android/content/ClipData"),
-                    jni_str!("newPlainText"),
-                    jni_sig!("(Ljava/lang/CharSequence;Ljava/lang/CharSequence;)Landroid/content/ClipData;"),
-                    &[JValue::Object(&empty), JValue::Object(&empty)],
-                )?
-                .l()?;
-            env.call_method(
-                &manager,
-                jni_str!("setPrimaryClip"),
-                jni_sig!("(Landroid/content/ClipData;)V"),
-                &[JValue::Object(&clip)],
-            )?
-            .v()
+            let clip = plain_clip(env, "", "")?;
+            set_primary_clip(env, &manager, &clip)
         })
     }
+}
+
+/// `obj.name(args)` for a method that returns an object (a null one is a null `JObject`).
+pub(super) fn object<'l>(
+    env: &mut Env<'l>,
+    obj: &JObject,
+    name: &JNIStr,
+    sig: MethodSignature,
+    args: &[JValue],
+) -> jni::errors::Result<JObject<'l>> {
+    env.call_method(obj, name, sig, args)?.l()
+}
+
+/// `Class.name(args)` for a static method that returns an object.
+pub(super) fn static_object<'l>(
+    env: &mut Env<'l>,
+    class: &JNIStr,
+    name: &JNIStr,
+    sig: MethodSignature,
+    args: &[JValue],
+) -> jni::errors::Result<JObject<'l>> {
+    env.call_static_method(class, name, sig, args)?.l()
+}
+
+/// `obj.toString()` as Rust text.
+pub(super) fn text_of(env: &mut Env, obj: &JObject) -> jni::errors::Result<String> {
+    let string = object(
+        env,
+        obj,
+        jni_str!("toString"),
+        jni_sig!("()Ljava/lang/String;"),
+        &[],
+    )?;
+    env.cast_local::<JString>(string)?.try_to_string(env)
+}
+
+/// What a pending Java exception means for a file operation, and its text; the exception is
+/// cleared.
+fn caught(env: &mut Env) -> (io::ErrorKind, String) {
+    let thrown = env.exception_occurred();
+    env.exception_clear();
+    let Some(thrown) = thrown else {
+        return (io::ErrorKind::Other, "a Java exception".into());
+    };
+    let thrown = JObject::from(thrown);
+    let text = text_of(env, &thrown).unwrap_or_else(|_| "a Java exception".into());
+    if env.exception_check() {
+        env.exception_clear();
+    }
+    let mut is = |class: &JNIStr| env.is_instance_of(&thrown, class).unwrap_or(false);
+    let kind = if is(jni_str!("java/lang/SecurityException")) {
+        io::ErrorKind::PermissionDenied
+    } else if is(jni_str!("java/io/FileNotFoundException"))
+        // A document or tree the provider no longer knows.
+        || is(jni_str!("java/lang/IllegalArgumentException"))
+    {
+        io::ErrorKind::NotFound
+    } else if is(jni_str!("java/lang/UnsupportedOperationException")) {
+        io::ErrorKind::Unsupported
+    } else if text.contains("ENOSPC") || text.contains("No space left") {
+        io::ErrorKind::StorageFull
+    } else if text.contains("EROFS") || text.contains("Read-only file system") {
+        io::ErrorKind::ReadOnlyFilesystem
+    } else {
+        io::ErrorKind::Other
+    };
+    (kind, text)
+}
+
+/// `activity.getPackageName()`.
+fn package_name<'l>(env: &mut Env<'l>, activity: &JObject) -> jni::errors::Result<JObject<'l>> {
+    object(
+        env,
+        activity,
+        jni_str!("getPackageName"),
+        jni_sig!("()Ljava/lang/String;"),
+        &[],
+    )
+}
+
+/// `activity.startActivity(intent)`, with `flags` added to the intent.
+fn start_activity(
+    env: &mut Env,
+    activity: &JObject,
+    intent: &JObject,
+    flags: i32,
+) -> jni::errors::Result<()> {
+    if flags != 0 {
+        env.call_method(
+            intent,
+            jni_str!("addFlags"),
+            jni_sig!("(I)Landroid/content/Intent;"),
+            &[JValue::Int(flags)],
+        )?;
+    }
+    env.call_method(
+        activity,
+        jni_str!("startActivity"),
+        jni_sig!("(Landroid/content/Intent;)V"),
+        &[JValue::Object(intent)],
+    )?
+    .v()
+}
+
+/// `ClipData.newPlainText(label, text)`.
+fn plain_clip<'l>(env: &mut Env<'l>, label: &str, text: &str) -> jni::errors::Result<JObject<'l>> {
+    let label = env.new_string(label)?;
+    let value = env.new_string(text)?;
+    static_object(
+        env,
+        jni_str!("android/content/ClipData"),
+        jni_str!("newPlainText"),
+        jni_sig!("(Ljava/lang/CharSequence;Ljava/lang/CharSequence;)Landroid/content/ClipData;"),
+        &[JValue::Object(&label), JValue::Object(&value)],
+    )
+}
+
+/// `manager.setPrimaryClip(clip)`.
+fn set_primary_clip(env: &mut Env, manager: &JObject, clip: &JObject) -> jni::errors::Result<()> {
+    env.call_method(
+        manager,
+        jni_str!("setPrimaryClip"),
+        jni_sig!("(Landroid/content/ClipData;)V"),
+        &[JValue::Object(clip)],
+    )?
+    .v()
+}
+
+/// `activity.getSystemService(name)`.
+fn system_service<'l>(
+    env: &mut Env<'l>,
+    activity: &JObject,
+    name: &str,
+) -> jni::errors::Result<JObject<'l>> {
+    let name = env.new_string(name)?;
+    object(
+        env,
+        activity,
+        jni_str!("getSystemService"),
+        jni_sig!("(Ljava/lang/String;)Ljava/lang/Object;"),
+        &[JValue::Object(&name)],
+    )
 }
 
 /// `activity.getSystemService(Context.CLIPBOARD_SERVICE)`.
@@ -358,27 +488,12 @@ fn clipboard_manager<'local>(
     env: &mut Env<'local>,
     activity: &JObject,
 ) -> jni::errors::Result<JObject<'local>> {
-    let name = env.new_string("clipboard")?;
-    env.call_method(
-        activity,
-        jni_str!("getSystemService"),
-        jni_sig!("(Ljava/lang/String;)Ljava/lang/Object;"),
-        &[JValue::Object(&name)],
-    )?
-    .l()
+    system_service(env, activity, "clipboard")
 }
 
 /// `DevicePolicyManager.getCameraDisabled(null)`: a device administrator turned cameras off.
 fn camera_disabled_by_policy(env: &mut Env, activity: &JObject) -> jni::errors::Result<bool> {
-    let name = env.new_string("device_policy")?;
-    let dpm = env
-        .call_method(
-            activity,
-            jni_str!("getSystemService"),
-            jni_sig!("(Ljava/lang/String;)Ljava/lang/Object;"),
-            &[JValue::Object(&name)],
-        )?
-        .l()?;
+    let dpm = system_service(env, activity, "device_policy")?;
     if dpm.is_null() {
         return Ok(false);
     }

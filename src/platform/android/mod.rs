@@ -13,6 +13,8 @@
 //! - CAMERA permission through [`PermissionFlow`] and JNI (`jni_glue`).
 //! - Camera frames through NDK Camera2 (`camera2`).
 //! - The device key store of device-bound vaults: the Android Keystore (`keystore`).
+//! - The folder for automatic backups: a Storage Access Framework document tree, picked with
+//!   a persisted permission ([`choose_folder`], `saf`).
 //! - Clipboard: a clip marked sensitive, cleared after the app's delay if it still holds the
 //!   code ([`ClearSchedule`]; retried when the app regains focus, since Android 10+ hides the
 //!   clipboard from apps without focus).
@@ -20,6 +22,9 @@
 mod camera2;
 mod jni_glue;
 pub mod keystore;
+mod saf;
+
+pub use saf::choose_folder;
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -91,9 +96,12 @@ pub fn main(app: AndroidApp) {
 
     // The app's private storage (`/data/data/<package>/files`): not readable by other apps
     // and, with allowBackup=false and the data-extraction rules, never backed up.
-    let vault_path = app
-        .internal_data_path()
+    let files = app.internal_data_path();
+    let vault_path = files
+        .as_ref()
         .map(|d| d.join(crate::vault::DEFAULT_FILE_NAME));
+    // Automatic backups into a folder picked through the Storage Access Framework.
+    saf::init(files);
     let options = AppOptions {
         vault_path,
         clipboard: Some(Rc::new(AndroidClipboard(Rc::clone(&glue)))),
@@ -127,9 +135,14 @@ fn on_event(glue: &Shared, event: &PollEvent<'_>) {
     let PollEvent::Main(main) = event else { return };
     match main {
         MainEvent::Pause => {
+            // Our folder picker covering the app is excused as our dialogs are.
+            let picker = saf::paused();
             let reaction = {
                 let mut g = glue.borrow_mut();
                 g.flow.paused();
+                if picker {
+                    g.gate.expect_system_activity(now);
+                }
                 g.gate.paused(now)
             };
             apply(reaction);
@@ -141,6 +154,7 @@ fn on_event(glue: &Shared, event: &PollEvent<'_>) {
         MainEvent::Resume { .. } => {
             let reaction = glue.borrow_mut().gate.resumed(now);
             apply(reaction);
+            saf::resumed();
             // Back from the permission dialog or from Settings: read the answer.
             let (java, asking) = {
                 let g = glue.borrow();

@@ -49,7 +49,7 @@ fn set_up(dir: &Path) -> PathBuf {
     std::fs::create_dir(backup_dir(&path)).unwrap();
     let settings = BackupSettings {
         enabled: true,
-        dir: Some(backup_dir(&path)),
+        dir: Some(backup_dir(&path).into()),
         keep: KEEP as u32,
     };
     autobackup::config::save(&path, &settings).unwrap();

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::{backups, cmd, ok, status};
+#[cfg(target_os = "linux")]
+use crate::common::Tmpfs;
 use crate::common::run;
 
 const GITHUB: &str = "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
@@ -28,30 +30,6 @@ fn cannot(what: &str) {
         panic!("{what}: run the tests as root (mount, setpriv from util-linux)");
     }
     eprintln!("backup failure test SKIPPED: {what} (needs root)");
-}
-
-struct Mount(PathBuf);
-impl Drop for Mount {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg(&self.0).status();
-    }
-}
-
-fn mount_tmpfs(dir: &Path, size: &str) -> Option<Mount> {
-    std::fs::create_dir_all(dir).unwrap();
-    Command::new("mount")
-        .args([
-            "-t",
-            "tmpfs",
-            "-o",
-            &format!("size={size},mode=0700"),
-            "tmpfs",
-        ])
-        .arg(dir)
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-        .then(|| Mount(dir.to_path_buf()))
 }
 
 /// Commands on `vault`, run as `uid` when given.
@@ -177,40 +155,26 @@ fn permission_lost() {
 fn read_only() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("ro");
-    let Some(_m) = mount_tmpfs(&dir, "1m") else {
+    let Some(m) = Tmpfs::mount(&dir, "1m") else {
         return cannot("cannot mount a tmpfs");
     };
     let r = set_up(tmp.path(), &dir, None);
-    let remount = |mode: &str| {
-        let s = Command::new("mount")
-            .args(["-o", &format!("remount,{mode}")])
-            .arg(&dir)
-            .status()
-            .unwrap();
-        assert!(s.success(), "remount {mode}");
-    };
-    remount("ro");
+    m.remount("ro");
     change_with_failed_backup(&r, "read-only");
-    remount("rw");
+    m.remount("rw");
     recovers(&r, &dir);
 }
 
 #[cfg(target_os = "linux")]
 #[test]
 fn disk_full() {
-    use std::io::Write;
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("full");
-    let Some(_m) = mount_tmpfs(&dir, "64k") else {
+    let Some(m) = Tmpfs::mount(&dir, "64k") else {
         return cannot("cannot mount a tmpfs");
     };
     let r = set_up(tmp.path(), &dir, None);
-    let filler = dir.join("filler");
-    let mut f = std::fs::File::create(&filler).unwrap();
-    let chunk = vec![0u8; 1024];
-    while f.write_all(&chunk).is_ok() {}
-    let _ = f.sync_all();
-    drop(f);
+    let filler = m.fill();
     change_with_failed_backup(&r, "is full");
     let temps = std::fs::read_dir(&dir)
         .unwrap()

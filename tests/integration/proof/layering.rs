@@ -1,8 +1,8 @@
 //! The layering ARCHITECTURE.md promises, checked on the source text: the core modules never
 //! name Slint, the app, the command line or the wall clock, and `qr` does not depend on
 //! `camera` (frames come in as `qr::Frame`); the modules platforms build on (camera capture,
-//! clipboard, lifecycle, file dialogs, settings) and the platform backends never import the
-//! app. Comments are skipped: a module may say in its docs that it never imports Slint.
+//! clipboard, lifecycle, file dialogs, settings, automatic backups) and the platform backends
+//! never import the app. Comments are skipped: a module may say in its docs that it never imports Slint.
 
 use std::path::{Path, PathBuf};
 
@@ -17,10 +17,12 @@ const SHARED: &[&str] = &[
     "src/lifecycle",
     "src/file_dialog.rs",
     "src/settings.rs",
+    "src/autobackup",
     "src/platform/permission.rs",
     "src/platform/error.rs",
     "src/platform/android/camera2.rs",
     "src/platform/android/jni_glue.rs",
+    "src/platform/android/saf.rs",
 ];
 
 /// What the core may not name (code, not comments).

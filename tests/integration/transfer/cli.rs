@@ -7,7 +7,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::{fixture, monban, require_python_protobuf, require_tool, run};
+use crate::common::{
+    export, export_json, fixture, monban, require_python_protobuf, require_tool, run,
+};
 
 const PASSCODE: &str = "correct horse battery staple 7";
 
@@ -39,10 +41,7 @@ fn uris(vault: &Path, dir: &Path) -> BTreeSet<String> {
         vault.file_name().unwrap().to_string_lossy()
     ));
     let _ = std::fs::remove_file(&out);
-    ok(
-        cmd(vault),
-        &["export", "--format", "uri", "--out", out.to_str().unwrap()],
-    );
+    export(cmd(vault), "uri", &out, &[]);
     std::fs::read_to_string(out)
         .unwrap()
         .lines()
@@ -50,14 +49,19 @@ fn uris(vault: &Path, dir: &Path) -> BTreeSet<String> {
         .collect()
 }
 
-fn files(json: &str) -> Vec<String> {
-    let v: serde_json::Value = serde_json::from_str(json.trim()).unwrap();
-    v["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f.as_str().unwrap().to_string())
-        .collect()
+/// `monban import FILE` into `vault`, which must succeed; gives its report.
+fn import(vault: &Path, file: &Path) -> String {
+    ok(cmd(vault), &["import", file.to_str().unwrap()])
+}
+
+/// The text of the one QR code in the image `png`, as zbarimg reads it.
+fn zbar(png: &str) -> String {
+    let out = Command::new("zbarimg")
+        .args(["-q", "--raw", png])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "zbarimg could not read {png}");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
 #[test]
@@ -65,29 +69,15 @@ fn every_export_format_imports_back_to_the_same_accounts() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     let src = new_vault(d, "src.vault");
-    let out = ok(
-        cmd(&src),
-        &["import", fixture("transfer/uri-list.txt").to_str().unwrap()],
-    );
+    let out = import(&src, &fixture("transfer/uri-list.txt"));
     assert!(out.contains("added 5, duplicates 0, refused 1"), "{out}");
     let original = uris(&src, d);
     assert_eq!(original.len(), 5);
 
     // sealed QR: the code comes only in the JSON; without it nothing opens
-    let json = ok(
-        cmd(&src),
-        &[
-            "export",
-            "--format",
-            "sealed-qr",
-            "--out",
-            d.join("sealed").to_str().unwrap(),
-            "--json",
-        ],
-    );
-    let v: serde_json::Value = serde_json::from_str(json.trim()).unwrap();
-    let code = v["transfer_code"].as_str().unwrap().to_string();
-    let sealed = files(&json);
+    let exported = export_json(cmd(&src), "sealed-qr", &d.join("sealed"));
+    let code = exported.transfer_code.unwrap();
+    let sealed = exported.files;
     let dst = new_vault(d, "sealed.vault");
     let mut c = cmd(&dst);
     c.arg("import")
@@ -103,23 +93,12 @@ fn every_export_format_imports_back_to_the_same_accounts() {
     assert_eq!(uris(&dst, d), original);
 
     // Google QR: everything but the 60 s and Steam accounts, which are named
-    let json = ok(
-        cmd(&src),
-        &[
-            "export",
-            "--format",
-            "google-qr",
-            "--out",
-            d.join("google").to_str().unwrap(),
-            "--json",
-        ],
-    );
-    let v: serde_json::Value = serde_json::from_str(json.trim()).unwrap();
-    assert!(v.get("transfer_code").is_none());
-    assert_eq!(v["refused"].as_array().unwrap().len(), 2);
+    let exported = export_json(cmd(&src), "google-qr", &d.join("google"));
+    assert!(exported.transfer_code.is_none());
+    assert_eq!(exported.refused.len(), 2);
     let dst = new_vault(d, "google.vault");
     let mut args = vec!["import".to_string()];
-    args.extend(files(&json));
+    args.extend(exported.files);
     ok(
         cmd(&dst),
         &args.iter().map(String::as_str).collect::<Vec<_>>(),
@@ -130,16 +109,7 @@ fn every_export_format_imports_back_to_the_same_accounts() {
 
     // backup: restore drill, then restore
     let bk = d.join("vault.monban-backup");
-    ok(
-        cmd(&src),
-        &[
-            "export",
-            "--format",
-            "backup",
-            "--out",
-            bk.to_str().unwrap(),
-        ],
-    );
+    export(cmd(&src), "backup", &bk, &[]);
     let drill = ok(cmd(&src), &["backup", "verify", bk.to_str().unwrap()]);
     assert!(drill.contains("entries: 5"), "{drill}");
     let mut c = cmd(&src);
@@ -148,41 +118,21 @@ fn every_export_format_imports_back_to_the_same_accounts() {
     let (success, _, err) = run(c);
     assert!(!success && err.contains("wrong backup password"), "{err}");
     let dst = new_vault(d, "backup.vault");
-    let out = ok(cmd(&dst), &["import", bk.to_str().unwrap()]);
+    let out = import(&dst, &bk);
     assert!(out.contains("added 5, duplicates 0, refused 0"), "{out}");
-    let out = ok(cmd(&dst), &["import", bk.to_str().unwrap()]);
+    let out = import(&dst, &bk);
     assert!(out.contains("added 0, duplicates 5"), "{out}");
     assert_eq!(uris(&dst, d), original);
 
     // paper (PNG) and one account as a QR image: their QR codes import back
     let paper = d.join("paper.png");
-    ok(
-        cmd(&src),
-        &[
-            "export",
-            "--format",
-            "paper",
-            "--out",
-            paper.to_str().unwrap(),
-        ],
-    );
+    export(cmd(&src), "paper", &paper, &[]);
     let one = d.join("github.png");
-    ok(
-        cmd(&src),
-        &[
-            "export",
-            "--format",
-            "uri",
-            "--account",
-            "GitHub",
-            "--out",
-            one.to_str().unwrap(),
-        ],
-    );
+    export(cmd(&src), "uri", &one, &["--account", "GitHub"]);
     let dst = new_vault(d, "paper.vault");
-    ok(cmd(&dst), &["import", paper.to_str().unwrap()]);
+    import(&dst, &paper);
     assert_eq!(uris(&dst, d), original);
-    let out = ok(cmd(&dst), &["import", one.to_str().unwrap()]);
+    let out = import(&dst, &one);
     assert!(out.contains("added 0, duplicates 1"), "{out}");
 }
 
@@ -197,33 +147,9 @@ fn google_qr_pngs_decode_with_independent_tools() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     let src = new_vault(d, "src.vault");
-    ok(
-        cmd(&src),
-        &[
-            "import",
-            fixture("transfer/aegis-plain.json").to_str().unwrap(),
-        ],
-    );
-    let json = ok(
-        cmd(&src),
-        &[
-            "export",
-            "--format",
-            "google-qr",
-            "--out",
-            d.join("g").to_str().unwrap(),
-            "--json",
-        ],
-    );
-    let mut scanned = Vec::new();
-    for f in files(&json) {
-        let out = Command::new("zbarimg")
-            .args(["-q", "--raw", &f])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "zbarimg could not read {f}");
-        scanned.push(String::from_utf8(out.stdout).unwrap().trim().to_string());
-    }
+    import(&src, &fixture("transfer/aegis-plain.json"));
+    let exported = export_json(cmd(&src), "google-qr", &d.join("g"));
+    let scanned: Vec<String> = exported.files.iter().map(|f| zbar(f)).collect();
     let out = Command::new("python3")
         .arg(fixture("transfer/google_pb.py"))
         .arg("decode")
@@ -279,34 +205,12 @@ fn sealed_qr_pngs_read_by_zbarimg_reveal_nothing_and_import_with_the_code() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     let src = new_vault(d, "src.vault");
-    ok(
-        cmd(&src),
-        &[
-            "import",
-            fixture("transfer/2fas-plain.2fas").to_str().unwrap(),
-        ],
-    );
-    let json = ok(
-        cmd(&src),
-        &[
-            "export",
-            "--format",
-            "sealed-qr",
-            "--out",
-            d.join("s").to_str().unwrap(),
-            "--json",
-        ],
-    );
-    let v: serde_json::Value = serde_json::from_str(json.trim()).unwrap();
-    let code = v["transfer_code"].as_str().unwrap().to_string();
+    import(&src, &fixture("transfer/2fas-plain.2fas"));
+    let exported = export_json(cmd(&src), "sealed-qr", &d.join("s"));
+    let code = exported.transfer_code.unwrap();
     let mut lines = String::new();
-    for f in files(&json) {
-        let out = Command::new("zbarimg")
-            .args(["-q", "--raw", &f])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "zbarimg could not read {f}");
-        let text = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    for f in &exported.files {
+        let text = zbar(f);
         assert!(text.starts_with("monban-transfer:2:"), "{text}");
         for a in super::importers::expected() {
             assert!(!text.contains(&*a.secret.to_base32()));
@@ -337,35 +241,19 @@ fn export_files_are_owner_only_and_never_silently_replaced() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     let src = new_vault(d, "modes.vault");
-    ok(
-        cmd(&src),
-        &["import", fixture("transfer/uri-list.txt").to_str().unwrap()],
-    );
+    import(&src, &fixture("transfer/uri-list.txt"));
     let qr_dir = d.join("new-folder/qr");
-    let json = ok(
-        cmd(&src),
-        &[
-            "export",
-            "--format",
-            "sealed-qr",
-            "--out",
-            qr_dir.to_str().unwrap(),
-            "--json",
-        ],
-    );
+    let exported = export_json(cmd(&src), "sealed-qr", &qr_dir);
     assert_eq!(mode(&d.join("new-folder")), 0o700);
     assert_eq!(mode(&qr_dir), 0o700);
-    let mut written: Vec<PathBuf> = files(&json).into_iter().map(PathBuf::from).collect();
+    let mut written: Vec<PathBuf> = exported.files.into_iter().map(PathBuf::from).collect();
     for (format, name) in [
         ("backup", "b.monban-backup"),
         ("paper", "p.pdf"),
         ("uri", "u.txt"),
     ] {
         let out = d.join(name);
-        ok(
-            cmd(&src),
-            &["export", "--format", format, "--out", out.to_str().unwrap()],
-        );
+        export(cmd(&src), format, &out, &[]);
         written.push(out);
     }
     for f in &written {
@@ -382,17 +270,7 @@ fn export_files_are_owner_only_and_never_silently_replaced() {
     );
     assert_eq!(std::fs::read(d.join("b.monban-backup")).unwrap(), before);
     let out = d.join("b.monban-backup");
-    ok(
-        cmd(&src),
-        &[
-            "export",
-            "--format",
-            "backup",
-            "--out",
-            out.to_str().unwrap(),
-            "--overwrite",
-        ],
-    );
+    export(cmd(&src), "backup", &out, &["--overwrite"]);
     assert_ne!(std::fs::read(&out).unwrap(), before);
     assert_eq!(mode(&out), 0o600);
     let leftovers: Vec<_> = std::fs::read_dir(d)

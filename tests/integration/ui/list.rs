@@ -207,7 +207,7 @@ fn sort_orders_apply_are_kept_in_the_settings_and_moves_stay_in_custom_order() {
 
     // Kept in the settings file, in its own section; a new start shows the same order.
     let settings: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(h.path.parent().unwrap().join("settings.json")).unwrap(),
+        &std::fs::read(monban::settings::Settings::path_for(&h.path)).unwrap(),
     )
     .unwrap();
     assert_eq!(settings["list"]["sort"], "recent");

@@ -10,31 +10,40 @@ use monban::vault::{KdfParams, Vault};
 use super::xvfb_driver::{Gui, Xvfb, missing_tools};
 use crate::common::require;
 
-#[test]
-fn click_an_account_and_paste_its_code_with_xclip() {
+/// A private X display with the tools that drive it, or `None` (the test returns) when
+/// they are missing: a failure under CI=true.
+#[track_caller]
+fn display() -> Option<Xvfb> {
     let missing = missing_tools();
     if !require(
         missing.is_empty(),
         &missing.join(", "),
         "apt-get install xvfb xdotool xclip",
     ) {
-        return;
+        return None;
     }
     let x = Xvfb::start();
-    if !require(
+    require(
         x.is_some(),
         "a running Xvfb (it did not start)",
         "check `Xvfb :99` runs here",
-    ) {
-        return;
-    }
-    let x = x.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let vault = dir.path().join("e2e.vault");
-    let now = SystemTime::now()
+    );
+    x
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
-        .as_secs();
+        .as_secs()
+}
+
+#[test]
+fn click_an_account_and_paste_its_code_with_xclip() {
+    let Some(x) = display() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("e2e.vault");
+    let now = unix_now();
     let account = Account::totp(
         "Example",
         "e2e@example.com",
@@ -76,10 +85,7 @@ fn click_an_account_and_paste_its_code_with_xclip() {
         }
     }
     let copied = copied.expect("clicking the account put its code on the clipboard");
-    let t = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
+    let t = unix_now();
     let candidates: Vec<String> = [t.saturating_sub(30), t.saturating_sub(1), t, t + 1]
         .iter()
         .map(|&u| monban::otp::code_at(&account, u).unwrap())
@@ -99,31 +105,12 @@ fn click_an_account_and_paste_its_code_with_xclip() {
 fn a_qr_code_in_another_window_is_added_in_two_clicks() {
     use monban::screen::{Source, capture};
 
-    let missing = missing_tools();
-    if !require(
-        missing.is_empty(),
-        &missing.join(", "),
-        "apt-get install xvfb xdotool xclip",
-    ) {
-        return;
-    }
-    let x = Xvfb::start();
-    if !require(
-        x.is_some(),
-        "a running Xvfb (it did not start)",
-        "check `Xvfb :99` runs here",
-    ) {
-        return;
-    }
-    let x = x.unwrap();
+    let Some(x) = display() else { return };
     const PASSCODE: &str = "screen scan: a long test passphrase 17";
     const URI: &str = "otpauth://totp/GitHub:carol?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
     let dir = tempfile::tempdir().unwrap();
     let vault = dir.path().join("screen.vault");
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
+    let now = unix_now();
     Vault::create(&vault, PASSCODE, KdfParams::DEFAULT, now)
         .unwrap()
         .lock();

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::common::{monban, run};
+use crate::common::{export, export_json, monban, run};
 
 const PASS: &str = "correct horse battery staple 7";
 
@@ -158,16 +158,7 @@ fn lookalikes_groups_sorting_and_icons_survive_backup_and_transfer() {
 
     // A backup restored into a new vault keeps the groups.
     let bk = d.join("all.monban-backup");
-    ok(
-        &v,
-        &[
-            "export",
-            "--format",
-            "backup",
-            "--out",
-            bk.to_str().unwrap(),
-        ],
-    );
+    export(cmd(&v), "backup", &bk, &[]);
     let restored = d.join("restored.vault");
     ok(&restored, &["init"]);
     ok(&restored, &["import", bk.to_str().unwrap()]);
@@ -176,28 +167,10 @@ fn lookalikes_groups_sorting_and_icons_survive_backup_and_transfer() {
     assert_eq!(r[2]["groups"], serde_json::json!(["work"]));
 
     // So does a sealed transfer.
-    let json = ok(
-        &v,
-        &[
-            "export",
-            "--format",
-            "sealed-qr",
-            "--out",
-            d.join("sealed").to_str().unwrap(),
-            "--json",
-        ],
-    );
-    let j: serde_json::Value = serde_json::from_str(json.trim()).unwrap();
-    let code = j["transfer_code"].as_str().unwrap().to_string();
+    let exported = export_json(cmd(&v), "sealed-qr", &d.join("sealed"));
     let mut args: Vec<String> = vec!["import".into()];
-    args.extend(
-        j["files"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f.as_str().unwrap().to_string()),
-    );
-    args.extend(["--transfer-code".into(), code]);
+    args.extend(exported.files);
+    args.extend(["--transfer-code".into(), exported.transfer_code.unwrap()]);
     let moved = d.join("moved.vault");
     ok(&moved, &["init"]);
     ok(&moved, &args.iter().map(String::as_str).collect::<Vec<_>>());
