@@ -307,7 +307,7 @@ fn sealed_qr_pngs_read_by_zbarimg_reveal_nothing_and_import_with_the_code() {
             .unwrap();
         assert!(out.status.success(), "zbarimg could not read {f}");
         let text = String::from_utf8(out.stdout).unwrap().trim().to_string();
-        assert!(text.starts_with("monban-transfer:2:"), "{text}");
+        assert!(text.starts_with("monban-transfer:3:"), "{text}");
         for a in super::importers::expected() {
             assert!(!text.contains(&*a.secret.to_base32()));
             assert!(!text.to_lowercase().contains(&a.issuer.to_lowercase()));
