@@ -133,7 +133,7 @@ fn main() {
 }
 
 /// The second table: screen photos from the camera simulation, sealed-part-like codes of
-/// versions 15 to 33 (the one sealed transfers use among them) at 20, 25 and 30 cm in the
+/// versions 13 to 25 (the one sealed transfers use among them) at 20, 25 and 30 cm in the
 /// simulation's three poses; each decoder with the options of a live camera where it has
 /// them (Monban: `DecodeOptions::camera()`; zxing-cpp: its defaults).
 fn simulated_photos(monban_only: bool) {
@@ -142,11 +142,10 @@ fn simulated_photos(monban_only: bool) {
     let dir = std::env::temp_dir().join(format!("monban-qr-sim-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a folder for the simulated photos");
     let mut settings = vec![
-        (15u8, EcLevel::M),
+        (13u8, EcLevel::M),
+        (17, EcLevel::M),
         (21, EcLevel::M),
         (25, EcLevel::L),
-        (29, EcLevel::M),
-        (33, EcLevel::M),
     ];
     if !settings.contains(&(sealed::MAX_VERSION, sealed::EC_LEVEL)) {
         settings.push((sealed::MAX_VERSION, sealed::EC_LEVEL));
@@ -203,7 +202,11 @@ fn simulated_photos(monban_only: bool) {
         print!("| v{v} EC {}{mark} |", camera_sim::ec_name(*ec));
         for r in &rows {
             let n = r.read[range.clone()].iter().filter(|&&b| b).count();
-            print!(" {n}/{} | {:.1} |", range.len(), median(&r.ms[range.clone()]));
+            print!(
+                " {n}/{} | {:.1} |",
+                range.len(),
+                median(&r.ms[range.clone()])
+            );
         }
         println!();
     }

@@ -318,8 +318,12 @@ fn main() {
         "\n| EC | version | part bytes | camera px/module at 20 / 30 / {MARGIN_CM} cm | Monban 20 / 30 cm | Monban {MARGIN_CM} cm | zxing-cpp 20 / 30 cm | zxing-cpp {MARGIN_CM} cm |"
     );
     println!("|---|---|---|---|---|---|---|---|");
-    let fmt =
-        |r: &[usize; 3], n: usize| (format!("{} / {} of {n}", r[0], r[1]), format!("{}/{n}", r[2]));
+    let fmt = |r: &[usize; 3], n: usize| {
+        (
+            format!("{} / {} of {n}", r[0], r[1]),
+            format!("{}/{n}", r[2]),
+        )
+    };
     for s in &settings {
         let (m, mm) = fmt(&s.monban, s.poses);
         let (z, zm) = s
@@ -397,13 +401,7 @@ fn main() {
     println!("\n## 4. Cost");
     let all = accounts(100);
     let t = Instant::now();
-    let s = sealed::seal(
-        &all,
-        &code,
-        sealed::KdfParams::DEFAULT,
-        sealed::MAX_VERSION,
-    )
-    .unwrap();
+    let s = sealed::seal(&all, &code, sealed::KdfParams::DEFAULT, sealed::MAX_VERSION).unwrap();
     let seal_ms = t.elapsed().as_secs_f64() * 1000.0;
     let t = Instant::now();
     let kdf_only = sealed::seal(&all[..1], &code, sealed::KdfParams::DEFAULT, 1).unwrap();

@@ -460,20 +460,20 @@ pub fn photograph_luma(
     let pixel = |u: usize, v: usize| -> f32 {
         let inside = u >= x0 && u < x1 && v >= y0 && v < y1;
         if inside {
-                let mut s = 0.0;
-                for j in 0..K {
-                    for i in 0..K {
-                        let du = 0.5 + FILL * ((i as f64 + 0.5) / K as f64 - 0.5);
-                        let dv = 0.5 + FILL * ((j as f64 + 0.5) / K as f64 - 0.5);
-                        let (x, y) = to_plane(u as f64 + du, v as f64 + dv);
-                        s += scene.at(x, y, true);
-                    }
+            let mut s = 0.0;
+            for j in 0..K {
+                for i in 0..K {
+                    let du = 0.5 + FILL * ((i as f64 + 0.5) / K as f64 - 0.5);
+                    let dv = 0.5 + FILL * ((j as f64 + 0.5) / K as f64 - 0.5);
+                    let (x, y) = to_plane(u as f64 + du, v as f64 + dv);
+                    s += scene.at(x, y, true);
                 }
-                (s / (K * K) as f64) as f32
-            } else {
-                let (x, y) = to_plane(u as f64 + 0.5, v as f64 + 0.5);
-                scene.at(x, y, false) as f32
             }
+            (s / (K * K) as f64) as f32
+        } else {
+            let (x, y) = to_plane(u as f64 + 0.5, v as f64 + 0.5);
+            scene.at(x, y, false) as f32
+        }
     };
     std::thread::scope(|scope| {
         for (b, rows) in lin.chunks_mut(band * w).enumerate() {

@@ -307,16 +307,25 @@ mod tests {
         for len in (20..2400).step_by(37) {
             let tail: String = (0..len)
                 .map(|i| {
-                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
                     // long digit runs in places, as random Base45 has
-                    let pick = if (i / 9) % 3 == 0 { (seed >> 33) % 10 } else { (seed >> 33) % 45 };
+                    let pick = if (i / 9) % 3 == 0 {
+                        (seed >> 33) % 10
+                    } else {
+                        (seed >> 33) % 45
+                    };
                     alphabet[pick as usize] as char
                 })
                 .collect();
             for ec in [EcLevel::L, EcLevel::M] {
                 let real = version_for_ec(&format!("monban-transfer:3:{tail}"), ec);
                 let letters = version_for_ec(&format!("monban-transfer:3:{}", "A".repeat(len)), ec);
-                assert!(real <= letters, "{len} chars at {ec:?}: {real:?} > {letters:?}");
+                assert!(
+                    real <= letters,
+                    "{len} chars at {ec:?}: {real:?} > {letters:?}"
+                );
             }
         }
     }

@@ -557,7 +557,10 @@ fn decode_compressed(plain: &[u8], part: usize) -> Decoded {
         return out.damaged(part);
     };
     let details = Zeroizing::new(details);
-    let mut t = Cursor { b: &details, pos: 0 };
+    let mut t = Cursor {
+        b: &details,
+        pos: 0,
+    };
     for secret in secrets {
         let Some((code, issuer, name, groups)) = (|| {
             Some((
@@ -1046,9 +1049,20 @@ mod tests {
     /// Typical accounts of one person: a few addresses, popular issuers, 20-byte keys.
     fn typical(n: usize) -> Vec<Account> {
         const ISSUERS: [&str; 8] = [
-            "Google", "GitHub", "Microsoft", "Dropbox", "Amazon", "Discord", "PayPal", "Proton",
+            "Google",
+            "GitHub",
+            "Microsoft",
+            "Dropbox",
+            "Amazon",
+            "Discord",
+            "PayPal",
+            "Proton",
         ];
-        const NAMES: [&str; 3] = ["alice.johnson@gmail.com", "alice@northwind.example", "alicej"];
+        const NAMES: [&str; 3] = [
+            "alice.johnson@gmail.com",
+            "alice@northwind.example",
+            "alicej",
+        ];
         (0..n)
             .map(|i| {
                 Account::totp(
@@ -1091,12 +1105,22 @@ mod tests {
         let code = TransferCode::generate().unwrap();
         let s = seal(&all, &code, LIGHT, MAX_VERSION).unwrap();
         assert_eq!(s.texts.len(), plains.len());
-        assert!(s.versions.iter().all(|v| *v <= MAX_VERSION), "{:?}", s.versions);
+        assert!(
+            s.versions.iter().all(|v| *v <= MAX_VERSION),
+            "{:?}",
+            s.versions
+        );
         for t in &s.texts {
-            assert_eq!(crate::qr::encode_with(t, 1, EC_LEVEL).unwrap().version, crate::qr::version_for_ec(t, EC_LEVEL).unwrap());
+            assert_eq!(
+                crate::qr::encode_with(t, 1, EC_LEVEL).unwrap().version,
+                crate::qr::version_for_ec(t, EC_LEVEL).unwrap()
+            );
         }
         let parts: Vec<Part> = s.texts.iter().map(|t| parse_part(t).unwrap()).collect();
-        assert_eq!(open(&parts, &code, &Limits::NO_FLOOR).unwrap().accounts, all);
+        assert_eq!(
+            open(&parts, &code, &Limits::NO_FLOOR).unwrap().accounts,
+            all
+        );
     }
 
     /// A format-3 plaintext of the first of `accounts(1)`'s secret, whose compressed details
@@ -1117,7 +1141,10 @@ mod tests {
         put_varint(&mut details, u64::MAX);
         let mut v2 = [&code[..], &[3, 1, 2, 3], names].concat();
         put_varint(&mut v2, u64::MAX);
-        for d in [decode_accounts(&v2, 0, 2), decode_accounts(&crafted(&details), 0, 3)] {
+        for d in [
+            decode_accounts(&v2, 0, 2),
+            decode_accounts(&crafted(&details), 0, 3),
+        ] {
             assert!(d.parsed.accounts.is_empty() && d.groups.is_empty());
             assert_eq!(d.parsed.refused.len(), 1);
         }
@@ -1134,7 +1161,10 @@ mod tests {
         // the same account with a sound text reads
         let mut good = Vec::new();
         put_details(&accounts(1)[0], &mut good);
-        assert_eq!(decode_accounts(&crafted(&good), 0, 3).parsed.accounts, accounts(1));
+        assert_eq!(
+            decode_accounts(&crafted(&good), 0, 3).parsed.accounts,
+            accounts(1)
+        );
     }
 
     proptest! {

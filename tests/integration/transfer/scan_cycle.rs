@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use monban::camera::scanner::{Classified, ScanEvent, Scanner};
 use monban::qr::{self, DecodeOptions, Frame};
-use monban::transfer::session::{Fed, Session};
 use monban::transfer::sealed::{self, KdfParams, Limits, TransferCode};
+use monban::transfer::session::{Fed, Session};
 use monban::vault::{Entry, EntryId, EntryMeta};
 use monban::{Account, Secret};
 
