@@ -441,7 +441,9 @@ fn zbar_section(settings: &[Setting], dir: &Path) {
             None => println!("zbarimg missing (apt-get install zbar-tools)"),
         }
     } else {
-        println!("(the setting in use was not among the simulated ones: run with --full)");
+        println!(
+            "(the setting in use was not simulated in this run: without --no-sim, or with --full)"
+        );
     }
     let code = sealed::TransferCode::generate().unwrap();
     let s = sealed::seal(&accounts(100), &code, LIGHT, sealed::MAX_VERSION).unwrap();
