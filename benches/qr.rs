@@ -1,5 +1,8 @@
 //! `cargo bench --no-default-features --bench qr`: Monban's QR decoder against zxing-cpp and
-//! zbar on the dev photo set (`../shared/qr-bench`, or `MONBAN_QR_BENCH=DIR`).
+//! zbar on the dev photo set (`../shared/qr-bench`, or `MONBAN_QR_BENCH=DIR`), then against
+//! zxing-cpp on simulated phone-to-phone photos (`benches/support/camera_sim.rs`: a sealed
+//! transfer part on a 6-inch screen photographed by a 1080p camera at 20–30 cm; `--no-sim`
+//! skips them).
 //!
 //! Prints, side by side, how many photos each decoder reads (the expected text among the codes
 //! it returns) and the median time per image, then the time of a whole `monban scan --json`
@@ -15,12 +18,16 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+#[path = "support/camera_sim.rs"]
+mod camera_sim;
+
 use monban::camera::load_image;
 
 #[path = "../tests/integration/qr/expected.rs"]
 mod expected;
 use expected::unescape;
-use monban::qr::{DecodeOptions, decode_traced};
+use monban::qr::{DecodeOptions, EcLevel, decode_traced};
+use monban::transfer::sealed;
 
 struct Case {
     file: PathBuf,
@@ -120,6 +127,107 @@ fn main() {
     }
 
     folder_runs(&cases, monban_only);
+    if !args.iter().any(|a| a == "--no-sim") {
+        simulated_photos(monban_only);
+    }
+}
+
+/// The second table: screen photos from the camera simulation, sealed-part-like codes of
+/// versions 13 to 25 (the one sealed transfers use among them) at 20, 25 and 30 cm in the
+/// simulation's three poses; each decoder with the options of a live camera where it has
+/// them (Monban: `DecodeOptions::camera()`; zxing-cpp: its defaults).
+fn simulated_photos(monban_only: bool) {
+    let screen = camera_sim::Screen::phone_6in();
+    let cam = camera_sim::Camera::phone_1080p();
+    let dir = std::env::temp_dir().join(format!("monban-qr-sim-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a folder for the simulated photos");
+    let mut settings = vec![
+        (13u8, EcLevel::M),
+        (17, EcLevel::M),
+        (21, EcLevel::M),
+        (25, EcLevel::L),
+    ];
+    if !settings.contains(&(sealed::MAX_VERSION, sealed::EC_LEVEL)) {
+        settings.push((sealed::MAX_VERSION, sealed::EC_LEVEL));
+    }
+    let mut cases = Vec::new();
+    let mut groups = Vec::new();
+    for &(v, ec) in &settings {
+        let (text, _) = camera_sim::sealed_like_text(v, ec, u64::from(v) * 31);
+        let img = monban::qr::encode_with(&text, 1, ec).unwrap();
+        let first = cases.len();
+        for d in [20.0, 25.0, 30.0] {
+            for (pi, shot) in camera_sim::poses(d).iter().enumerate() {
+                let seed = u64::from(v) * 1000 + d as u64 * 10 + pi as u64;
+                let jpeg = camera_sim::photograph(&img, &screen, &cam, shot, seed);
+                let file = dir.join(format!(
+                    "v{v:02}{}-{d:.0}cm-pose{pi}.jpg",
+                    camera_sim::ec_name(ec)
+                ));
+                std::fs::write(&file, jpeg).unwrap();
+                cases.push(Case {
+                    file,
+                    expected: text.clone(),
+                });
+            }
+        }
+        groups.push((v, ec, first..cases.len()));
+    }
+    println!(
+        "\nsimulated phone-to-phone photos ({} frames, 1920×1080 JPEG, in {}):",
+        cases.len(),
+        dir.display()
+    );
+    println!("{}", camera_sim::describe(&screen, &cam));
+    let mut rows = vec![monban_row_with(&cases, 1, &DecodeOptions::camera())];
+    if !monban_only {
+        rows.push(zxing_row(&cases));
+    }
+    let rows: Vec<&Row> = rows.iter().filter(|r| !r.read.is_empty()).collect();
+    print!("\n| setting (sealed part) |");
+    for r in &rows {
+        print!(" {} read | median ms |", r.name);
+    }
+    print!("\n|---|");
+    for _ in &rows {
+        print!("---|---|");
+    }
+    println!();
+    for (v, ec, range) in &groups {
+        let mark = if (*v, *ec) == (sealed::MAX_VERSION, sealed::EC_LEVEL) {
+            " (used)"
+        } else {
+            ""
+        };
+        print!("| v{v} EC {}{mark} |", camera_sim::ec_name(*ec));
+        for r in &rows {
+            let n = r.read[range.clone()].iter().filter(|&&b| b).count();
+            print!(
+                " {n}/{} | {:.1} |",
+                range.len(),
+                median(&r.ms[range.clone()])
+            );
+        }
+        println!();
+    }
+    print!("| all |");
+    for r in &rows {
+        let n = r.read.iter().filter(|&&b| b).count();
+        print!(" {n}/{} | {:.1} |", cases.len(), median(&r.ms));
+    }
+    println!();
+    if rows.len() > 1 {
+        let names = |want: (bool, bool)| -> Vec<String> {
+            cases
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| (rows[0].read[*i], rows[1].read[*i]) == want)
+                .map(|(_, c)| file_name(&c.file))
+                .collect()
+        };
+        println!("read by Monban only: {}", names((true, false)).join(" "));
+        println!("read by zxing-cpp only: {}", names((false, true)).join(" "));
+    }
 }
 
 /// Every pass alone on every photo: what each reads, what only it reads, its median time.
@@ -170,7 +278,10 @@ fn file_name(p: &Path) -> String {
 }
 
 fn monban_row(cases: &[Case], runs: usize) -> Row {
-    let opts = DecodeOptions::thorough();
+    monban_row_with(cases, runs, &DecodeOptions::thorough())
+}
+
+fn monban_row_with(cases: &[Case], runs: usize, opts: &DecodeOptions) -> Row {
     let mut read = Vec::new();
     let mut ms = Vec::new();
     let mut passes: std::collections::BTreeMap<&'static str, usize> = Default::default();
@@ -187,7 +298,7 @@ fn monban_row(cases: &[Case], runs: usize) -> Row {
         let mut ok = false;
         for _ in 0..runs {
             let t = Instant::now();
-            let (found, pass) = decode_traced(&frame, &opts);
+            let (found, pass) = decode_traced(&frame, opts);
             times.push(t.elapsed().as_secs_f64() * 1000.0);
             ok = found.iter().any(|p| p.text == c.expected);
             if ok {

@@ -89,7 +89,7 @@ fn show(core: &Rc<Core>, id: EntryId) {
         return;
     };
     let a = ui.global::<AccountQrAdapter>();
-    match super::export::qr_image(&uri) {
+    match super::export::qr_image(&uri, crate::qr::EC_LEVEL) {
         Ok(img) => {
             a.set_qr(img);
             a.set_issuer(issuer.into());

@@ -219,7 +219,7 @@ fn make_parts(
         })
     } else {
         let code = sealed::TransferCode::generate()?;
-        let out = sealed::seal(accounts, &code, kdf, crate::qr::PHONE_READABLE_MAX_VERSION)?;
+        let out = sealed::seal(accounts, &code, kdf, sealed::MAX_VERSION)?;
         Ok(Built {
             texts: out.texts.into_iter().map(Zeroizing::new).collect(),
             code: Some(code.display()),
@@ -275,7 +275,13 @@ fn show_part(core: &Rc<Core>, i: usize) {
     let i = i % texts.len();
     core.export.part.set(i);
     a.set_part(i as i32 + 1);
-    match qr_image(&texts[i]) {
+    // Sealed parts at the level their size was measured for, Google's at the usual one.
+    let ec = if sealed::is_sealed(&texts[i]) {
+        sealed::EC_LEVEL
+    } else {
+        crate::qr::EC_LEVEL
+    };
+    match qr_image(&texts[i], ec) {
         Ok(img) => a.set_qr(img),
         Err(e) => {
             a.set_message(Msg::Detail);
@@ -284,9 +290,9 @@ fn show_part(core: &Rc<Core>, i: usize) {
     }
 }
 
-/// A QR code as a Slint image (grey levels as RGB).
-pub(crate) fn qr_image(text: &str) -> Result<Image, crate::qr::Error> {
-    let qr = crate::qr::encode_scaled(text, QR_SCALE)?;
+/// A QR code at error-correction level `ec` as a Slint image (grey levels as RGB).
+pub(crate) fn qr_image(text: &str, ec: crate::qr::EcLevel) -> Result<Image, crate::qr::Error> {
+    let qr = crate::qr::encode_with(text, QR_SCALE, ec)?;
     let mut buf = SharedPixelBuffer::<Rgb8Pixel>::new(qr.width as u32, qr.height as u32);
     for (px, &l) in buf.make_mut_slice().iter_mut().zip(qr.luma.iter()) {
         *px = Rgb8Pixel { r: l, g: l, b: l };

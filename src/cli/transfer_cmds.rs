@@ -137,18 +137,20 @@ fn print_files(json: bool, files: &[PathBuf], code: Option<&str>, refused: &[Ref
     }
 }
 
-/// Writes one PNG per QR text into `dir` as `<stem>-<i>-of-<n>.png`.
+/// Writes one PNG per QR text into `dir` as `<stem>-<i>-of-<n>.png`, at error-correction level
+/// `ec` (the format's: [`sealed::EC_LEVEL`] for sealed parts).
 fn write_qr_pngs(
     dir: &Path,
     stem: &str,
     texts: &[&str],
     overwrite: Overwrite,
+    ec: crate::qr::EcLevel,
 ) -> anyhow::Result<Vec<PathBuf>> {
     ensure_dir(dir)?;
     let n = texts.len();
     let mut files = Vec::with_capacity(n);
     for (i, t) in texts.iter().enumerate() {
-        let img = crate::qr::encode(t)
+        let img = crate::qr::encode_with(t, crate::qr::DEFAULT_SCALE, ec)
             .map_err(|e| anyhow::anyhow!("cannot draw QR code {} of {n}: {e}", i + 1))?;
         let path = dir.join(format!("{stem}-{}-of-{n}.png", i + 1));
         write_new(&path, &img.to_png(), overwrite)?;
@@ -191,7 +193,7 @@ pub fn export(vault: Option<PathBuf>, a: ExportArgs) -> CmdResult {
                 );
             }
             let texts: Vec<&str> = e.uris.iter().map(|u| u.as_str()).collect();
-            let files = write_qr_pngs(&a.out, "google", &texts, overwrite)?;
+            let files = write_qr_pngs(&a.out, "google", &texts, overwrite, crate::qr::EC_LEVEL)?;
             if !a.json {
                 eprintln!(
                     "warning: Google transfer QR codes are NOT encrypted: whoever photographs them owns the accounts"
@@ -205,10 +207,10 @@ pub fn export(vault: Option<PathBuf>, a: ExportArgs) -> CmdResult {
                 v.entries(),
                 &code,
                 sealed::KdfParams::DEFAULT,
-                crate::qr::PHONE_READABLE_MAX_VERSION,
+                sealed::MAX_VERSION,
             )?;
             let texts: Vec<&str> = s.texts.iter().map(|t| t.as_str()).collect();
-            let files = write_qr_pngs(&a.out, "sealed", &texts, overwrite)?;
+            let files = write_qr_pngs(&a.out, "sealed", &texts, overwrite, sealed::EC_LEVEL)?;
             let shown = code.display();
             if !a.json {
                 println!("transfer code: {}", shown.as_str());

@@ -1,9 +1,12 @@
 //! Payload → QR image, sized and padded for a phone camera reading it off a screen or paper.
 //!
 //! Choices (see `docs`/report for the reasoning):
-//! - error correction **M** (15 %): screens add glare, moiré and a finger over a corner; L is too
-//!   fragile, Q/H grow the symbol by one to three versions for the same payload, and a bigger
-//!   version means smaller modules at the same on-screen size, which hurts more than it helps;
+//! - error correction **M** (15 %) by default: screens add glare, moiré and a finger over a
+//!   corner; L is too fragile, Q/H grow the symbol by one to three versions for the same
+//!   payload, and a bigger version means smaller modules at the same on-screen size, which hurts
+//!   more than it helps. Codes whose size was measured at a level of their own (sealed transfer
+//!   parts: `transfer::sealed::EC_LEVEL`, chosen with a camera simulation) pass it to
+//!   [`encode_with`];
 //! - a **4-module quiet zone** (what the standard requires; phones fail without it on busy
 //!   backgrounds);
 //! - pure black on pure white, whole pixels per module (no anti-aliasing), so scaling in the UI
@@ -22,9 +25,6 @@ pub const EC_LEVEL: EcLevel = EcLevel::M;
 pub const QUIET_ZONE: usize = 4;
 /// Pixels per module that [`encode`] renders.
 pub const DEFAULT_SCALE: usize = 8;
-/// The largest version a phone reliably reads at arm's length off a phone screen (57×57
-/// modules). The transfer format keeps its parts at or below this.
-pub const PHONE_READABLE_MAX_VERSION: u8 = 10;
 
 /// A rendered QR code: 8-bit luma pixels (0 = dark module, 255 = light), row-major, packed.
 #[derive(Clone, PartialEq, Eq)]
@@ -107,37 +107,72 @@ pub fn encode(payload: &str) -> Result<QrImage, Error> {
 
 /// Encodes `payload` with `scale` pixels per module (clamped to 1..=64).
 pub fn encode_scaled(payload: &str, scale: usize) -> Result<QrImage, Error> {
-    let code = best_code(payload.as_bytes()).ok_or(Error::TooLong {
+    encode_with(payload, scale, EC_LEVEL)
+}
+
+/// Encodes `payload` with `scale` pixels per module (clamped to 1..=64) at error-correction
+/// level `ec` (codes whose size was measured for a level of their own, like sealed transfer
+/// parts).
+pub fn encode_with(payload: &str, scale: usize, ec: EcLevel) -> Result<QrImage, Error> {
+    let bits = best_bits(payload.as_bytes(), ec).ok_or(Error::TooLong {
         len: payload.len(),
-        max: max_bytes(40),
+        max: max_bytes_at(40, ec),
+    })?;
+    let code = QrCode::with_bits(bits, ec).map_err(|_| Error::TooLong {
+        len: payload.len(),
+        max: max_bytes_at(40, ec),
     })?;
     Ok(render(&code, scale.clamp(1, 64)))
 }
 
-/// The smaller of the qrcode crate's mixed-mode encoding and a plain byte-mode encoding. The
-/// crate's segment optimizer is not optimal (a mix can cost a version more than byte mode), and
-/// byte mode is what [`max_bytes`] promises: a payload of `max_bytes(v)` bytes always fits
-/// version `v`.
-fn best_code(data: &[u8]) -> Option<QrCode> {
-    let mixed = QrCode::with_error_correction_level(data, EC_LEVEL).ok();
+/// The smallest of the qrcode crate's mixed-mode encoding, a plain byte-mode encoding, and byte
+/// mode for the head followed by alphanumeric mode for the longest tail in the alphanumeric set
+/// (a `scheme:` prefix before Base45, as sealed transfer parts are). The crate's segment
+/// optimizer is not optimal: a mix can cost a version more than byte mode, and splitting a
+/// Base45 tail at its runs of digits can cost a version more than keeping it one alphanumeric
+/// segment. Byte mode is what [`max_bytes`] promises (a payload of `max_bytes(v)` bytes always
+/// fits version `v`); the split is what a sealed part's size estimate counts on. Only the data
+/// bits are built (no symbol), so asking for the version is cheap.
+fn best_bits(data: &[u8], ec: EcLevel) -> Option<qrcode::bits::Bits> {
+    let mixed = qrcode::bits::encode_auto(data, ec).ok();
     let bytes = (1..=40u8)
-        .find(|&v| max_bytes(v) >= data.len())
+        .find(|&v| max_bytes_at(v, ec) >= data.len())
         .and_then(|v| {
             let mut bits = qrcode::bits::Bits::new(Version::Normal(i16::from(v)));
             bits.push_byte_data(data).ok()?;
-            bits.push_terminator(EC_LEVEL).ok()?;
-            QrCode::with_bits(bits, EC_LEVEL).ok()
+            bits.push_terminator(ec).ok()?;
+            Some(bits)
         });
-    match (mixed, bytes) {
-        (Some(m), Some(b)) => Some(
-            if version_number(b.version()) < version_number(m.version()) {
-                b
-            } else {
-                m
-            },
-        ),
-        (m, b) => m.or(b),
+    [mixed, bytes, head_bytes_tail_alphanumeric(data, ec)]
+        .into_iter()
+        .flatten()
+        .min_by_key(|b| version_number(b.version()).unwrap_or(u8::MAX))
+}
+
+/// QR alphanumeric mode's characters.
+const ALPHANUMERIC: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+
+/// Byte mode up to the longest tail of alphanumeric characters, that tail in alphanumeric mode,
+/// in the smallest version that holds both; `None` without such a tail.
+fn head_bytes_tail_alphanumeric(data: &[u8], ec: EcLevel) -> Option<qrcode::bits::Bits> {
+    let tail = data
+        .iter()
+        .rev()
+        .take_while(|b| ALPHANUMERIC.contains(b))
+        .count();
+    if tail == 0 {
+        return None;
     }
+    let (head, tail) = data.split_at(data.len() - tail);
+    (1..=40i16).find_map(|v| {
+        let mut bits = qrcode::bits::Bits::new(Version::Normal(v));
+        if !head.is_empty() {
+            bits.push_byte_data(head).ok()?;
+        }
+        bits.push_alphanumeric_data(tail).ok()?;
+        bits.push_terminator(ec).ok()?;
+        Some(bits)
+    })
 }
 
 /// A PNG of `payload` with `scale` pixels per module.
@@ -147,7 +182,12 @@ pub fn encode_png(payload: &str, scale: usize) -> Result<Vec<u8>, Error> {
 
 /// The QR version [`encode`] would use for `payload`, or `None` if it does not fit at all.
 pub fn version_for(payload: &str) -> Option<u8> {
-    version_number(best_code(payload.as_bytes())?.version())
+    version_for_ec(payload, EC_LEVEL)
+}
+
+/// The QR version [`encode_with`] would use for `payload` at level `ec`.
+pub fn version_for_ec(payload: &str, ec: EcLevel) -> Option<u8> {
+    version_number(best_bits(payload.as_bytes(), ec)?.version())
 }
 
 /// Modules per side of a version-`version` symbol (17 + 4·version).
@@ -157,13 +197,39 @@ pub fn modules_for_version(version: u8) -> usize {
 
 /// The most bytes (byte mode, [`EC_LEVEL`]) a symbol of `version` (1–40) holds.
 pub fn max_bytes(version: u8) -> usize {
-    // Byte-mode data capacity at EC level M, versions 1..=40 (ISO/IEC 18004 table 7).
-    const M_BYTES: [usize; 40] = [
+    max_bytes_at(version, EC_LEVEL)
+}
+
+/// The most bytes (byte mode) a symbol of `version` (1–40) holds at level `ec`.
+pub fn max_bytes_at(version: u8, ec: EcLevel) -> usize {
+    // Byte-mode data capacity, versions 1..=40 (ISO/IEC 18004 table 7).
+    const L: [usize; 40] = [
+        17, 32, 53, 78, 106, 134, 154, 192, 230, 271, 321, 367, 425, 458, 520, 586, 644, 718, 792,
+        858, 929, 1003, 1091, 1171, 1273, 1367, 1465, 1528, 1628, 1732, 1840, 1952, 2068, 2188,
+        2303, 2431, 2563, 2699, 2809, 2953,
+    ];
+    const M: [usize; 40] = [
         14, 26, 42, 62, 84, 106, 122, 152, 180, 213, 251, 287, 331, 362, 412, 450, 504, 560, 624,
         666, 711, 779, 857, 911, 997, 1059, 1125, 1190, 1264, 1370, 1452, 1538, 1628, 1722, 1809,
         1911, 1989, 2099, 2213, 2331,
     ];
-    M_BYTES[(version.clamp(1, 40) - 1) as usize]
+    const Q: [usize; 40] = [
+        11, 20, 32, 46, 60, 74, 86, 108, 130, 151, 177, 203, 241, 258, 292, 322, 364, 394, 442,
+        482, 509, 565, 611, 661, 715, 751, 805, 868, 908, 982, 1030, 1112, 1168, 1228, 1283, 1351,
+        1423, 1499, 1579, 1663,
+    ];
+    const H: [usize; 40] = [
+        7, 14, 24, 34, 44, 58, 64, 84, 98, 119, 137, 155, 177, 194, 220, 250, 280, 310, 338, 382,
+        403, 439, 461, 511, 535, 593, 625, 658, 698, 742, 790, 842, 898, 958, 983, 1051, 1093,
+        1139, 1219, 1273,
+    ];
+    let table = match ec {
+        EcLevel::L => &L,
+        EcLevel::M => &M,
+        EcLevel::Q => &Q,
+        EcLevel::H => &H,
+    };
+    table[(version.clamp(1, 40) - 1) as usize]
 }
 
 fn version_number(v: Version) -> Option<u8> {
@@ -218,12 +284,49 @@ mod tests {
     }
 
     #[test]
-    fn capacity_table_matches_encoder() {
-        for v in [1u8, 5, 10, 20, 40] {
-            let fits = "a".repeat(max_bytes(v));
-            assert_eq!(version_for(&fits), Some(v), "version {v}");
-            let over = "a".repeat(max_bytes(v) + 1);
-            assert_ne!(version_for(&over), Some(v));
+    fn capacity_tables_match_encoder() {
+        for ec in [EcLevel::L, EcLevel::M, EcLevel::Q, EcLevel::H] {
+            for v in 1..=40u8 {
+                let fits = "a".repeat(max_bytes_at(v, ec));
+                assert_eq!(version_for_ec(&fits, ec), Some(v), "version {v} {ec:?}");
+                let over = "a".repeat(max_bytes_at(v, ec) + 1);
+                assert_ne!(version_for_ec(&over, ec), Some(v), "version {v} {ec:?}");
+            }
+        }
+        assert_eq!(max_bytes(10), max_bytes_at(10, EcLevel::M));
+        let img = encode_with("monban", 1, EcLevel::H).unwrap();
+        assert_eq!(img.width, img.modules + 2 * QUIET_ZONE);
+    }
+
+    #[test]
+    fn a_prefixed_alphanumeric_tail_never_needs_more_than_its_length_says() {
+        // What a sealed part's size estimate counts on: digits clustered anywhere in a Base45
+        // tail never cost a version over a tail of letters of the same length.
+        let alphabet = ALPHANUMERIC;
+        let mut seed = 7u64;
+        for len in (20..2400).step_by(37) {
+            let tail: String = (0..len)
+                .map(|i| {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    // long digit runs in places, as random Base45 has
+                    let pick = if (i / 9) % 3 == 0 {
+                        (seed >> 33) % 10
+                    } else {
+                        (seed >> 33) % 45
+                    };
+                    alphabet[pick as usize] as char
+                })
+                .collect();
+            for ec in [EcLevel::L, EcLevel::M] {
+                let real = version_for_ec(&format!("monban-transfer:3:{tail}"), ec);
+                let letters = version_for_ec(&format!("monban-transfer:3:{}", "A".repeat(len)), ec);
+                assert!(
+                    real <= letters,
+                    "{len} chars at {ec:?}: {real:?} > {letters:?}"
+                );
+            }
         }
     }
 

@@ -20,10 +20,11 @@ pub use decode::{decode, decode_with};
 #[doc(hidden)]
 pub use decode::{decode_traced, pass_names, run_pass};
 pub use encode::{
-    DEFAULT_SCALE, EC_LEVEL, PHONE_READABLE_MAX_VERSION, QUIET_ZONE, QrImage, encode, encode_png,
-    encode_scaled, max_bytes, modules_for_version, version_for,
+    DEFAULT_SCALE, EC_LEVEL, QUIET_ZONE, QrImage, encode, encode_png, encode_scaled, encode_with,
+    max_bytes, max_bytes_at, modules_for_version, version_for, version_for_ec,
 };
 pub use frame::{Frame, FrameError, check_rows};
+pub use qrcode::EcLevel;
 pub use text::bytes_to_text;
 
 /// What can go wrong making a QR code. (Decoding never fails: it finds zero or more codes.)

@@ -11,15 +11,20 @@
 //!   run per export. The parameters travel in every part and are bounds-checked before the
 //!   KDF runs.
 //! - **part** = header ‖ XChaCha20-Poly1305(key, nonce, aad = header, accounts), header =
-//!   `version 1 ‖ batch id (4) ‖ index ‖ count ‖ m_kib (u32 LE) ‖ t ‖ p ‖ salt (16)`,
+//!   `format ‖ batch id (4) ‖ index ‖ count ‖ m_kib (u32 LE) ‖ t ‖ p ‖ salt (16)`,
 //!   nonce = `batch id ‖ index ‖ count ‖ 0…` (unique per part under a key that is unique per
 //!   export). Each part decrypts on its own; parts come in any order.
-//! - **QR text**: `monban-transfer:1:` + Base45 (RFC 9285) of the part, so everything after
+//! - **accounts** (format 3): the secrets of the part's accounts, then one raw DEFLATE stream
+//!   of the rest — code settings, issuers, names and groups, which repeat (`@gmail.com`, the
+//!   same addresses, 6 digits every 30 s). Secrets never pass through the compressor: they are random (nothing to
+//!   gain) and its buffers are not wiped. Formats 1 (no groups) and 2 (groups, uncompressed)
+//!   are still read.
+//! - **QR text**: `monban-transfer:3:` + Base45 (RFC 9285) of the part, so everything after
 //!   the prefix fits QR alphanumeric mode (5.5 bits per character, against 8 for bytes and
 //!   10.7 for Base64 in byte mode).
-//! - **size**: accounts are packed greedily so that each QR stays at or below
-//!   [`crate::qr::PHONE_READABLE_MAX_VERSION`] (57×57 modules); an account too big for that
-//!   gets a part of its own.
+//! - **size**: accounts are packed greedily so that each QR stays at or below the version the
+//!   caller gives ([`MAX_VERSION`] at [`EC_LEVEL`], chosen with the camera simulation of
+//!   `benches/transfer.rs`); an account too big for that gets a part of its own.
 
 use thiserror::Error;
 use zeroize::Zeroizing;
@@ -27,16 +32,28 @@ use zeroize::Zeroizing;
 use super::parts::PartError;
 use super::{Parsed, Refused, crypto};
 use crate::account::{Account, Algorithm, Kind, Secret};
-use crate::vault::{Entry, MAX_GROUPS, normalise_groups};
+use crate::qr::EcLevel;
+use crate::vault::{Entry, MAX_GROUPS, ZeroizingWriter, normalise_groups};
 
 /// Text prefix of every sealed transfer QR (what the scanner classifies on).
 pub const PREFIX: &str = "monban-transfer:";
-/// Format version written after the prefix and in the first header byte. Version 2 adds each
-/// account's groups after its name; version 1 parts (no groups) are still read.
-pub const VERSION: u8 = 2;
-const TEXT_PREFIX: &str = "monban-transfer:2:";
+/// Format version written after the prefix and in the first header byte. Format 3 compresses
+/// all but the secrets; formats 1 (no groups) and 2 (groups, uncompressed) are still read.
+pub const VERSION: u8 = 3;
+const TEXT_PREFIX: &str = "monban-transfer:3:";
 /// Oldest version still read.
 const OLDEST_VERSION: u8 = 1;
+/// Error-correction level of sealed transfer QR codes: draw them with
+/// `qr::encode_with(text, scale, sealed::EC_LEVEL)`. Chosen with [`MAX_VERSION`] by the camera
+/// simulation of `benches/transfer.rs` (docs/performance.md, "Sealed transfer density").
+pub const EC_LEVEL: EcLevel = EcLevel::L;
+/// The largest QR version of a sealed part at [`EC_LEVEL`] (69×69 modules): the densest
+/// setting Monban read in every simulated photo at 20–30 cm and at the margin distance 37.5 cm,
+/// and zxing-cpp at 20–30 cm (benches/transfer.rs).
+pub const MAX_VERSION: u8 = 13;
+/// Most bytes the compressed details (all but the secrets) of one part may inflate to (a part holds
+/// at most ~3 KB; this only stops a crafted part from inflating without bound).
+const MAX_TEXT_BYTES: usize = 256 * 1024;
 const HEADER_LEN: usize = 1 + 4 + 1 + 1 + 4 + 1 + 1 + 16;
 const TAG_LEN: usize = 16;
 /// Characters in a transfer code.
@@ -301,24 +318,19 @@ impl Sealable for Entry {
     }
 }
 
-/// Compact binary form of one account and its groups (see docs/transfer-format.md).
-/// An upper bound of what [`encode_account`] writes (varints ≤ 10 bytes each).
-fn encoded_bound(item: &impl Sealable) -> usize {
-    let a = item.account();
-    let groups = &item.groups()[..item.groups().len().min(MAX_GROUPS)];
-    2 + 10
-        + 10
-        + 10
-        + a.secret.expose().len()
-        + 10
-        + a.issuer.len()
-        + 10
-        + a.name.len()
-        + 10
-        + groups.iter().map(|g| 10 + g.len()).sum::<usize>()
+/// The secret of one account: `length ‖ bytes` (format 3 keeps secrets out of the
+/// compressed stream).
+fn put_secret(a: &Account, out: &mut ZeroizingWriter) {
+    let mut len = Vec::with_capacity(2);
+    put_varint(&mut len, a.secret.expose().len() as u64);
+    out.push(&len);
+    out.push(a.secret.expose());
 }
 
-fn encode_account(item: &impl Sealable, out: &mut Vec<u8>) {
+/// Everything of one entry but its secret: `flags ‖ digits ‖ period ‖ counter ‖ issuer ‖
+/// name ‖ group count ‖ groups` (format 2's record without the secret; format 3 compresses
+/// it).
+fn put_details(item: &impl Sealable, out: &mut Vec<u8>) {
     let a = item.account();
     let kind = match a.kind {
         Kind::Totp => 0,
@@ -334,7 +346,6 @@ fn encode_account(item: &impl Sealable, out: &mut Vec<u8>) {
     out.push(a.digits as u8);
     put_varint(out, a.period);
     put_varint(out, a.counter);
-    put_bytes(out, a.secret.expose());
     put_bytes(out, a.issuer.as_bytes());
     put_bytes(out, a.name.as_bytes());
     let groups = &item.groups()[..item.groups().len().min(MAX_GROUPS)];
@@ -342,6 +353,24 @@ fn encode_account(item: &impl Sealable, out: &mut Vec<u8>) {
     for g in groups {
         put_bytes(out, g.as_bytes());
     }
+}
+
+/// Plaintext of a format-3 part: `count ‖ secret… ‖ DEFLATE(details…)` (see
+/// docs/transfer-format.md).
+fn encode_part<T: Sealable>(items: &[T]) -> Zeroizing<Vec<u8>> {
+    // The secrets' buffer grows through the zeroizing writer: no copy of a secret is left in
+    // freed memory when it reallocates.
+    let mut out = ZeroizingWriter::with_capacity(16 + 48 * items.len());
+    let mut count = Vec::new();
+    put_varint(&mut count, items.len() as u64);
+    out.push(&count);
+    let mut details = Vec::new();
+    for it in items {
+        put_secret(it.account(), &mut out);
+        put_details(it, &mut details);
+    }
+    out.push(&miniz_oxide::deflate::compress_to_vec(&details, 10));
+    out.0
 }
 
 struct Cursor<'a> {
@@ -375,7 +404,8 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// Reads the groups list of a version 2 entry (bounded: a count above [`MAX_GROUPS`] is damage).
+/// Reads the groups list of a format 2 or 3 entry (bounded: a count above [`MAX_GROUPS`] is
+/// damage).
 fn decode_groups(c: &mut Cursor<'_>) -> Option<Vec<String>> {
     let n = usize::try_from(c.varint()?).ok()?;
     if n > MAX_GROUPS {
@@ -386,76 +416,165 @@ fn decode_groups(c: &mut Cursor<'_>) -> Option<Vec<String>> {
         .collect()
 }
 
-/// The accounts of one decrypted part, and each accepted account's groups (in step with
-/// `accounts`).
-fn decode_accounts(plain: &[u8], part: usize, version: u8) -> (Parsed, Vec<Vec<String>>) {
-    let mut out = Parsed::default();
-    let mut all_groups = Vec::new();
+/// An account's code settings: `flags ‖ digits ‖ period ‖ counter` in every format.
+struct Code {
+    flags: u8,
+    digits: u8,
+    period: u64,
+    counter: u64,
+}
+
+impl Code {
+    fn read(c: &mut Cursor<'_>) -> Option<Self> {
+        Some(Code {
+            flags: c.byte()?,
+            digits: c.byte()?,
+            period: c.varint()?,
+            counter: c.varint()?,
+        })
+    }
+}
+
+/// What one decrypted part held: the accounts (and refused entries) and, in step with the
+/// accounts, each one's groups.
+#[derive(Default)]
+struct Decoded {
+    parsed: Parsed,
+    groups: Vec<Vec<String>>,
+    entries: usize,
+}
+
+impl Decoded {
+    /// Adds entry `self.entries` of the part: an account if its settings are known and valid.
+    fn push(&mut self, s: &Code, secret: &[u8], issuer: &[u8], name: &[u8], groups: Vec<String>) {
+        let n = self.entries;
+        self.entries += 1;
+        let issuer = String::from_utf8_lossy(issuer).into_owned();
+        let name = String::from_utf8_lossy(name).into_owned();
+        let kind = match s.flags & 3 {
+            0 => Some(Kind::Totp),
+            1 => Some(Kind::Hotp),
+            2 => Some(Kind::Steam),
+            _ => None,
+        };
+        let algorithm = match s.flags >> 2 {
+            0 => Some(Algorithm::Sha1),
+            1 => Some(Algorithm::Sha256),
+            2 => Some(Algorithm::Sha512),
+            _ => None,
+        };
+        let (Some(kind), Some(algorithm)) = (kind, algorithm) else {
+            self.parsed.refused.push(Refused::new(
+                super::loose_label(&issuer, &name, n),
+                "unknown code type or algorithm (made by a newer Monban?)",
+            ));
+            return;
+        };
+        let a = Account {
+            issuer,
+            name,
+            secret: Secret::new(secret.to_vec()),
+            kind,
+            algorithm,
+            digits: u32::from(s.digits),
+            period: s.period,
+            counter: s.counter,
+        };
+        let before = self.parsed.accounts.len();
+        self.parsed.push_checked(a);
+        if self.parsed.accounts.len() > before {
+            self.groups.push(normalise_groups(groups));
+        }
+    }
+
+    /// Entry `self.entries` and everything after it in part `part` cannot be read.
+    fn damaged(mut self, part: usize) -> Self {
+        self.parsed.refused.push(Refused::new(
+            format!("part {} entry {}", part + 1, self.entries + 1),
+            "damaged entry",
+        ));
+        self
+    }
+}
+
+/// The accounts of one decrypted part of format `version`.
+fn decode_accounts(plain: &[u8], part: usize, version: u8) -> Decoded {
+    match version {
+        1 | 2 => decode_uncompressed(plain, part, version == 2),
+        _ => decode_compressed(plain, part),
+    }
+}
+
+/// Formats 1 and 2: `(flags ‖ digits ‖ period ‖ counter ‖ secret ‖ issuer ‖ name [‖ group
+/// count ‖ groups])…`, uncompressed.
+fn decode_uncompressed(plain: &[u8], part: usize, with_groups: bool) -> Decoded {
+    let mut out = Decoded::default();
     let mut c = Cursor { b: plain, pos: 0 };
-    let mut n = 0;
     while c.pos < plain.len() {
-        let Some((flags, digits, period, counter, secret, issuer, name, groups)) = (|| {
+        let Some((code, secret, issuer, name, groups)) = (|| {
             Some((
-                c.byte()?,
-                c.byte()?,
-                c.varint()?,
-                c.varint()?,
+                Code::read(&mut c)?,
                 c.bytes()?,
                 c.bytes()?,
                 c.bytes()?,
-                if version >= 2 {
+                if with_groups {
                     decode_groups(&mut c)?
                 } else {
                     Vec::new()
                 },
             ))
         })() else {
-            out.refused.push(Refused::new(
-                format!("part {} entry {}", part + 1, n + 1),
-                "damaged entry",
-            ));
-            break;
+            return out.damaged(part);
         };
-        let issuer = String::from_utf8_lossy(issuer).into_owned();
-        let name = String::from_utf8_lossy(name).into_owned();
-        let kind = match flags & 3 {
-            0 => Some(Kind::Totp),
-            1 => Some(Kind::Hotp),
-            2 => Some(Kind::Steam),
-            _ => None,
-        };
-        let algorithm = match flags >> 2 {
-            0 => Some(Algorithm::Sha1),
-            1 => Some(Algorithm::Sha256),
-            2 => Some(Algorithm::Sha512),
-            _ => None,
-        };
-        match (kind, algorithm) {
-            (Some(kind), Some(algorithm)) => {
-                let a = Account {
-                    issuer,
-                    name,
-                    secret: Secret::new(secret.to_vec()),
-                    kind,
-                    algorithm,
-                    digits: u32::from(digits),
-                    period,
-                    counter,
-                };
-                let before = out.accounts.len();
-                out.push_checked(a);
-                if out.accounts.len() > before {
-                    all_groups.push(normalise_groups(groups));
-                }
-            }
-            _ => out.refused.push(Refused::new(
-                super::loose_label(&issuer, &name, n),
-                "unknown code type or algorithm (made by a newer Monban?)",
-            )),
-        }
-        n += 1;
+        out.push(&code, secret, issuer, name, groups);
     }
-    (out, all_groups)
+    out
+}
+
+/// Format 3 (see [`encode_part`]).
+fn decode_compressed(plain: &[u8], part: usize) -> Decoded {
+    let mut out = Decoded::default();
+    let mut c = Cursor { b: plain, pos: 0 };
+    // Every account takes at least a byte of secret length: a larger count is damage, not an
+    // allocation.
+    let Some(count) = c
+        .varint()
+        .and_then(|n| usize::try_from(n).ok())
+        .filter(|&n| n <= plain.len())
+    else {
+        return out.damaged(part);
+    };
+    let mut secrets = Vec::with_capacity(count);
+    for _ in 0..count {
+        match c.bytes() {
+            Some(s) => secrets.push(s),
+            None => return out.damaged(part),
+        }
+    }
+    let Ok(details) =
+        miniz_oxide::inflate::decompress_to_vec_with_limit(&plain[c.pos..], MAX_TEXT_BYTES)
+    else {
+        return out.damaged(part);
+    };
+    let details = Zeroizing::new(details);
+    let mut t = Cursor {
+        b: &details,
+        pos: 0,
+    };
+    for secret in secrets {
+        let Some((code, issuer, name, groups)) = (|| {
+            Some((
+                Code::read(&mut t)?,
+                t.bytes()?,
+                t.bytes()?,
+                decode_groups(&mut t)?,
+            ))
+        })() else {
+            return out.damaged(part);
+        };
+        out.push(&code, secret, issuer, name, groups);
+    }
+    out
 }
 
 // ------------------------------------------------------------------ parts
@@ -586,9 +705,10 @@ pub fn open_entries(parts: &[Part], code: &TransferCode, limits: &Limits) -> Res
     for p in sorted {
         let plain = crypto::xchacha_open(&key, &p.nonce(), &p.header, &p.body)
             .map_err(|_| Error::WrongCode)?;
-        let (parsed, groups) = decode_accounts(&plain, p.index(), p.header[0]);
-        out.parsed.extend(parsed);
-        out.groups.extend(groups);
+        let plain = Zeroizing::new(plain);
+        let d = decode_accounts(&plain, p.index(), p.header[0]);
+        out.parsed.extend(d.parsed);
+        out.groups.extend(d.groups);
     }
     Ok(out)
 }
@@ -599,49 +719,48 @@ pub struct Sealed {
     pub versions: Vec<u8>,
 }
 
-/// Text length after the prefix for a part of `n` bytes.
-fn text_for_len(n: usize) -> String {
-    // 'A' is in the alphanumeric set but not numeric, like most Base45 output.
-    format!("{TEXT_PREFIX}{}", "A".repeat(n / 2 * 3 + (n % 2) * 2))
-}
-
+/// The QR version (at [`EC_LEVEL`]) of a part whose plaintext is `len` bytes.
 fn version_for_plain_len(len: usize) -> Option<u8> {
-    crate::qr::version_for(&text_for_len(HEADER_LEN + len + TAG_LEN))
+    let n = HEADER_LEN + len + TAG_LEN;
+    // 'A' is in the alphanumeric set but not numeric, like most Base45 output.
+    let text = format!("{TEXT_PREFIX}{}", "A".repeat(n / 2 * 3 + (n % 2) * 2));
+    crate::qr::version_for_ec(&text, EC_LEVEL)
 }
 
-/// Splits the encoded accounts into parts that each fit `max_version`.
+/// Splits the accounts, in order, into part plaintexts that each fit `max_version`. The
+/// compressed size is not a sum of the accounts' sizes, so each candidate part is encoded
+/// whole (a few hundred bytes, a few dozen times per part).
 fn pack<T: Sealable>(accounts: &[T], max_version: u8) -> Result<Vec<Zeroizing<Vec<u8>>>> {
-    let mut parts: Vec<Zeroizing<Vec<u8>>> = Vec::new();
-    // Both buffers grow through the zeroizing writer: no copy of a secret is left in freed
-    // memory when they reallocate.
-    let mut current = crate::vault::ZeroizingWriter::with_capacity(4096);
-    for a in accounts {
-        // Sized for the worst case up front: it never reallocates.
-        let mut one = Zeroizing::new(Vec::with_capacity(encoded_bound(a)));
-        encode_account(a, &mut one);
-        let fits =
-            version_for_plain_len(current.0.len() + one.len()).is_some_and(|v| v <= max_version);
-        if !fits && !current.0.is_empty() {
-            parts.push(
-                std::mem::replace(
-                    &mut current,
-                    crate::vault::ZeroizingWriter::with_capacity(4096),
-                )
-                .0,
-            );
+    let fits = |plain: &[u8]| version_for_plain_len(plain.len()).is_some_and(|v| v <= max_version);
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut current: Option<Zeroizing<Vec<u8>>> = None;
+    for i in 0..accounts.len() {
+        let with = encode_part(&accounts[start..=i]);
+        if i == start || fits(&with) {
+            if i == start && version_for_plain_len(with.len()).is_none() {
+                return Err(too_big(accounts[i].account()));
+            }
+            current = Some(with);
+            continue;
         }
-        if version_for_plain_len(one.len()).is_none() {
-            return Err(Error::TooBig(format!(
-                "the account {} is too large for a QR code",
-                super::label(a.account())
-            )));
+        parts.extend(current.take());
+        start = i;
+        let alone = encode_part(&accounts[i..=i]);
+        if version_for_plain_len(alone.len()).is_none() {
+            return Err(too_big(accounts[i].account()));
         }
-        current.push(&one);
+        current = Some(alone);
     }
-    if !current.0.is_empty() {
-        parts.push(current.0);
-    }
+    parts.extend(current);
     Ok(parts)
+}
+
+fn too_big(a: &Account) -> Error {
+    Error::TooBig(format!(
+        "the account {} is too large for a QR code",
+        super::label(a)
+    ))
 }
 
 /// Seals `accounts` (bare accounts or vault entries with their groups) under `code`, with parts
@@ -684,7 +803,7 @@ pub fn seal<T: Sealable>(
         bytes.extend_from_slice(&body);
         let text = format!("{TEXT_PREFIX}{}", base45_encode(&bytes));
         versions.push(
-            crate::qr::version_for(&text)
+            crate::qr::version_for_ec(&text, EC_LEVEL)
                 .ok_or_else(|| Error::TooBig("part does not fit a QR code".into()))?,
         );
         texts.push(text);
@@ -873,55 +992,179 @@ mod tests {
         assert_eq!(back.groups, groups);
     }
 
-    /// A part as Monban wrote it before groups existed (format 1).
-    fn seal_v1(accounts: &[Account], code: &TransferCode) -> String {
-        let mut plain = Vec::new();
-        for a in accounts {
-            encode_account(a, &mut plain);
-            assert_eq!(plain.pop(), Some(0), "no groups: one zero count byte");
-        }
-        let salt = [7u8; 16];
-        let mut header = [0u8; HEADER_LEN];
-        header[0] = 1;
-        header[1..5].copy_from_slice(&[1, 2, 3, 4]);
-        header[6] = 1;
-        header[7..11].copy_from_slice(&LIGHT.m_kib.to_le_bytes());
-        header[11] = LIGHT.t;
-        header[12] = LIGHT.p;
-        header[13..29].copy_from_slice(&salt);
-        let part = Part {
-            header,
-            body: Vec::new(),
+    /// The transfer code of the fixtures `tests/fixtures/transfer/sealed-format-{1,2}.txt`:
+    /// parts written by Monban before format 3 (format 2 by its `seal`, format 1 by the writer
+    /// of before groups existed), `accounts(4)` and `entries(12)` of this module, at [`LIGHT`].
+    const FIXTURE_CODE: &str = "7KQ2M-XD4PA";
+
+    fn fixture_parts(format: u8) -> Vec<Part> {
+        let text = match format {
+            1 => include_str!("../../tests/fixtures/transfer/sealed-format-1.txt"),
+            _ => include_str!("../../tests/fixtures/transfer/sealed-format-2.txt"),
         };
-        let key = code.key(&salt, LIGHT).unwrap();
-        let mut bytes = header.to_vec();
-        bytes.extend(crypto::xchacha_seal(&key, &part.nonce(), &header, &plain));
-        format!("monban-transfer:1:{}", base45_encode(&bytes))
+        let mut parts: Vec<Part> = text.lines().map(|l| parse_part(l).unwrap()).collect();
+        assert!(parts.iter().all(|p| p.header[0] == format));
+        parts.reverse();
+        parts
     }
 
     #[test]
-    fn format_1_parts_still_open_and_newer_ones_are_refused() {
-        let all = accounts(4);
-        let code = TransferCode::generate().unwrap();
-        let part = parse_part(&seal_v1(&all, &code)).unwrap();
-        let back = open_entries(&[part], &code, &Limits::NO_FLOOR).unwrap();
-        assert_eq!(back.parsed.accounts, all);
+    fn parts_of_formats_1_and_2_still_open() {
+        let code = TransferCode::parse(FIXTURE_CODE).unwrap();
+        let back = open_entries(&fixture_parts(1), &code, &Limits::NO_FLOOR).unwrap();
+        assert_eq!(back.parsed.accounts, accounts(4));
         assert_eq!(back.groups, vec![Vec::<String>::new(); 4]);
+        assert!(back.parsed.refused.is_empty());
+
+        let parts = fixture_parts(2);
+        assert!(parts.len() > 1, "several parts, read in reverse order");
+        let back = open_entries(&parts, &code, &Limits::NO_FLOOR).unwrap();
+        let all = entries(12);
+        let want: Vec<&Account> = all.iter().map(|e| &e.account).collect();
+        assert_eq!(back.parsed.accounts.iter().collect::<Vec<_>>(), want);
+        let groups: Vec<Vec<String>> = all.iter().map(|e| e.meta.groups.clone()).collect();
+        assert_eq!(back.groups, groups);
+
+        // one export never mixes formats: a part of another format is damage
+        let mut mixed = fixture_parts(2);
+        mixed.extend(fixture_parts(1));
+        assert!(open_entries(&mixed, &code, &Limits::NO_FLOOR).is_err());
+    }
+
+    #[test]
+    fn newer_formats_are_refused_with_a_reason() {
         assert_eq!(
-            parse_part("monban-transfer:3:AAAA"),
-            Err(Error::UnsupportedVersion(3))
+            parse_part("monban-transfer:4:AAAA"),
+            Err(Error::UnsupportedVersion(4))
+        );
+        let s = seal(&accounts(1), &TransferCode::generate().unwrap(), LIGHT, 10).unwrap();
+        assert!(s.texts[0].starts_with("monban-transfer:3:"));
+        // the header's format must agree with the text's
+        let mut bytes = base45_decode(s.texts[0].strip_prefix(TEXT_PREFIX).unwrap()).unwrap();
+        bytes[0] = 4;
+        let text = format!("{TEXT_PREFIX}{}", base45_encode(&bytes));
+        assert_eq!(parse_part(&text), Err(Error::UnsupportedVersion(4)));
+    }
+
+    /// Typical accounts of one person: a few addresses, popular issuers, 20-byte keys.
+    fn typical(n: usize) -> Vec<Account> {
+        const ISSUERS: [&str; 8] = [
+            "Google",
+            "GitHub",
+            "Microsoft",
+            "Dropbox",
+            "Amazon",
+            "Discord",
+            "PayPal",
+            "Proton",
+        ];
+        const NAMES: [&str; 3] = [
+            "alice.johnson@gmail.com",
+            "alice@northwind.example",
+            "alicej",
+        ];
+        (0..n)
+            .map(|i| {
+                Account::totp(
+                    format!("{} {}", ISSUERS[i % 8], i / 8 + 1),
+                    NAMES[i % 3],
+                    Secret::new((0..20).map(|b| (b * 37 + i * 11 + 5) as u8).collect()),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn compression_shrinks_what_repeats_and_packing_fills_the_chosen_version() {
+        let all = typical(100);
+        let plain = encode_part(&all);
+        let uncompressed: usize = all
+            .iter()
+            .map(|a| {
+                let mut w = ZeroizingWriter::with_capacity(64);
+                let mut t = Vec::new();
+                put_secret(a, &mut w);
+                put_details(a, &mut t);
+                w.0.len() + t.len()
+            })
+            .sum();
+        assert!(
+            plain.len() * 10 < uncompressed * 8,
+            "format 3: {} bytes, uncompressed {uncompressed}",
+            plain.len()
+        );
+        // greedy: every part but the last is full (the next account would not fit)
+        let plains = pack(&all, MAX_VERSION).unwrap();
+        let mut start = 0;
+        for p in &plains[..plains.len() - 1] {
+            let n = Cursor { b: p, pos: 0 }.varint().unwrap() as usize;
+            let more = encode_part(&all[start..=start + n]);
+            assert!(version_for_plain_len(more.len()).unwrap() > MAX_VERSION);
+            start += n;
+        }
+        let code = TransferCode::generate().unwrap();
+        let s = seal(&all, &code, LIGHT, MAX_VERSION).unwrap();
+        assert_eq!(s.texts.len(), plains.len());
+        assert!(
+            s.versions.iter().all(|v| *v <= MAX_VERSION),
+            "{:?}",
+            s.versions
+        );
+        for t in &s.texts {
+            assert_eq!(
+                crate::qr::encode_with(t, 1, EC_LEVEL).unwrap().version,
+                crate::qr::version_for_ec(t, EC_LEVEL).unwrap()
+            );
+        }
+        let parts: Vec<Part> = s.texts.iter().map(|t| parse_part(t).unwrap()).collect();
+        assert_eq!(
+            open(&parts, &code, &Limits::NO_FLOOR).unwrap().accounts,
+            all
         );
     }
 
+    /// A format-3 plaintext of the first of `accounts(1)`'s secret, whose compressed details
+    /// are `details`.
+    fn crafted(details: &[u8]) -> Vec<u8> {
+        let mut w = ZeroizingWriter::with_capacity(64);
+        w.push(&[1]);
+        put_secret(&accounts(1)[0], &mut w);
+        w.push(&miniz_oxide::deflate::compress_to_vec(details, 6));
+        w.0.to_vec()
+    }
+
     #[test]
-    fn a_crafted_group_count_is_damage_not_a_huge_allocation() {
-        let mut plain = Vec::new();
-        encode_account(&accounts(1)[0], &mut plain);
-        plain.pop();
-        put_varint(&mut plain, u64::MAX);
-        let (parsed, groups) = decode_accounts(&plain, 0, 2);
-        assert!(parsed.accounts.is_empty() && groups.is_empty());
-        assert_eq!(parsed.refused.len(), 1);
+    fn crafted_counts_and_inflation_bombs_are_damage_not_huge_allocations() {
+        // a group count of u64::MAX, uncompressed (format 2) and compressed (format 3)
+        let (code, names) = ([0u8, 6, 30, 0], b"\x06Issuer\x04name");
+        let mut details = [&code[..], names].concat();
+        put_varint(&mut details, u64::MAX);
+        let mut v2 = [&code[..], &[3, 1, 2, 3], names].concat();
+        put_varint(&mut v2, u64::MAX);
+        for d in [
+            decode_accounts(&v2, 0, 2),
+            decode_accounts(&crafted(&details), 0, 3),
+        ] {
+            assert!(d.parsed.accounts.is_empty() && d.groups.is_empty());
+            assert_eq!(d.parsed.refused.len(), 1);
+        }
+        // an account count far beyond what the part holds
+        let mut huge = Vec::new();
+        put_varint(&mut huge, u64::MAX);
+        assert_eq!(decode_accounts(&huge, 0, 3).parsed.refused.len(), 1);
+        // a text that inflates beyond the cap
+        let bomb = crafted(&vec![b'a'; MAX_TEXT_BYTES + 1]);
+        assert!(bomb.len() < 4096);
+        let d = decode_accounts(&bomb, 0, 3);
+        assert!(d.parsed.accounts.is_empty());
+        assert_eq!(d.parsed.refused[0].why, "damaged entry");
+        // the same account with a sound text reads
+        let mut good = Vec::new();
+        put_details(&accounts(1)[0], &mut good);
+        assert_eq!(
+            decode_accounts(&crafted(&good), 0, 3).parsed.accounts,
+            accounts(1)
+        );
     }
 
     proptest! {
@@ -937,8 +1180,23 @@ mod tests {
         }
         #[test]
         fn decode_never_panics(data in proptest::collection::vec(any::<u8>(), 0..200)) {
-            let _ = decode_accounts(&data, 0, 1);
-            let _ = decode_accounts(&data, 0, 2);
+            for format in 1..=3 {
+                let _ = decode_accounts(&data, 0, format);
+            }
+        }
+        #[test]
+        fn format_3_round_trips_any_text(
+            issuer in ".{0,40}",
+            name in ".{0,40}",
+            groups in proptest::collection::vec("[a-zA-Z0-9 ]{1,12}", 0..4),
+        ) {
+            let a = Account::totp(issuer, name, Secret::new(vec![9; 20]));
+            let mut meta = crate::vault::EntryMeta::new_for(&a, 0);
+            meta.groups = normalise_groups(groups);
+            let e = Entry { id: crate::vault::EntryId(1), account: a.clone(), meta };
+            let d = decode_accounts(&encode_part(std::slice::from_ref(&e)), 0, 3);
+            prop_assert_eq!(d.parsed.accounts, vec![a]);
+            prop_assert_eq!(d.groups, vec![e.meta.groups.clone()]);
         }
     }
 }

@@ -11,3 +11,5 @@ mod importers;
 mod real;
 #[path = "transfer/roundtrip.rs"]
 mod roundtrip;
+#[path = "transfer/scan_cycle.rs"]
+mod scan_cycle;

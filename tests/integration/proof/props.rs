@@ -228,7 +228,7 @@ proptest! {
     fn sealed_transfer_round_trips_in_any_order(accounts in proptest::collection::vec(valid_account(), 1..12), rot in any::<usize>()) {
         let code = sealed::TransferCode::generate().unwrap();
         let light = sealed::KdfParams { m_kib: 64, t: 1, p: 1 };
-        let s = sealed::seal(&accounts, &code, light, qr::PHONE_READABLE_MAX_VERSION).unwrap();
+        let s = sealed::seal(&accounts, &code, light, sealed::MAX_VERSION).unwrap();
         let mut parts: Vec<sealed::Part> = s.texts.iter().map(|t| sealed::parse_part(t).unwrap()).collect();
         let n = parts.len();
         parts.rotate_left(rot % n);

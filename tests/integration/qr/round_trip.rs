@@ -1,5 +1,5 @@
 //! Encode → decode for every QR version the app produces (1 up to the largest transfer part,
-//! `PHONE_READABLE_MAX_VERSION`, and beyond for long URIs), through PNG and RGBA as the app
+//! `sealed::MAX_VERSION`, and beyond for long URIs), through PNG and RGBA as the app
 //! would show them.
 
 use monban::camera::{Packing, frame_from_pixels, load_image_bytes};
@@ -21,7 +21,7 @@ fn payload(len: usize, seed: usize) -> String {
 
 #[test]
 fn every_version_round_trips() {
-    for v in 1..=qr::PHONE_READABLE_MAX_VERSION + 6 {
+    for v in 1..=monban::transfer::sealed::MAX_VERSION + 6 {
         let text = payload(qr::max_bytes(v), v as usize);
         let img = qr::encode_scaled(&text, 3).unwrap();
         assert_eq!(img.version, v, "payload of {} bytes", text.len());

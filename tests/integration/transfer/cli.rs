@@ -211,7 +211,7 @@ fn sealed_qr_pngs_read_by_zbarimg_reveal_nothing_and_import_with_the_code() {
     let mut lines = String::new();
     for f in &exported.files {
         let text = zbar(f);
-        assert!(text.starts_with("monban-transfer:2:"), "{text}");
+        assert!(text.starts_with("monban-transfer:3:"), "{text}");
         for a in super::importers::expected() {
             assert!(!text.contains(&*a.secret.to_base32()));
             assert!(!text.to_lowercase().contains(&a.issuer.to_lowercase()));

@@ -42,7 +42,7 @@ fn seal_light(accounts: &[Account], max_version: u8) -> (TransferCode, sealed::S
 #[test]
 fn sealed_round_trip() {
     let all = expected();
-    let (code, s) = seal_light(&all, monban::qr::PHONE_READABLE_MAX_VERSION);
+    let (code, s) = seal_light(&all, sealed::MAX_VERSION);
     let mut parts: Vec<sealed::Part> = s
         .texts
         .iter()
@@ -62,8 +62,8 @@ fn sealed_qr_images_decode_and_reveal_no_secret() {
     let all = expected();
     let (_, s) = seal_light(&all, 10);
     for (t, v) in s.texts.iter().zip(&s.versions) {
-        assert!(*v <= monban::qr::PHONE_READABLE_MAX_VERSION);
-        let img = monban::qr::encode(t).unwrap();
+        assert!(*v <= 10);
+        let img = monban::qr::encode_with(t, 4, sealed::EC_LEVEL).unwrap();
         let found = monban::qr::decode(&img.to_frame());
         assert_eq!(found.len(), 1);
         assert_eq!(&found[0].text, t);
