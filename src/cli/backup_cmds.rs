@@ -181,7 +181,7 @@ fn auto_off(vault: Option<PathBuf>) -> CmdResult {
 }
 
 /// RFC 3339 in UTC, to the second.
-pub(super) fn rfc3339(unix: u64) -> String {
+fn rfc3339(unix: u64) -> String {
     chrono::DateTime::from_timestamp(unix as i64, 0)
         .unwrap_or_default()
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)

@@ -265,10 +265,6 @@ struct Row {
     icon: String,
     /// `#rrggbb`.
     colour: String,
-    /// How many codes were used (copied in the app, printed by `monban code`).
-    uses: u64,
-    /// When a code was last used (RFC 3339), or `None`.
-    last_used: Option<String>,
 }
 
 fn icon_label(e: &Entry) -> String {
@@ -307,8 +303,6 @@ fn row(e: &Entry, at: u64) -> Row {
         groups: e.meta.groups.clone(),
         icon: icon_label(e),
         colour: format!("#{:06x}", e.meta.colour),
-        uses: e.meta.use_count,
-        last_used: e.meta.last_used.map(super::backup_cmds::rfc3339),
     }
 }
 
