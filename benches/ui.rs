@@ -167,10 +167,10 @@ fn main() {
     let section = format!(
         "## The app (UI)\n\n\
 Measured by `cargo bench --bench ui` (`benches/ui.rs`): the release binary on a virtual X display\n\
-(Xvfb; Slint's default winit + FemtoVG renderer on Mesa's software OpenGL, llvmpipe, so every\n\
-frame is rasterized by the CPU: a GPU makes drawing cheaper), driven with xdotool; the app writes timing marks\n\
-to the file named by `MONBAN_PERF_LOG` (first frame drawn, passcode submitted → first frame of the\n\
-list, time to open the vault). The vault uses the real key derivation (Argon2id, 64 MiB, 3 passes,\n\
+(Xvfb; Slint's winit backend with its software renderer, the desktop build's only renderer: it\n\
+draws on the CPU and repaints only the regions that changed), driven with xdotool; the app writes\n\
+timing marks to the file named by `MONBAN_PERF_LOG` (first frame drawn, passcode submitted → first\n\
+frame of the list and the steps between, time to open the vault). The vault uses the real key derivation (Argon2id, 64 MiB, 3 passes,\n\
 4 lanes). Machine: {cpu_model}, {cores} cores (shared with other builds while measuring).\n\n\
 | figure | goal | measured |\n|---|---|---|\n\
 | launch → unlock screen drawn | ≤ 0.3 s | {launch_ms:.0} ms (median of 5: {launch}) |\n\

@@ -4,6 +4,11 @@
 //! Also the app's memory (resident set) 2 s after the list is drawn. Runs the binaries under a
 //! private Xvfb (needs Xvfb, xdotool, xclip).
 //!
+//! Where the time goes, for builds that write the steps (`src/app/perf.rs`): the median
+//! milliseconds after the passcode was submitted at which the KDF started and ended, the
+//! result reached the UI thread, the rows were built, the list became the screen, the list
+//! was done, and its first frame was drawn.
+//!
 //! `cargo run --example first_list -- BIN...` (e.g. a build of `main` and this one).
 
 #[path = "../tests/integration/ui/xvfb_driver.rs"]
@@ -20,6 +25,16 @@ use xvfb_driver::{Gui, Xvfb, missing_tools, perf_value};
 const PASSCODE: &str = "first list timing passphrase";
 const ACCOUNTS: usize = 200;
 const RUNS: usize = 5;
+/// The steps of "passcode → list drawn" the app marks (`src/app/perf.rs`), in order.
+const STEPS: [&str; 7] = [
+    "unlock_kdf_started_ms",
+    "unlock_kdf_done_ms",
+    "unlock_inbox_ms",
+    "unlock_rows_ms",
+    "unlock_screen_ms",
+    "unlock_list_built_ms",
+    "unlock_to_list_ms",
+];
 
 fn wait_for(path: &Path, key: &str) -> String {
     let end = Instant::now() + Duration::from_secs(90);
@@ -65,6 +80,7 @@ fn main() {
     .unwrap();
     let mut own: Vec<Vec<f64>> = vec![Vec::new(); bins.len()];
     let mut rss: Vec<Vec<f64>> = vec![Vec::new(); bins.len()];
+    let mut steps: Vec<Vec<Vec<f64>>> = vec![vec![Vec::new(); STEPS.len()]; bins.len()];
     for run in 0..RUNS {
         for (b, bin) in bins.iter().enumerate() {
             let log = dir.path().join(format!("run{run}-{b}.log"));
@@ -78,21 +94,46 @@ fn main() {
             let total: f64 = wait_for(&log, "unlock_to_list_ms").parse().unwrap();
             let kdf: f64 = wait_for(&log, "open_vault_ms").parse().unwrap();
             own[b].push(total - kdf);
+            for (k, key) in STEPS.iter().enumerate() {
+                if let Some(v) = perf_value(&log, key).and_then(|v| v.parse().ok()) {
+                    steps[b][k].push(v);
+                }
+            }
             std::thread::sleep(Duration::from_secs(2));
             rss[b].push(resident_mib(gui.child.id()));
             drop(gui);
         }
     }
-    for ((bin, mut t), mut m) in bins.iter().zip(own).zip(rss) {
-        t.sort_by(|a, b| a.partial_cmp(b).unwrap());
-        m.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    for (((bin, t), m), s) in bins.iter().zip(own).zip(rss).zip(steps) {
         println!(
             "{}: passcode → list drawn minus KDF, {ACCOUNTS} accounts: median {:.1} ms ({t:?}); resident memory median {:.1} MiB ({m:?})",
             bin.display(),
-            t[t.len() / 2],
-            m[m.len() / 2]
+            median(t.clone()),
+            median(m.clone())
         );
+        if s.iter().all(|v| v.len() == RUNS) {
+            let marks: Vec<String> = STEPS
+                .iter()
+                .zip(&s)
+                .map(|(key, v)| {
+                    format!(
+                        "{} {:.1}",
+                        key.trim_start_matches("unlock_"),
+                        median(v.clone())
+                    )
+                })
+                .collect();
+            println!(
+                "  steps (median ms after the passcode was submitted): {}",
+                marks.join(", ")
+            );
+        }
     }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v[v.len() / 2]
 }
 
 /// The resident set of process `pid`, MiB (from /proc).

@@ -324,7 +324,11 @@ impl Core {
         *self.vault.borrow_mut() = Some(vault);
         self.base.set(self.now());
         list::refresh(self);
+        self.perf
+            .unlock_step("unlock_rows_ms", std::time::Instant::now());
         nav::reset(self, Screen::List);
+        self.perf
+            .unlock_step("unlock_screen_ms", std::time::Instant::now());
         super::safety::unlocked(self);
         self.schedule_tick();
         self.activity();

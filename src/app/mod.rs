@@ -164,9 +164,8 @@ impl App {
         core.start();
         if core.perf.enabled() {
             let weak = Rc::downgrade(&core);
-            let _ = window.window().set_rendering_notifier(move |state, _| {
-                if let (slint::RenderingState::AfterRendering, Some(core)) = (state, weak.upgrade())
-                {
+            perf::on_frame(window.window(), move || {
+                if let Some(core) = weak.upgrade() {
                     core.perf.frame_drawn(nav::current(&core) == Screen::List);
                 }
             });

@@ -55,6 +55,15 @@ impl PerfLog {
         }
     }
 
+    /// One step of "passcode → list drawn", at `at`: `key` with the milliseconds since the
+    /// passcode was submitted (nothing when no unlock is being timed).
+    pub(crate) fn unlock_step(&self, key: &str, at: Instant) {
+        if let Some(t) = self.unlock_started.get() {
+            let ms = at.saturating_duration_since(t).as_secs_f64() * 1000.0;
+            self.mark(key, format!("{ms:.1}"));
+        }
+    }
+
     /// A frame was drawn; `list_shown`: the account list is the current screen.
     pub(crate) fn frame_drawn(&self, list_shown: bool) {
         if !self.enabled() {
@@ -76,4 +85,36 @@ impl PerfLog {
     pub(crate) fn frames(&self) -> u64 {
         self.frames.get()
     }
+}
+
+/// Calls `drawn` after every frame of `window`: through the renderer's notifier where it has
+/// one (FemtoVG, Skia), else (the software renderer, the desktop's) on the event loop's next
+/// turn after winit asked for the frame, when it has been drawn and handed to the display.
+pub(crate) fn on_frame(window: &slint::Window, drawn: impl Fn() + Clone + 'static) {
+    let notified = drawn.clone();
+    let notifier = window.set_rendering_notifier(move |state, _| {
+        if matches!(state, slint::RenderingState::AfterRendering) {
+            notified();
+        }
+    });
+    if notifier.is_err() {
+        after_redraw(window, drawn);
+    }
+}
+
+#[cfg(not(any(target_os = "android", target_os = "ios")))]
+fn after_redraw(window: &slint::Window, drawn: impl Fn() + Clone + 'static) {
+    use slint::winit_030::{EventResult, WinitWindowAccessor, winit::event::WindowEvent};
+    window.on_winit_window_event(move |_, event| {
+        if matches!(event, WindowEvent::RedrawRequested) {
+            // Timers run once the event loop has handled the events of this turn: the draw.
+            slint::Timer::single_shot(std::time::Duration::ZERO, drawn.clone());
+        }
+        EventResult::Propagate
+    });
+}
+
+#[cfg(any(target_os = "android", target_os = "ios"))]
+fn after_redraw(_: &slint::Window, _: impl Fn() + Clone + 'static) {
+    // The phones' renderers have a notifier.
 }

@@ -84,15 +84,32 @@ pub(super) fn connect(ui: &AppWindow, core: &Rc<Core>) {
         s.pop();
         SharedString::from(s.as_str())
     });
-    // Whether a new vault would be bound to this device's key store (asked once: a D-Bus
-    // round trip on the desktop).
-    let device_bound = core.open_options.device_for_new().is_some();
-    a.on_estimate(move |p| super::strength::estimate(&p, METER_KDF, device_bound));
+    a.on_estimate(|p, device_bound| super::strength::estimate(&p, METER_KDF, device_bound));
+    probe_device_store(core);
     a.on_unlock(core.act1(unlock));
     a.on_create(core.act2(create));
     a.on_restore(core.act1(restore));
     a.on_open_backup(core.act1(open_backup));
     a.on_restore_opened(core.act2(restore_opened));
+}
+
+/// Asks once, off the UI thread, whether a new vault would be bound to this device's key
+/// store (on the desktop a D-Bus round trip, which may first start the Secret Service and
+/// would hold up the first frame); the meter assumes not until the answer comes. What a vault
+/// is created with does not depend on it: creating probes the store again on its own thread.
+fn probe_device_store(core: &Rc<Core>) {
+    let options = core.open_options;
+    if options.device.is_none() {
+        return;
+    }
+    core.spawn("device-store-probe", move |poster| {
+        let bound = options.device_for_new().is_some();
+        poster.post(move |core| {
+            if let Some(ui) = core.ui() {
+                ui.global::<UnlockAdapter>().set_device_bound(bound);
+            }
+        });
+    });
 }
 
 /// Shows (or with `Msg::None` hides) the damaged-vault offer.
@@ -203,7 +220,8 @@ fn unlock(core: &Rc<Core>, passcode: SharedString) {
     let started = core.spawn("monban-unlock", move |poster| {
         let kdf_start = std::time::Instant::now();
         let result = Vault::open_with(&path, &passcode, now, &options);
-        let kdf_ms = kdf_start.elapsed().as_secs_f64() * 1000.0;
+        let kdf_done = std::time::Instant::now();
+        let kdf_ms = kdf_done.duration_since(kdf_start).as_secs_f64() * 1000.0;
         // Damaged, and the previous save does not open: does the newest automatic backup?
         let copy = match (&result, auto) {
             (Err(vault::Error::Damaged { previous: None, .. }), Some(file)) => {
@@ -222,7 +240,13 @@ fn unlock(core: &Rc<Core>, passcode: SharedString) {
         drop(passcode);
         poster.post(move |core| {
             core.perf.mark("open_vault_ms", format!("{kdf_ms:.1}"));
-            finished_with(core, result, copy)
+            core.perf.unlock_step("unlock_kdf_started_ms", kdf_start);
+            core.perf.unlock_step("unlock_kdf_done_ms", kdf_done);
+            core.perf
+                .unlock_step("unlock_inbox_ms", std::time::Instant::now());
+            finished_with(core, result, copy);
+            core.perf
+                .unlock_step("unlock_list_built_ms", std::time::Instant::now());
         });
     });
     if !started {

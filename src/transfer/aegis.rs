@@ -74,10 +74,7 @@ fn read_entries(db: &Value) -> Result<Parsed> {
         let icon = e
             .get("icon")
             .and_then(Value::as_str)
-            .and_then(|b64| {
-                use base64::Engine as _;
-                base64::engine::general_purpose::STANDARD.decode(b64).ok()
-            })
+            .and_then(|b64| data_encoding::BASE64.decode(b64.as_bytes()).ok())
             .and_then(|bytes| super::picture::icon_png(&bytes));
         let meta = super::Meta {
             icon,
@@ -202,9 +199,8 @@ impl Importer for Aegis {
         let key = master_key(header, password)?;
         let params = header.get("params").unwrap_or(&Value::Null);
         let nonce = hex(str(params, "nonce"))?;
-        use base64::Engine as _;
-        let mut sealed = base64::engine::general_purpose::STANDARD
-            .decode(b64.trim())
+        let mut sealed = data_encoding::BASE64
+            .decode(b64.trim().as_bytes())
             .map_err(|_| malformed("db is not Base64"))?;
         sealed.extend(hex(str(params, "tag"))?);
         let plain =

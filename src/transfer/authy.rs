@@ -14,7 +14,6 @@
 //! part of `name` before " - ", else the account type; the name is what remains of `name`.
 //! Codes are SHA1 and 30 s (the app has nothing else). Lost: logos, upload state.
 
-use base64::Engine as _;
 use serde_json::Value;
 use zeroize::Zeroizing;
 
@@ -92,8 +91,8 @@ fn names(t: &Value) -> (String, String) {
 }
 
 fn decrypt_secret(t: &Value, password: &str) -> std::result::Result<Zeroizing<String>, Error> {
-    let ct = base64::engine::general_purpose::STANDARD
-        .decode(str(t, "encryptedSecret"))
+    let ct = data_encoding::BASE64
+        .decode(str(t, "encryptedSecret").as_bytes())
         .map_err(|_| malformed("an encryptedSecret is not Base64"))?;
     let key = crypto::pbkdf2_sha1(
         password.as_bytes(),

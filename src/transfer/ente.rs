@@ -15,8 +15,7 @@
 //!
 //! Lost on import: Ente's notes, tags, pins, usage counts (`codeDisplay`).
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
+use data_encoding::BASE64;
 use serde_json::Value;
 
 use super::json::{num, str};
@@ -70,8 +69,8 @@ fn decrypt(doc: &Value, password: &str) -> Result<zeroize::Zeroizing<Vec<u8>>> {
         )));
     }
     let b64 = |k: &str, v: &Value| {
-        STANDARD
-            .decode(str(v, k).trim())
+        BASE64
+            .decode(str(v, k).trim().as_bytes())
             .map_err(|_| malformed(&format!("{k} is not Base64")))
     };
     let salt = b64("salt", kdf)?;

@@ -17,8 +17,7 @@
 //! no period field), Steam accounts, and digit counts other than 6 and 8. Nothing is
 //! silently changed.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD_INDIFFERENT};
+use data_encoding::{BASE64, BASE64_NOPAD};
 use thiserror::Error;
 use zeroize::Zeroizing;
 
@@ -122,8 +121,8 @@ fn decode_base64(s: &str) -> Result<Zeroizing<Vec<u8>>> {
             })
             .collect(),
     );
-    STANDARD_NO_PAD_INDIFFERENT
-        .decode(cleaned.as_bytes())
+    BASE64_NOPAD
+        .decode(cleaned.trim_end_matches('=').as_bytes())
         .map(Zeroizing::new)
         .map_err(|_| Error::BadBase64)
 }
@@ -313,7 +312,7 @@ pub fn export(accounts: &[Account], batch_id: i32) -> Export {
         .enumerate()
         .map(|(i, chunk)| {
             let payload = encode_payload(chunk, size, i as i32, batch_id);
-            let b64 = Zeroizing::new(STANDARD.encode(&payload[..]));
+            let b64 = Zeroizing::new(BASE64.encode(&payload[..]));
             Zeroizing::new(format!(
                 "{SCHEME}offline?data={}",
                 crate::uri::percent_encode(&b64)

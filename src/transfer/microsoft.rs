@@ -7,7 +7,6 @@
 //! has. Other types (work or school accounts signing in by push notification) have no code
 //! key and are refused with why. Kept: the list order. Lost: nothing else is stored.
 
-use base64::Engine as _;
 use rusqlite::Connection;
 use zeroize::Zeroizing;
 
@@ -38,7 +37,7 @@ fn read_rows(conn: &Connection) -> std::result::Result<Parsed, rusqlite::Error> 
         i += 1;
         let (secret, digits) = match kind {
             0 => (key, 6),
-            1 => match base64::engine::general_purpose::STANDARD.decode(key.trim()) {
+            1 => match data_encoding::BASE64.decode(key.trim().as_bytes()) {
                 Ok(bytes) => (
                     Zeroizing::new(data_encoding::BASE32_NOPAD.encode(&Zeroizing::new(bytes))),
                     8,

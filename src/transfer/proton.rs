@@ -10,8 +10,7 @@
 //!
 //! Kept: the note and the list order. Lost: the entry ids.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
+use data_encoding::BASE64;
 use serde_json::Value;
 
 use super::json::str;
@@ -66,11 +65,11 @@ fn read_entries(doc: &Value) -> Result<Parsed> {
 }
 
 fn decrypt(doc: &Value, password: &str) -> Result<zeroize::Zeroizing<Vec<u8>>> {
-    let salt = STANDARD
-        .decode(str(doc, "salt"))
+    let salt = BASE64
+        .decode(str(doc, "salt").as_bytes())
         .map_err(|_| malformed("the salt is not Base64"))?;
-    let content = STANDARD
-        .decode(str(doc, "content"))
+    let content = BASE64
+        .decode(str(doc, "content").as_bytes())
         .map_err(|_| malformed("the content is not Base64"))?;
     if content.len() < 12 + 16 {
         return Err(malformed("the encrypted content is cut short"));

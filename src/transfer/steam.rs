@@ -10,7 +10,6 @@
 //! authenticator does not use. Encrypted SDA files (`"encrypted": true` in its manifest) are
 //! refused by SDA's design: decrypt them in SDA first.
 
-use base64::Engine as _;
 use serde_json::Value;
 use zeroize::Zeroizing;
 
@@ -68,8 +67,7 @@ impl Importer for Steam {
         let mut out = Parsed::default();
         for (i, a) in list.into_iter().enumerate() {
             let name = str(a, "account_name");
-            let Ok(key) = base64::engine::general_purpose::STANDARD.decode(str(a, "shared_secret"))
-            else {
+            let Ok(key) = data_encoding::BASE64.decode(str(a, "shared_secret").as_bytes()) else {
                 out.refused.push(Refused::new(
                     super::loose_label("Steam", name, i),
                     "the shared_secret is not Base64",

@@ -17,7 +17,6 @@
 
 use std::collections::BTreeMap;
 
-use base64::Engine as _;
 use serde_json::Value;
 use zeroize::Zeroizing;
 
@@ -127,7 +126,7 @@ fn read_json(doc: &Value) -> Result<Parsed> {
         let icon = str(a, "Icon")
             .strip_prefix('@')
             .and_then(|id| icons.get(id))
-            .and_then(|b64| base64::engine::general_purpose::STANDARD.decode(b64).ok())
+            .and_then(|b64| data_encoding::BASE64.decode(b64.as_bytes()).ok())
             .and_then(|bytes| super::picture::icon_png(&bytes));
         push_row(
             &mut out,

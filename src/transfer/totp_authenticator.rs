@@ -11,7 +11,6 @@
 //! Each account: `{issuer, name, key, base (16 hex | 32 Base32 | 64 Base64), digits, period,
 //! isFavorite}`; SHA1. Kept: favourites, the list order. Lost: icons.
 
-use base64::Engine as _;
 use serde_json::Value;
 use zeroize::Zeroizing;
 
@@ -42,9 +41,7 @@ fn ciphertext(data: &[u8]) -> Option<Vec<u8>> {
     if text.len() < 44 || text.starts_with('{') || text.starts_with('[') {
         return None;
     }
-    let ct = base64::engine::general_purpose::STANDARD
-        .decode(text)
-        .ok()?;
+    let ct = data_encoding::BASE64.decode(text.as_bytes()).ok()?;
     (ct.len() >= 32 && ct.len() % 16 == 0).then_some(ct)
 }
 
@@ -72,9 +69,7 @@ fn read_list(json: &str) -> Result<Parsed> {
             16 => data_encoding::HEXLOWER_PERMISSIVE
                 .decode(key.trim().as_bytes())
                 .ok(),
-            64 => base64::engine::general_purpose::STANDARD
-                .decode(key.trim())
-                .ok(),
+            64 => data_encoding::BASE64.decode(key.trim().as_bytes()).ok(),
             32 => crate::uri::parse_secret(key)
                 .ok()
                 .map(|s| s.expose().to_vec()),

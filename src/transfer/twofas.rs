@@ -11,8 +11,7 @@
 //! `name`; the account is `otp.account`, else `otp.label`, else the link's (2FAS manual entries
 //! leave the fields empty). Kept: groups, order. Lost: icons (collection ids), badge colours.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
+use data_encoding::BASE64;
 use serde_json::Value;
 
 use super::crypto;
@@ -103,8 +102,8 @@ fn decrypt(blob: &str, password: &str) -> Result<zeroize::Zeroizing<Vec<u8>>> {
         return Err(malformed("servicesEncrypted is not ciphertext:salt:iv"));
     };
     let b64 = |s: &str| {
-        STANDARD
-            .decode(s)
+        BASE64
+            .decode(s.as_bytes())
             .map_err(|_| malformed("servicesEncrypted is not Base64"))
     };
     let (ct, salt, iv) = (b64(ct)?, b64(salt)?, b64(iv)?);

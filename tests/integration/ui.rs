@@ -18,7 +18,7 @@ use monban::app::{
     Navigation, ScanAdapter, Screen, UnlockAdapter,
 };
 use monban::clipboard::RecordingClipboard;
-use monban::vault::{KdfParams, OpenOptions, Vault};
+use monban::vault::{DeviceKey, DeviceKeyError, KdfParams, KeyId, OpenOptions, Vault};
 use slint::platform::PointerEventButton;
 use slint::{ComponentHandle, Model};
 
@@ -507,6 +507,113 @@ fn first_start_asks_for_the_passcode_twice_then_shows_the_empty_list() {
     assert!(h.app.window().global::<ListAdapter>().get_vault_empty());
 }
 
+/// A key store whose availability probe waits until the test opens its gate (at most 20 s),
+/// as a Secret Service does while D-Bus is still starting it; it remembers which thread asked.
+#[derive(Debug)]
+struct StalledStore {
+    open: std::sync::Mutex<bool>,
+    opened: std::sync::Condvar,
+    asked_on: std::sync::Mutex<Option<std::thread::ThreadId>>,
+}
+
+static STALLED: StalledStore = StalledStore {
+    open: std::sync::Mutex::new(false),
+    opened: std::sync::Condvar::new(),
+    asked_on: std::sync::Mutex::new(None),
+};
+
+impl StalledStore {
+    fn open_gate(&self) {
+        *self.open.lock().unwrap() = true;
+        self.opened.notify_all();
+    }
+}
+
+impl DeviceKey for StalledStore {
+    fn name(&self) -> &'static str {
+        "a stalled key store"
+    }
+    fn available(&self) -> bool {
+        *self.asked_on.lock().unwrap() = Some(std::thread::current().id());
+        let open = self.open.lock().unwrap();
+        let (open, _) = self
+            .opened
+            .wait_timeout_while(open, Duration::from_secs(20), |open| !*open)
+            .unwrap();
+        *open
+    }
+    fn create(&self, _: &KeyId) -> Result<(), DeviceKeyError> {
+        Err(self.unused())
+    }
+    fn derive(
+        &self,
+        _: &KeyId,
+        _: &[u8; 32],
+    ) -> Result<zeroize::Zeroizing<[u8; 32]>, DeviceKeyError> {
+        Err(self.unused())
+    }
+    fn delete(&self, _: &KeyId) -> Result<(), DeviceKeyError> {
+        Err(self.unused())
+    }
+}
+
+impl StalledStore {
+    fn unused(&self) -> DeviceKeyError {
+        DeviceKeyError::Failed {
+            store: self.name(),
+            why: "only the probe is part of this test".into(),
+        }
+    }
+}
+
+/// The first start asks the device key store whether a new vault would be bound to it; that
+/// probe runs off the UI thread, so a store that stalls (D-Bus activation) does not hold up
+/// the setup screen: it is drawn and the meter works (assuming no binding) until the answer
+/// comes, and then the meter takes the binding into account.
+#[test]
+fn a_stalled_key_store_probe_does_not_hold_up_the_first_start() {
+    let h = harness_with(
+        false,
+        OpenOptions {
+            device: Some(&STALLED),
+            ..light()
+        },
+    );
+    h.tall();
+    assert_eq!(h.screen(), Screen::Setup);
+    let strong = "quiet lantern orbit meadow 42";
+    h.type_into("Passcode", strong);
+    h.app.pump();
+    let a = h.app.window().global::<UnlockAdapter>();
+    assert!(
+        !a.get_device_bound(),
+        "no answer yet from the stalled store"
+    );
+    assert!(
+        !a.invoke_estimate(strong.into(), a.get_device_bound())
+            .device_bound
+    );
+    STALLED.open_gate();
+    h.wait("the store's answer", |app| {
+        app.window().global::<UnlockAdapter>().get_device_bound()
+    });
+    let asked_on = STALLED
+        .asked_on
+        .lock()
+        .unwrap()
+        .expect("the store was asked");
+    assert_ne!(
+        asked_on,
+        std::thread::current().id(),
+        "asked on the UI thread"
+    );
+    let a = h.app.window().global::<UnlockAdapter>();
+    assert!(
+        a.invoke_estimate(strong.into(), a.get_device_bound())
+            .device_bound
+    );
+}
+
 /// Without a device key store the stolen-file floor holds at first start: the meter says how
 /// long a copy of the file would hold while the passcode is typed, a PIN is refused with the
 /// reason, and four random words pass.
@@ -545,7 +652,7 @@ fn first_start_shows_the_strength_and_refuses_a_pin_without_a_device_key() {
         .app
         .window()
         .global::<UnlockAdapter>()
-        .invoke_estimate(strong.into());
+        .invoke_estimate(strong.into(), false);
     assert!(estimate.enough && !estimate.device_bound, "{estimate:?}");
     assert!(!h.exists(
         "Not enough yet: Monban asks for at least 100 years against 8 current graphics cards."

@@ -121,7 +121,8 @@ fn a_qr_code_in_another_window_is_added_in_two_clicks() {
         &x,
         &vault,
         Some(&log),
-        // Slint's default renderer (OpenGL through Mesa on Xvfb): it reports drawn frames.
+        // The renderer a user gets (the desktop build's software renderer); the perf marks
+        // of drawn frames come from the frame hook (src/app/perf.rs).
         None,
     );
     let win = x

@@ -163,9 +163,9 @@ pub struct Gui {
 }
 
 impl Gui {
-    /// Starts the binary on `vault`. `backend` sets `SLINT_BACKEND` (e.g. `winit-software`,
-    /// which needs no OpenGL); `None` keeps Slint's default (FemtoVG on OpenGL, Mesa's
-    /// llvmpipe on Xvfb).
+    /// Starts the binary on `vault`. `backend` sets `SLINT_BACKEND` (e.g. `winit-software`);
+    /// `None` keeps the build's default (on the desktop the software renderer, the only one
+    /// it has).
     pub fn start(
         bin: &Path,
         x: &Xvfb,
