@@ -586,13 +586,29 @@ fn mobile_dependencies_apply_to_mobile_targets_only() {
             .iter()
             .any(|f| f == "backend-android-activity-06")
     };
+    // Each platform names its own Slint: the desktop's has the software renderer only, the
+    // phones' keep Slint's defaults plus their backends.
+    assert!(
+        slint.iter().all(|d| !d["target"].is_null()),
+        "no Slint entry for every target"
+    );
     let host = slint
         .iter()
-        .find(|d| d["target"].is_null())
-        .expect("slint for every target");
+        .find(|d| {
+            d["target"].as_str()
+                == Some(r#"cfg(not(any(target_os = "android", target_os = "ios")))"#)
+        })
+        .expect("slint for the desktop");
     assert!(
         !has_android_backend(host),
         "the Android backend must not reach desktop builds"
+    );
+    assert_eq!(host["uses_default_features"], false, "{host}");
+    assert!(
+        slint
+            .iter()
+            .any(|d| d["target"].as_str() == Some(r#"cfg(target_os = "ios")"#)),
+        "slint for iOS"
     );
     let android = slint
         .iter()
