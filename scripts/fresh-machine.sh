@@ -98,7 +98,7 @@ cd "$WORK/monban"
 for n in $(seq 300 399); do
   [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] || { DISPLAY_NUM=$n; break; }
 done
-Xvfb ":$DISPLAY_NUM" -screen 0 1024x900x24 -nolisten tcp >"$LOGS/xvfb.log" 2>&1 &
+Xvfb ":$DISPLAY_NUM" -screen 0 1024x900x24 -nolisten tcp -noreset >"$LOGS/xvfb.log" 2>&1 &
 XVFB_PID=$!
 t0=$(now)
 env -u WAYLAND_DISPLAY -u XDG_CONFIG_HOME -u XDG_DATA_HOME -u XDG_STATE_HOME \

@@ -1,7 +1,7 @@
 #!/bin/sh
 # CPU used by the GUI while 200 accounts count down on screen, under Xvfb.
 # usage: scripts/ui-cpu.sh [SLINT_BACKEND|default] [SECONDS] [services|brands]
-#   (needs Xvfb and xdotool)
+#   (needs Xvfb and xdotool; MONBAN_SHOT=FILE.png also saves a screenshot, with Pillow)
 # `default` leaves SLINT_BACKEND unset: the renderer a user gets (on the desktop the software
 # renderer, the only one the build has). `services`: accounts "Service 001"…"Service 200"
 # (letter avatars); `brands`: 200 real services from assets/icons/brands.txt (each row shows
@@ -36,7 +36,7 @@ MONBAN_PASSCODE="cpu bench lantern quarry velvet 1" "$BIN" --vault "$DIR/v.vault
 MONBAN_PASSCODE="cpu bench lantern quarry velvet 1" "$BIN" --vault "$DIR/v.vault" import "$DIR/uris.txt" >/dev/null
 echo '{"auto_lock_secs": 900}' > "$DIR/v.vault.settings.json"
 N=$((150 + $$ % 300))
-Xvfb ":$N" -screen 0 1024x900x24 -nolisten tcp >/dev/null 2>&1 & XP=$!
+Xvfb ":$N" -screen 0 1024x900x24 -nolisten tcp -noreset >/dev/null 2>&1 & XP=$!
 sleep 1
 export DISPLAY=":$N"
 if [ "$BACKEND" = default ]; then unset SLINT_BACKEND; else export SLINT_BACKEND="$BACKEND"; fi
@@ -48,5 +48,10 @@ sleep 4
 T0=$(awk '{print $14+$15}' "/proc/$AP/stat")
 sleep "$SECS"
 T1=$(awk '{print $14+$15}' "/proc/$AP/stat")
+# MONBAN_SHOT=FILE.png: a screenshot of what was measured (the unlocked list, not a lock
+# screen), with Pillow.
+if [ -n "${MONBAN_SHOT:-}" ]; then
+  python3 -c "from PIL import ImageGrab; import sys; ImageGrab.grab(xdisplay=sys.argv[1]).save(sys.argv[2])" ":$N" "$MONBAN_SHOT"
+fi
 kill "$AP" "$XP"; rm -rf "$DIR"
 echo "backend=$BACKEND accounts=$NAMES seconds=$SECS cpu=$((T1 - T0))0 ms => $(awk "BEGIN{printf \"%.2f\", ($T1-$T0)/$SECS}") % of one core"

@@ -109,6 +109,9 @@ pub struct Camera {
 
 impl Camera {
     pub fn phone_1080p() -> Self {
+        // The app asks every camera for this size: the simulation must not see more pixels
+        // than the scanner gets.
+        const _: () = assert!(1920 * 1080 <= monban::camera::planes::CAPTURE_PIXELS);
         Camera {
             width: 1920,
             height: 1080,

@@ -55,7 +55,8 @@ pub struct Preview {
 pub struct Capture(Worker);
 
 impl Capture {
-    /// Opens camera `index` (about 1280×720, the highest frame rate there) and feeds `sink`.
+    /// Opens camera `index` (about 1920×1080, what sealed transfer parts are sized for, or the
+    /// closest the camera has) and feeds `sink`.
     /// `preview`, if given, receives every frame in colour for the viewfinder. Capture errors
     /// are reported through the sink as `ScanEvent::SourceError` and end the capture.
     pub fn start(
@@ -102,7 +103,7 @@ impl Capture {
         let thread = std::thread::Builder::new()
             .name("monban-camera".into())
             .spawn(move || {
-                let want = CameraFormat::new(Resolution::new(1280, 720), FrameFormat::MJPEG, 30);
+                let want = CameraFormat::new(Resolution::new(1920, 1080), FrameFormat::MJPEG, 30);
                 let format = RequestedFormat::new::<LumaFormat>(RequestedFormatType::Closest(want));
                 let mut cam = match Camera::new(CameraIndex::Index(index), format)
                     .and_then(|mut c| c.open_stream().map(|_| c))

@@ -124,8 +124,11 @@ pub fn pick_size(offered: &[(usize, usize)], max_pixels: usize) -> Option<(usize
         .or_else(|| usable.min_by_key(|s| (pixels(s), s.0)))
 }
 
-/// The default pixel budget for [`pick_size`]: 1280×720.
-pub const CAPTURE_PIXELS: usize = 1280 * 720;
+/// The default pixel budget for [`pick_size`]: 1920×1080. Sealed transfer parts are as dense
+/// as a 1080p camera reads them at 20–30 cm (the camera simulation of `benches/transfer.rs`,
+/// `docs/performance.md`); at 1280×720 a part of the chosen version has a third fewer camera
+/// pixels per module than the decoder needs.
+pub const CAPTURE_PIXELS: usize = 1920 * 1080;
 
 #[cfg(test)]
 mod tests {
@@ -238,11 +241,12 @@ mod tests {
             (0, 0),
             (176, 144),
         ];
-        assert_eq!(pick_size(&offered, CAPTURE_PIXELS), Some((1280, 720)));
+        assert_eq!(pick_size(&offered, CAPTURE_PIXELS), Some((1920, 1080)));
         assert_eq!(pick_size(&offered, 640 * 480), Some((640, 480)));
         assert_eq!(
-            pick_size(&[(4032, 3024), (1920, 1080)], CAPTURE_PIXELS),
-            Some((1920, 1080))
+            pick_size(&[(4032, 3024), (2560, 1440)], CAPTURE_PIXELS),
+            Some((2560, 1440)),
+            "all larger: the smallest"
         );
         assert_eq!(pick_size(&[], CAPTURE_PIXELS), None);
         assert_eq!(pick_size(&[(0, 720)], CAPTURE_PIXELS), None);

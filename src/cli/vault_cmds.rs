@@ -430,6 +430,7 @@ pub fn group(vault: Option<PathBuf>, a: GroupArgs) -> CmdResult {
     v.set_groups(id, groups)
         .context("cannot change the account's groups")?;
     print_groups(&v, id, &label);
+    after_change(&v);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -466,6 +467,7 @@ pub fn ungroup(vault: Option<PathBuf>, a: GroupArgs) -> CmdResult {
     v.set_groups(id, groups)
         .context("cannot change the account's groups")?;
     print_groups(&v, id, &label);
+    after_change(&v);
     Ok(ExitCode::SUCCESS)
 }
 

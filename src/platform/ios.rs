@@ -35,7 +35,8 @@ use objc2::{
 };
 use objc2_av_foundation::{
     AVAuthorizationStatus, AVCaptureConnection, AVCaptureDevice, AVCaptureDeviceInput,
-    AVCaptureOutput, AVCaptureSession, AVCaptureSessionPreset1280x720, AVCaptureVideoDataOutput,
+    AVCaptureOutput, AVCaptureSession, AVCaptureSessionPreset1280x720,
+    AVCaptureSessionPreset1920x1080, AVCaptureVideoDataOutput,
     AVCaptureVideoDataOutputSampleBufferDelegate, AVMediaTypeVideo,
 };
 use objc2_core_media::CMSampleBuffer;
@@ -698,7 +699,10 @@ impl Capture {
             NSDictionary::from_slices(&[format_key], &[format]);
         unsafe {
             session.beginConfiguration();
-            if session.canSetSessionPreset(AVCaptureSessionPreset1280x720) {
+            // 1080p: what sealed transfer parts are sized for (camera::planes::CAPTURE_PIXELS).
+            if session.canSetSessionPreset(AVCaptureSessionPreset1920x1080) {
+                session.setSessionPreset(AVCaptureSessionPreset1920x1080);
+            } else if session.canSetSessionPreset(AVCaptureSessionPreset1280x720) {
                 session.setSessionPreset(AVCaptureSessionPreset1280x720);
             }
             let ok_in = session.canAddInput(&input);

@@ -12,7 +12,7 @@ use std::cell::Cell;
 use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Once;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rxing::common::{GlobalHistogramBinarizer, HybridBinarizer};
 use rxing::qrcode::cpp_port::QrReader;
@@ -39,7 +39,7 @@ pub fn decode_with(frame: &Frame, opts: &DecodeOptions) -> Vec<Payload> {
 /// Like [`decode_with`], also naming the pass that found the first code (for the benchmark).
 #[doc(hidden)]
 pub fn decode_traced(frame: &Frame, opts: &DecodeOptions) -> (Vec<Payload>, Option<&'static str>) {
-    let start = Instant::now();
+    let budget = Budget::start(opts.budget);
     let mut found = Found::new(opts.max_codes.max(1));
     let gray = Gray::from_frame(frame);
 
@@ -52,7 +52,7 @@ pub fn decode_traced(frame: &Frame, opts: &DecodeOptions) -> (Vec<Payload>, Opti
             work.erase_quad(&h.points);
             progressed |= found.add(h.payload, "rxing");
         }
-        if !progressed || found.full() || start.elapsed() >= opts.budget {
+        if !progressed || found.full() || budget.spent() {
             break;
         }
     }
@@ -63,7 +63,7 @@ pub fn decode_traced(frame: &Frame, opts: &DecodeOptions) -> (Vec<Payload>, Opti
     // Fallback cascade. Each pass is cheap to skip; stop at the first that finds anything.
     let base = base_for_fallbacks(&gray);
     for &(name, pass) in FALLBACKS {
-        if start.elapsed() >= opts.budget || found.full() {
+        if budget.spent() || found.full() {
             break;
         }
         for h in guarded(|| pass(&gray, &base)) {
@@ -74,6 +74,53 @@ pub fn decode_traced(frame: &Frame, opts: &DecodeOptions) -> (Vec<Payload>, Opti
         }
     }
     found.finish()
+}
+
+/// The decode's time budget, counted in this thread's CPU time where the system has a
+/// per-thread clock (Unix): a machine busy with other work reads the same codes as an idle one,
+/// only later. A wall-clock budget made a page of six codes stop after two on a loaded machine.
+struct Budget {
+    limit: Duration,
+    cpu_start: Option<Duration>,
+    wall_start: Instant,
+}
+
+impl Budget {
+    fn start(limit: Duration) -> Self {
+        Budget {
+            limit,
+            cpu_start: thread_cpu_time(),
+            wall_start: Instant::now(),
+        }
+    }
+
+    fn spent(&self) -> bool {
+        match (self.cpu_start, thread_cpu_time()) {
+            (Some(start), Some(now)) => now.saturating_sub(start) >= self.limit,
+            _ => self.wall_start.elapsed() >= self.limit,
+        }
+    }
+}
+
+/// CPU time used by the calling thread so far.
+#[cfg(unix)]
+fn thread_cpu_time() -> Option<Duration> {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `clock_gettime` writes one `timespec` through the valid pointer it is given.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    let (secs, nanos) = (
+        u64::try_from(ts.tv_sec).ok()?,
+        u32::try_from(ts.tv_nsec).ok()?,
+    );
+    (rc == 0).then(|| Duration::new(secs, nanos))
+}
+
+#[cfg(not(unix))]
+fn thread_cpu_time() -> Option<Duration> {
+    None
 }
 
 /// A fallback pass: gets the full-resolution image and the working copy (at most ~1000 px).
@@ -380,6 +427,24 @@ fn guarded(pass: impl FnOnce() -> Vec<Hit>) -> Vec<Hit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A loaded machine must not read less: the budget counts the decoder's own work, not the
+    /// time it waited for a core (here: asleep).
+    #[cfg(unix)]
+    #[test]
+    fn the_budget_counts_work_not_waiting() {
+        let budget = Budget::start(Duration::from_millis(20));
+        std::thread::sleep(Duration::from_millis(80));
+        assert!(!budget.spent(), "80 ms asleep spent a 20 ms budget");
+        let wall = Instant::now();
+        while !budget.spent() {
+            std::hint::black_box(wall.elapsed());
+            assert!(
+                wall.elapsed() < Duration::from_secs(30),
+                "work never counted"
+            );
+        }
+    }
 
     #[test]
     fn encode_decode_round_trip() {

@@ -12,10 +12,9 @@
 //! - pure black on pure white, whole pixels per module (no anti-aliasing), so scaling in the UI
 //!   with nearest-neighbour keeps edges sharp.
 
-use std::io::Cursor;
-
 use image::ImageEncoder;
 use qrcode::{Color, EcLevel, QrCode, Version};
+use zeroize::Zeroizing;
 
 use super::Error;
 
@@ -27,14 +26,19 @@ pub const QUIET_ZONE: usize = 4;
 pub const DEFAULT_SCALE: usize = 8;
 
 /// A rendered QR code: 8-bit luma pixels (0 = dark module, 255 = light), row-major, packed.
+///
+/// The pixels are a secret when the code carries one (an account's `otpauth://` link, a
+/// Google migration export): they, the RGBA copy and the PNG are wiped when dropped. What the
+/// `qrcode` crate builds on the way (its module grid is wiped here, its canvas is not) and the
+/// PNG encoder's own row buffers are out of reach.
 #[derive(Clone, PartialEq, Eq)]
 pub struct QrImage {
     /// Image width in pixels (= height).
     pub width: usize,
     /// Image height in pixels.
     pub height: usize,
-    /// Luma pixels, `width * height` bytes.
-    pub luma: Vec<u8>,
+    /// Luma pixels, `width * height` bytes (wiped on drop).
+    pub luma: Zeroizing<Vec<u8>>,
     /// Modules per side of the symbol, without the quiet zone (21 for version 1).
     pub modules: usize,
     /// QR version (1–40).
@@ -47,24 +51,25 @@ pub struct QrImage {
 
 impl QrImage {
     /// RGBA8 pixels (opaque), `width * height * 4` bytes — what
-    /// `slint::SharedPixelBuffer::<Rgba8Pixel>::clone_from_slice(&rgba, w, h)` takes.
-    pub fn to_rgba(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.luma.len() * 4);
-        for &l in &self.luma {
+    /// `slint::SharedPixelBuffer::<Rgba8Pixel>::clone_from_slice(&rgba, w, h)` takes. Wiped on
+    /// drop, like the luma pixels.
+    pub fn to_rgba(&self) -> Zeroizing<Vec<u8>> {
+        let mut out = Zeroizing::new(Vec::with_capacity(self.luma.len() * 4));
+        for &l in self.luma.iter() {
             out.extend_from_slice(&[l, l, l, 255]);
         }
         out
     }
 
     /// RGBA8 buffer with its size: `(pixels, width, height)`, ready for `slint::Image`.
-    pub fn rgba_buffer(&self) -> (Vec<u8>, u32, u32) {
+    pub fn rgba_buffer(&self) -> (Zeroizing<Vec<u8>>, u32, u32) {
         (self.to_rgba(), self.width as u32, self.height as u32)
     }
 
-    /// A grayscale PNG of the image.
-    pub fn to_png(&self) -> Vec<u8> {
-        let mut out = Vec::new();
-        image::codecs::png::PngEncoder::new(Cursor::new(&mut out))
+    /// A grayscale PNG of the image, wiped on drop (it grows without leaving copies behind).
+    pub fn to_png(&self) -> Zeroizing<Vec<u8>> {
+        let mut out = crate::vault::ZeroizingWriter::with_capacity(4096);
+        image::codecs::png::PngEncoder::new(&mut out)
             .write_image(
                 &self.luma,
                 self.width as u32,
@@ -72,12 +77,12 @@ impl QrImage {
                 image::ExtendedColorType::L8,
             )
             .expect("encoding a valid in-memory grayscale image as PNG cannot fail");
-        out
+        out.0
     }
 
-    /// The same image as a decoder frame.
+    /// The same image as a decoder frame (tests and replays; a frame's pixels are not wiped).
     pub fn to_frame(&self) -> crate::qr::Frame {
-        crate::qr::Frame::packed(self.width, self.height, self.luma.clone())
+        crate::qr::Frame::packed(self.width, self.height, self.luma.to_vec())
             .expect("a rendered QR image is never empty")
     }
 
@@ -122,7 +127,7 @@ pub fn encode_with(payload: &str, scale: usize, ec: EcLevel) -> Result<QrImage, 
         len: payload.len(),
         max: max_bytes_at(40, ec),
     })?;
-    Ok(render(&code, scale.clamp(1, 64)))
+    Ok(render(code, scale.clamp(1, 64)))
 }
 
 /// The smallest of the qrcode crate's mixed-mode encoding, a plain byte-mode encoding, and byte
@@ -175,8 +180,8 @@ fn head_bytes_tail_alphanumeric(data: &[u8], ec: EcLevel) -> Option<qrcode::bits
     })
 }
 
-/// A PNG of `payload` with `scale` pixels per module.
-pub fn encode_png(payload: &str, scale: usize) -> Result<Vec<u8>, Error> {
+/// A PNG of `payload` with `scale` pixels per module (wiped on drop).
+pub fn encode_png(payload: &str, scale: usize) -> Result<Zeroizing<Vec<u8>>, Error> {
     Ok(encode_scaled(payload, scale)?.to_png())
 }
 
@@ -239,11 +244,13 @@ fn version_number(v: Version) -> Option<u8> {
     }
 }
 
-fn render(code: &QrCode, scale: usize) -> QrImage {
+fn render(code: QrCode, scale: usize) -> QrImage {
     let modules = code.width();
+    let version = version_number(code.version()).unwrap_or(0);
     let side = (modules + 2 * QUIET_ZONE) * scale;
-    let mut luma = vec![255u8; side * side];
-    let colors = code.to_colors();
+    let mut luma = Zeroizing::new(vec![255u8; side * side]);
+    // The crate's own module grid, taken over (not copied) so that it can be wiped below.
+    let mut colors = code.into_colors();
     for my in 0..modules {
         for mx in 0..modules {
             if colors[my * modules + mx] == Color::Dark {
@@ -255,12 +262,14 @@ fn render(code: &QrCode, scale: usize) -> QrImage {
             }
         }
     }
+    colors.fill(Color::Light);
+    std::hint::black_box(&colors);
     QrImage {
         width: side,
         height: side,
         luma,
         modules,
-        version: version_number(code.version()).unwrap_or(0),
+        version,
         scale,
         quiet_zone: QUIET_ZONE,
     }
@@ -328,6 +337,41 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// An account's QR code is its secret in pixels: dropping the image, its RGBA copy or its
+    /// PNG must leave no row of them in freed memory.
+    #[test]
+    fn a_dropped_code_leaves_no_row_of_its_pixels_in_freed_memory() {
+        use crate::freed_memory::blocks_holding;
+        const LINK: &str =
+            "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Example";
+        fn leak(bytes: &[u8]) -> &'static [u8] {
+            Box::leak(bytes.to_vec().into_boxed_slice())
+        }
+        let img = encode(LINK).unwrap();
+        let y = (QUIET_ZONE + img.modules / 2) * img.scale;
+        let w = img.width;
+        let row = leak(&img.luma[y * w..(y + 1) * w]);
+        let rgba_row = leak(&img.to_rgba()[y * w * 4..(y + 1) * w * 4]);
+        drop(img);
+        // Control: the watcher sees a row freed unwiped.
+        assert_eq!(blocks_holding(row, || drop(row.to_vec())), 1);
+        assert_eq!(
+            blocks_holding(row, || drop(encode(LINK).unwrap())),
+            0,
+            "luma pixels"
+        );
+        assert_eq!(
+            blocks_holding(rgba_row, || drop(encode(LINK).unwrap().to_rgba())),
+            0,
+            "RGBA copy"
+        );
+        assert_eq!(
+            blocks_holding(row, || drop(encode(LINK).unwrap().to_png())),
+            0,
+            "PNG"
+        );
     }
 
     #[test]

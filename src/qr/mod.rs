@@ -73,8 +73,10 @@ impl std::fmt::Debug for Payload {
 /// How hard [`decode_with`] tries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodeOptions {
-    /// Time after which no further fallback pass starts. The pass running when the budget runs
-    /// out still finishes, so the worst case is the budget plus one pass (a few ms to ~30 ms).
+    /// Time after which no further pass starts, counted in the decoding thread's CPU time (on
+    /// Unix; elsewhere wall time), so a loaded machine does not read less. The pass running when
+    /// the budget runs out still finishes, so the worst case is the budget plus one pass (a few
+    /// ms to ~30 ms of work).
     pub budget: Duration,
     /// Stop after this many distinct codes.
     pub max_codes: usize,

@@ -100,9 +100,11 @@ fn every_vault_changing_command_leaves_a_verified_backup_and_at_most_n() {
         "otpauth://totp/Mail:carol?secret=KRSXG5CTMVRXEZLU&issuer=Mail\n",
     )
     .unwrap();
-    let steps: [&[&str]; 5] = [
+    let steps: [&[&str]; 7] = [
         &["add", BANK],
+        &["group", "GitHub", "Work"],
         &["rename", "GitHub", "alice2"],
+        &["ungroup", "alice2", "Work"],
         &["code", "Bank"], // HOTP: the counter advances
         &["import", uri_list.to_str().unwrap()],
         &["remove", "alice2"],

@@ -51,6 +51,10 @@ impl Xvfb {
                     "1024x900x24",
                     "-nolisten",
                     "tcp",
+                    // Without it the server resets whenever its last client leaves: a poll
+                    // with xdotool every 20 ms while the app starts made the app's connection
+                    // fail ("Failed to open connection to X server").
+                    "-noreset",
                 ])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
