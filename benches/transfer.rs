@@ -3,7 +3,7 @@
 //!
 //! `cargo bench --no-default-features --bench transfer` (or `--profile dev`, much quicker to
 //! build); options after `--`: `--monban-only` (skip zxing-cpp and zbarimg), `--keep DIR`
-//! (keep the simulated photos), `--full` (more versions, and level Q), `--no-sim` (sections 2–4
+//! (keep the simulated photos), `--margin CM` (another margin distance), `--full` (more versions, and level Q), `--no-sim` (sections 2–4
 //! only).
 //!
 //! 1. **Camera simulation** (`benches/support/camera_sim.rs`, every parameter stated there and
@@ -38,7 +38,16 @@ use monban::transfer::{google, sealed};
 use monban::{Account, Secret};
 
 const DISTANCES_CM: [f64; 2] = [20.0, 30.0];
+/// The margin distance (`--margin CM` measures another).
 const MARGIN_CM: f64 = 37.5;
+
+fn margin_cm() -> f64 {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == "--margin")
+        .and_then(|i| args.get(i + 1)?.parse().ok())
+        .unwrap_or(MARGIN_CM)
+}
 /// Versions and levels tried (`--full`: every version from 11 to 29 and 33, and level Q).
 const VERSIONS: [u8; 8] = [13, 15, 16, 17, 19, 21, 25, 29];
 const VERSIONS_FULL: [u8; 20] = [
@@ -167,7 +176,7 @@ fn simulate(monban_only: bool, full: bool, dir: &Path) -> Vec<Setting> {
             let mut poses = 0;
             let mut photos = Vec::new();
             let mut ppm = [0.0; 3];
-            for (di, d) in DISTANCES_CM.iter().chain([MARGIN_CM].iter()).enumerate() {
+            for (di, d) in DISTANCES_CM.iter().chain([margin_cm()].iter()).enumerate() {
                 let shots = camera_sim::poses(*d);
                 poses = shots.len();
                 ppm[di] = cam.px_per_module(&screen, img.width, *d);
@@ -305,8 +314,9 @@ fn main() {
     println!("## 1. Camera simulation: which QR version and error correction a phone reads\n");
     println!("{}\n", camera_sim::describe(&screen, &cam));
     println!(
-        "Reads out of {} poses at 20 and 30 cm, and at the margin distance {MARGIN_CM} cm.\n",
-        camera_sim::poses(20.0).len()
+        "Reads out of {} poses at 20 and 30 cm, and at the margin distance {} cm.\n",
+        camera_sim::poses(20.0).len(),
+        margin_cm()
     );
     let settings = if args.iter().any(|a| a == "--no-sim") {
         println!("(skipped: --no-sim)");
@@ -314,8 +324,9 @@ fn main() {
     } else {
         simulate(monban_only, args.iter().any(|a| a == "--full"), &dir)
     };
+    let m = margin_cm();
     println!(
-        "\n| EC | version | part bytes | camera px/module at 20 / 30 / {MARGIN_CM} cm | Monban 20 / 30 cm | Monban {MARGIN_CM} cm | zxing-cpp 20 / 30 cm | zxing-cpp {MARGIN_CM} cm |"
+        "\n| EC | version | part bytes | camera px/module at 20 / 30 / {m} cm | Monban 20 / 30 cm | Monban {m} cm | zxing-cpp 20 / 30 cm | zxing-cpp {m} cm |"
     );
     println!("|---|---|---|---|---|---|---|---|");
     let fmt = |r: &[usize; 3], n: usize| {

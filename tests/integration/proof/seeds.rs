@@ -117,7 +117,7 @@ fn write_qr_fuzz_seeds() {
             let img = qr::encode_scaled(text, scale).unwrap();
             assert!(img.width <= 128, "{name}: {} px", img.width);
             let bytes = if target == "qr_image" {
-                img.to_png()
+                img.to_png().to_vec()
             } else {
                 qr_frame_input(img.width, &img.luma)
             };
