@@ -110,12 +110,13 @@ fn thread_cpu_time() -> Option<Duration> {
         tv_nsec: 0,
     };
     // SAFETY: `clock_gettime` writes one `timespec` through the valid pointer it is given.
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    let (secs, nanos) = (
+    if unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) } != 0 {
+        return None;
+    }
+    Some(Duration::new(
         u64::try_from(ts.tv_sec).ok()?,
         u32::try_from(ts.tv_nsec).ok()?,
-    );
-    (rc == 0).then(|| Duration::new(secs, nanos))
+    ))
 }
 
 #[cfg(not(unix))]

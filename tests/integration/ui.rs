@@ -527,6 +527,13 @@ impl StalledStore {
         *self.open.lock().unwrap() = true;
         self.opened.notify_all();
     }
+
+    fn unused(&self) -> DeviceKeyError {
+        DeviceKeyError::Failed {
+            store: self.name(),
+            why: "only the probe is part of this test".into(),
+        }
+    }
 }
 
 impl DeviceKey for StalledStore {
@@ -554,15 +561,6 @@ impl DeviceKey for StalledStore {
     }
     fn delete(&self, _: &KeyId) -> Result<(), DeviceKeyError> {
         Err(self.unused())
-    }
-}
-
-impl StalledStore {
-    fn unused(&self) -> DeviceKeyError {
-        DeviceKeyError::Failed {
-            store: self.name(),
-            why: "only the probe is part of this test".into(),
-        }
     }
 }
 
